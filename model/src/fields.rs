@@ -1,0 +1,43 @@
+//! The dataset's columns and how people read them.
+
+/// The five categorical columns, in dataset order.
+pub const CATEGORICAL_FIELDS: [&str; 5] = [
+    "gender",
+    "race_ethnicity",
+    "parental_level_of_education",
+    "lunch",
+    "test_preparation_course",
+];
+
+/// The three score columns (0 to 100), in dataset order.
+pub const SCORE_FIELDS: [&str; 3] = ["math_score", "reading_score", "writing_score"];
+
+/// The human label of a dataset column, as the app shows it ("Reading score"); unknown names
+/// are returned unchanged.
+pub fn label(name: &str) -> &str {
+    match name {
+        "gender" => "Gender",
+        "race_ethnicity" => "Race/ethnicity",
+        "parental_level_of_education" => "Parental level of education",
+        "lunch" => "Lunch",
+        "test_preparation_course" => "Test preparation course",
+        "math_score" => "Math score",
+        "reading_score" => "Reading score",
+        "writing_score" => "Writing score",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_dataset_column_has_a_label_of_its_own() {
+        let all: Vec<&str> = CATEGORICAL_FIELDS.iter().chain(&SCORE_FIELDS).copied().collect();
+        let labels: std::collections::BTreeSet<&str> = all.iter().map(|n| label(n)).collect();
+        assert_eq!(labels.len(), all.len());
+        assert!(all.iter().all(|n| label(n) != *n));
+        assert_eq!(label("shoe_size"), "shoe_size");
+    }
+}

@@ -1,0 +1,153 @@
+//! The model format: one versioned JSON document holding the features, the preprocessing and the
+//! fitted model. `FORMAT.md` beside this crate describes it for readers of the JSON; the types
+//! here are the single source of truth and `schema/model.schema.json` is generated from them.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The value of the `format` header field.
+pub const FORMAT_NAME: &str = "student-score-model";
+
+/// The version this code writes. Readers accept any minor of the same major.
+pub const FORMAT_VERSION: FormatVersion = FormatVersion { major: 1, minor: 0 };
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FormatVersion {
+    pub major: u32,
+    pub minor: u32,
+}
+
+/// A complete, self-contained model: everything needed to go from a student's raw fields to a
+/// predicted score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ModelBundle {
+    /// Always `"student-score-model"`.
+    pub format: String,
+    pub format_version: FormatVersion,
+    /// The predicted column, e.g. `"math_score"`.
+    pub target: String,
+    /// The raw input fields, in the order the preprocessor encodes them.
+    pub features: Vec<Feature>,
+    pub preprocessor: Preprocessor,
+    pub model: Model,
+    pub metrics: Metrics,
+}
+
+/// One raw input field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Feature {
+    /// A field with a closed set of values (`"female"`, `"male"`).
+    Categorical {
+        name: String,
+        /// Every value the model knows, in one-hot column order.
+        categories: Vec<String>,
+    },
+    /// A number in `[min, max]` (test scores: 0 to 100).
+    Numeric { name: String, min: f64, max: f64 },
+}
+
+impl Feature {
+    pub fn name(&self) -> &str {
+        match self {
+            Feature::Categorical { name, .. } | Feature::Numeric { name, .. } => name,
+        }
+    }
+
+    /// How many encoded columns this feature becomes.
+    pub fn width(&self) -> usize {
+        match self {
+            Feature::Categorical { categories, .. } => categories.len(),
+            Feature::Numeric { .. } => 1,
+        }
+    }
+}
+
+/// How raw fields become the model's input vector. `steps[i]` transforms `features[i]`; the
+/// encoded vector is the concatenation of every step's output, in feature order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Preprocessor {
+    pub steps: Vec<Step>,
+}
+
+/// The transform of one feature, fitted on the training split only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Step {
+    /// Missing → `impute` (the training median); then `(x - mean) / scale`.
+    Standardize { impute: f64, mean: f64, scale: f64 },
+    /// Missing → `impute` (the most frequent training category); then one column per known
+    /// category: 1.0 for the student's category, 0.0 for the others.
+    OneHot { impute: String },
+}
+
+/// The fitted model, applied to the encoded vector `x`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Model {
+    /// `intercept + Σ coefficients[j] * x[j]`.
+    Linear {
+        intercept: f64,
+        coefficients: Vec<f64>,
+    },
+    /// Trees combined by `aggregation`.
+    TreeEnsemble {
+        trees: Vec<Tree>,
+        aggregation: Aggregation,
+    },
+}
+
+/// A binary regression tree as parallel arrays; node 0 is the root. `left[i] == -1` marks a leaf
+/// (then `right[i] == -1` too). At an inner node, `x[feature[i]] <= threshold[i]` goes to
+/// `left[i]`, otherwise to `right[i]`. Children always have a larger index than their parent.
+/// `value[i]` is the node's output (for inner nodes: the mean target of the training rows that
+/// reached it, used by explanations).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Tree {
+    pub feature: Vec<i32>,
+    pub threshold: Vec<f64>,
+    pub left: Vec<i32>,
+    pub right: Vec<i32>,
+    pub value: Vec<f64>,
+}
+
+/// How the outputs of an ensemble's trees become one prediction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Aggregation {
+    /// The mean of the tree outputs (a single tree, a random forest).
+    Mean,
+    /// `base + scale * Σ tree outputs` (gradient boosting).
+    Sum { base: f64, scale: f64 },
+    /// The weighted median of the tree outputs, one weight per tree (AdaBoost.R2).
+    WeightedMedian { weights: Vec<f64> },
+}
+
+/// How the served model was chosen and how well it did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Metrics {
+    /// The model family, e.g. `"linear_regression"`.
+    pub family: String,
+    /// The chosen hyper-parameters.
+    pub params: BTreeMap<String, serde_json::Value>,
+    /// Number of cross-validation folds on the training split.
+    pub cv_folds: u32,
+    pub cv_r2_mean: f64,
+    pub cv_r2_std: f64,
+    /// Scores on the held-out test split (reported, never used to choose).
+    pub test_r2: f64,
+    pub test_mae: f64,
+    pub test_rmse: f64,
+    pub n_train: u32,
+    pub n_test: u32,
+}

@@ -1,0 +1,36 @@
+//! The contract between the trainer and the app: the versioned JSON model format, the
+//! preprocessing it describes, and inference. It knows nothing of smartcore or the DOM and
+//! builds both natively and for `wasm32-unknown-unknown`, so the browser runs exactly the code
+//! the trainer tests.
+//!
+//! ```
+//! use model::{Predictor, Student};
+//! # let json = include_str!("../tests/fixtures/linear.v1.json");
+//! let predictor = Predictor::from_json(json)?;
+//! let student = Student::new().with("reading_score", "72").with("writing_score", "74");
+//! let score = predictor.predict(&student)?;
+//! assert!(score.is_finite());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod error;
+pub mod fields;
+mod format;
+mod predict;
+mod student;
+mod validate;
+
+pub use error::{FieldError, FormatError, InputError, Problem};
+pub use format::{
+    Aggregation, Feature, FormatVersion, Metrics, Model, ModelBundle, Preprocessor, Step, Tree,
+    FORMAT_NAME, FORMAT_VERSION,
+};
+pub use predict::{weighted_median, Missing, Predictor};
+pub use student::Student;
+
+/// The JSON Schema of the model format, generated from the types.
+#[cfg(feature = "schema")]
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(ModelBundle);
+    serde_json::to_string_pretty(&schema).expect("a schema serializes") + "\n"
+}

@@ -1,0 +1,229 @@
+//! Preprocessing and inference: the one code path the trainer's `predict`, the tests and the
+//! browser all use.
+
+use crate::error::{FieldError, FormatError, InputError, Problem};
+use crate::format::{Aggregation, Feature, Model, ModelBundle, Step, Tree};
+use crate::student::Student;
+use crate::validate::validate;
+
+/// What to do with a missing field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// Use the training median / most frequent category (batch files, the CLI).
+    Impute,
+    /// Report it as a field error (the form, where every field is asked for).
+    Reject,
+}
+
+/// A validated model, ready to predict. Build it once and reuse it.
+#[derive(Debug, Clone)]
+pub struct Predictor {
+    bundle: ModelBundle,
+    width: usize,
+}
+
+impl Predictor {
+    /// Parses and validates a model document.
+    pub fn from_json(json: &str) -> Result<Self, FormatError> {
+        let bundle: ModelBundle = serde_json::from_str(json)?;
+        Self::new(bundle)
+    }
+
+    /// Validates a bundle (the trainer calls this before it writes one).
+    pub fn new(bundle: ModelBundle) -> Result<Self, FormatError> {
+        validate(&bundle)?;
+        let width = bundle.features.iter().map(Feature::width).sum();
+        Ok(Self { bundle, width })
+    }
+
+    pub fn bundle(&self) -> &ModelBundle {
+        &self.bundle
+    }
+
+    pub fn features(&self) -> &[Feature] {
+        &self.bundle.features
+    }
+
+    /// The length of the encoded vector.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Checks every field and encodes the student into the model's input vector. All field
+    /// problems are reported together.
+    pub fn encode(&self, student: &Student, missing: Missing) -> Result<Vec<f64>, InputError> {
+        let mut x = Vec::with_capacity(self.width);
+        let mut errors = Vec::new();
+        for (feature, step) in self.bundle.features.iter().zip(&self.bundle.preprocessor.steps) {
+            let text = student.get(feature.name());
+            if text.is_none() && missing == Missing::Reject {
+                errors.push(FieldError {
+                    field: feature.name().to_owned(),
+                    problem: Problem::Missing,
+                });
+                continue;
+            }
+            match (feature, step) {
+                (
+                    Feature::Numeric { min, max, .. },
+                    Step::Standardize {
+                        impute,
+                        mean,
+                        scale,
+                    },
+                ) => {
+                    let value = match text {
+                        None => Ok(*impute),
+                        Some(t) => parse_number(t, *min, *max),
+                    };
+                    match value {
+                        Ok(v) => x.push((v - mean) / scale),
+                        Err(problem) => errors.push(FieldError {
+                            field: feature.name().to_owned(),
+                            problem,
+                        }),
+                    }
+                }
+                (Feature::Categorical { categories, .. }, Step::OneHot { impute }) => {
+                    let chosen = text.unwrap_or(impute);
+                    match categories.iter().position(|c| c == chosen) {
+                        Some(k) => {
+                            x.extend((0..categories.len()).map(|j| if j == k { 1.0 } else { 0.0 }))
+                        }
+                        None => errors.push(FieldError {
+                            field: feature.name().to_owned(),
+                            problem: Problem::UnknownCategory {
+                                text: chosen.to_owned(),
+                                allowed: categories.clone(),
+                            },
+                        }),
+                    }
+                }
+                // `validate` pairs every feature with a step of its kind.
+                _ => unreachable!("validated bundle pairs feature and step kinds"),
+            }
+        }
+        if errors.is_empty() {
+            Ok(x)
+        } else {
+            Err(InputError { errors })
+        }
+    }
+
+    /// The predicted target for one student, missing fields imputed.
+    pub fn predict(&self, student: &Student) -> Result<f64, InputError> {
+        self.predict_with(student, Missing::Impute)
+    }
+
+    pub fn predict_with(&self, student: &Student, missing: Missing) -> Result<f64, InputError> {
+        let x = self.encode(student, missing)?;
+        Ok(self.predict_encoded(&x))
+    }
+
+    /// The model applied to an encoded vector of length [`Self::width`].
+    pub fn predict_encoded(&self, x: &[f64]) -> f64 {
+        assert_eq!(x.len(), self.width, "encoded vector has the wrong length");
+        match &self.bundle.model {
+            Model::Linear {
+                intercept,
+                coefficients,
+            } => intercept + coefficients.iter().zip(x).map(|(c, v)| c * v).sum::<f64>(),
+            Model::TreeEnsemble { trees, aggregation } => {
+                let outputs = trees.iter().map(|t| tree_output(t, x));
+                aggregate(aggregation, outputs, trees.len())
+            }
+        }
+    }
+}
+
+/// Parses a score typed by a person: a finite decimal number within `[min, max]`.
+fn parse_number(text: &str, min: f64, max: f64) -> Result<f64, Problem> {
+    let value: f64 = text.parse().map_err(|_| Problem::NotANumber {
+        text: text.to_owned(),
+    })?;
+    if !value.is_finite() {
+        return Err(Problem::NotANumber {
+            text: text.to_owned(),
+        });
+    }
+    if value < min || value > max {
+        return Err(Problem::OutOfRange { value, min, max });
+    }
+    Ok(value)
+}
+
+/// The index of the leaf `x` falls into.
+pub(crate) fn leaf_of(tree: &Tree, x: &[f64]) -> usize {
+    let mut i = 0usize;
+    while tree.left[i] >= 0 {
+        i = if x[tree.feature[i] as usize] <= tree.threshold[i] {
+            tree.left[i] as usize
+        } else {
+            tree.right[i] as usize
+        };
+    }
+    i
+}
+
+fn tree_output(tree: &Tree, x: &[f64]) -> f64 {
+    tree.value[leaf_of(tree, x)]
+}
+
+fn aggregate(aggregation: &Aggregation, outputs: impl Iterator<Item = f64>, n: usize) -> f64 {
+    match aggregation {
+        Aggregation::Mean => outputs.sum::<f64>() / n as f64,
+        Aggregation::Sum { base, scale } => base + scale * outputs.sum::<f64>(),
+        Aggregation::WeightedMedian { weights } => weighted_median(outputs.collect(), weights),
+    }
+}
+
+/// The smallest output whose cumulative weight (outputs in ascending order) reaches half the
+/// total weight, as AdaBoost.R2 (and scikit-learn's `AdaBoostRegressor`) defines its prediction.
+pub fn weighted_median(outputs: Vec<f64>, weights: &[f64]) -> f64 {
+    let mut order: Vec<usize> = (0..outputs.len()).collect();
+    order.sort_by(|&a, &b| outputs[a].total_cmp(&outputs[b]).then(a.cmp(&b)));
+    let half = 0.5 * weights.iter().sum::<f64>();
+    let mut cumulative = 0.0;
+    for &i in &order {
+        cumulative += weights[i];
+        if cumulative >= half {
+            return outputs[i];
+        }
+    }
+    outputs[*order.last().expect("validated ensembles have trees")]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weighted_median_takes_the_first_output_reaching_half_the_weight() {
+        assert_eq!(weighted_median(vec![3.0, 1.0, 2.0], &[1.0, 1.0, 1.0]), 2.0);
+        assert_eq!(weighted_median(vec![3.0, 1.0, 2.0], &[5.0, 1.0, 1.0]), 3.0);
+        // Exactly half: the lower output.
+        assert_eq!(weighted_median(vec![10.0, 20.0], &[1.0, 1.0]), 10.0);
+    }
+
+    #[test]
+    fn numbers_are_parsed_strictly() {
+        assert_eq!(parse_number("72", 0.0, 100.0), Ok(72.0));
+        assert_eq!(parse_number("72.5", 0.0, 100.0), Ok(72.5));
+        assert_eq!(parse_number("0", 0.0, 100.0), Ok(0.0));
+        assert_eq!(parse_number("100", 0.0, 100.0), Ok(100.0));
+        assert!(matches!(
+            parse_number("150", 0.0, 100.0),
+            Err(Problem::OutOfRange { value, .. }) if value == 150.0
+        ));
+        assert!(matches!(
+            parse_number("-1", 0.0, 100.0),
+            Err(Problem::OutOfRange { .. })
+        ));
+        for bad in ["abc", "NaN", "inf", "1e999", "7,5", "--3"] {
+            assert!(
+                matches!(parse_number(bad, 0.0, 100.0), Err(Problem::NotANumber { .. })),
+                "{bad}"
+            );
+        }
+    }
+}

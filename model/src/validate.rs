@@ -1,0 +1,267 @@
+//! The reader's checks: a bundle that passes them can be evaluated without any index going out
+//! of range and without producing a non-finite number from finite inputs.
+
+use crate::error::FormatError;
+use crate::format::{
+    Aggregation, Feature, Metrics, Model, ModelBundle, Step, Tree, FORMAT_NAME, FORMAT_VERSION,
+};
+
+type Result<T = ()> = std::result::Result<T, FormatError>;
+
+fn finite(path: impl FnOnce() -> String, v: f64) -> Result {
+    if v.is_finite() {
+        Ok(())
+    } else {
+        Err(FormatError::invalid(path(), format!("{v} is not a finite number")))
+    }
+}
+
+/// Checks the header, then every part of the bundle against the others.
+pub fn validate(b: &ModelBundle) -> Result {
+    if b.format != FORMAT_NAME {
+        return Err(FormatError::WrongFormat {
+            found: b.format.clone(),
+            expected: FORMAT_NAME,
+        });
+    }
+    if b.format_version.major != FORMAT_VERSION.major {
+        return Err(FormatError::UnsupportedVersion {
+            found_major: b.format_version.major,
+            found_minor: b.format_version.minor,
+            major: FORMAT_VERSION.major,
+        });
+    }
+    if b.target.trim().is_empty() {
+        return Err(FormatError::invalid("target", "is empty"));
+    }
+    validate_features(&b.features, &b.target)?;
+    validate_steps(b)?;
+    let width = b.features.iter().map(Feature::width).sum();
+    validate_model(&b.model, width)?;
+    validate_metrics(&b.metrics)
+}
+
+fn validate_features(features: &[Feature], target: &str) -> Result {
+    if features.is_empty() {
+        return Err(FormatError::invalid("features", "is empty"));
+    }
+    for (i, f) in features.iter().enumerate() {
+        let path = format!("features[{i}]");
+        if f.name().trim().is_empty() {
+            return Err(FormatError::invalid(path, "has an empty name"));
+        }
+        if f.name() == target {
+            return Err(FormatError::invalid(path, "is the target itself"));
+        }
+        if features[..i].iter().any(|g| g.name() == f.name()) {
+            return Err(FormatError::invalid(
+                path,
+                format!("repeats the name {:?}", f.name()),
+            ));
+        }
+        match f {
+            Feature::Categorical { categories, .. } => {
+                if categories.is_empty() {
+                    return Err(FormatError::invalid(path, "has no categories"));
+                }
+                for (j, c) in categories.iter().enumerate() {
+                    if c.trim().is_empty() || c.trim() != c {
+                        return Err(FormatError::invalid(
+                            format!("{path}.categories[{j}]"),
+                            format!("{c:?} is empty or has surrounding white space"),
+                        ));
+                    }
+                    if categories[..j].contains(c) {
+                        return Err(FormatError::invalid(
+                            format!("{path}.categories[{j}]"),
+                            format!("repeats {c:?}"),
+                        ));
+                    }
+                }
+            }
+            Feature::Numeric { min, max, .. } => {
+                finite(|| format!("{path}.min"), *min)?;
+                finite(|| format!("{path}.max"), *max)?;
+                if min >= max {
+                    return Err(FormatError::invalid(path, format!("min {min} >= max {max}")));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn validate_steps(b: &ModelBundle) -> Result {
+    let steps = &b.preprocessor.steps;
+    if steps.len() != b.features.len() {
+        return Err(FormatError::invalid(
+            "preprocessor.steps",
+            format!(
+                "has {} steps for {} features",
+                steps.len(),
+                b.features.len()
+            ),
+        ));
+    }
+    for (i, (step, feature)) in steps.iter().zip(&b.features).enumerate() {
+        let path = format!("preprocessor.steps[{i}]");
+        match (step, feature) {
+            (
+                Step::Standardize {
+                    impute,
+                    mean,
+                    scale,
+                },
+                Feature::Numeric { .. },
+            ) => {
+                finite(|| format!("{path}.impute"), *impute)?;
+                finite(|| format!("{path}.mean"), *mean)?;
+                finite(|| format!("{path}.scale"), *scale)?;
+                if *scale <= 0.0 {
+                    return Err(FormatError::invalid(
+                        format!("{path}.scale"),
+                        format!("{scale} is not positive"),
+                    ));
+                }
+            }
+            (Step::OneHot { impute }, Feature::Categorical { categories, .. }) => {
+                if !categories.contains(impute) {
+                    return Err(FormatError::invalid(
+                        format!("{path}.impute"),
+                        format!("{impute:?} is not a category of {:?}", feature.name()),
+                    ));
+                }
+            }
+            _ => {
+                return Err(FormatError::invalid(
+                    path,
+                    format!("does not fit the kind of feature {:?}", feature.name()),
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+fn validate_model(model: &Model, width: usize) -> Result {
+    match model {
+        Model::Linear {
+            intercept,
+            coefficients,
+        } => {
+            finite(|| "model.intercept".into(), *intercept)?;
+            if coefficients.len() != width {
+                return Err(FormatError::invalid(
+                    "model.coefficients",
+                    format!(
+                        "has {} entries for {width} encoded columns",
+                        coefficients.len()
+                    ),
+                ));
+            }
+            for (j, c) in coefficients.iter().enumerate() {
+                finite(|| format!("model.coefficients[{j}]"), *c)?;
+            }
+        }
+        Model::TreeEnsemble { trees, aggregation } => {
+            if trees.is_empty() {
+                return Err(FormatError::invalid("model.trees", "is empty"));
+            }
+            for (t, tree) in trees.iter().enumerate() {
+                validate_tree(tree, width, &format!("model.trees[{t}]"))?;
+            }
+            match aggregation {
+                Aggregation::Mean => {}
+                Aggregation::Sum { base, scale } => {
+                    finite(|| "model.aggregation.base".into(), *base)?;
+                    finite(|| "model.aggregation.scale".into(), *scale)?;
+                }
+                Aggregation::WeightedMedian { weights } => {
+                    if weights.len() != trees.len() {
+                        return Err(FormatError::invalid(
+                            "model.aggregation.weights",
+                            format!("has {} weights for {} trees", weights.len(), trees.len()),
+                        ));
+                    }
+                    for (j, w) in weights.iter().enumerate() {
+                        let path = || format!("model.aggregation.weights[{j}]");
+                        finite(path, *w)?;
+                        if *w < 0.0 {
+                            return Err(FormatError::invalid(path(), "is negative"));
+                        }
+                    }
+                    if weights.iter().sum::<f64>() <= 0.0 {
+                        return Err(FormatError::invalid(
+                            "model.aggregation.weights",
+                            "sum to zero",
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn validate_tree(tree: &Tree, width: usize, path: &str) -> Result {
+    let n = tree.value.len();
+    if n == 0 {
+        return Err(FormatError::invalid(format!("{path}.value"), "is empty"));
+    }
+    for (name, len) in [
+        ("feature", tree.feature.len()),
+        ("threshold", tree.threshold.len()),
+        ("left", tree.left.len()),
+        ("right", tree.right.len()),
+    ] {
+        if len != n {
+            return Err(FormatError::invalid(
+                format!("{path}.{name}"),
+                format!("has {len} entries, value has {n}"),
+            ));
+        }
+    }
+    for i in 0..n {
+        finite(|| format!("{path}.value[{i}]"), tree.value[i])?;
+        let (l, r) = (tree.left[i], tree.right[i]);
+        if l == -1 || r == -1 {
+            if l != r {
+                return Err(FormatError::invalid(
+                    format!("{path}.left[{i}]"),
+                    format!("node {i} has only one child ({l}, {r})"),
+                ));
+            }
+            continue;
+        }
+        for (side, child) in [("left", l), ("right", r)] {
+            if child <= i as i32 || child as usize >= n {
+                return Err(FormatError::invalid(
+                    format!("{path}.{side}[{i}]"),
+                    format!("child {child} of node {i} is out of range {}..{n}", i + 1),
+                ));
+            }
+        }
+        let f = tree.feature[i];
+        if f < 0 || f as usize >= width {
+            return Err(FormatError::invalid(
+                format!("{path}.feature[{i}]"),
+                format!("feature {f} is out of range 0..{width}"),
+            ));
+        }
+        finite(|| format!("{path}.threshold[{i}]"), tree.threshold[i])?;
+    }
+    Ok(())
+}
+
+fn validate_metrics(m: &Metrics) -> Result {
+    for (name, v) in [
+        ("cv_r2_mean", m.cv_r2_mean),
+        ("cv_r2_std", m.cv_r2_std),
+        ("test_r2", m.test_r2),
+        ("test_mae", m.test_mae),
+        ("test_rmse", m.test_rmse),
+    ] {
+        finite(|| format!("metrics.{name}"), v)?;
+    }
+    Ok(())
+}
