@@ -8,7 +8,10 @@ pub enum FormatError {
     #[error("the model is not valid JSON for this format: {0}")]
     Json(#[from] serde_json::Error),
     #[error("format is {found:?}, expected {expected:?}")]
-    WrongFormat { found: String, expected: &'static str },
+    WrongFormat {
+        found: String,
+        expected: &'static str,
+    },
     #[error(
         "format version {found_major}.{found_minor} is not supported: this reader reads {major}.x"
     )]

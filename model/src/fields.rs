@@ -34,7 +34,11 @@ mod tests {
 
     #[test]
     fn every_dataset_column_has_a_label_of_its_own() {
-        let all: Vec<&str> = CATEGORICAL_FIELDS.iter().chain(&SCORE_FIELDS).copied().collect();
+        let all: Vec<&str> = CATEGORICAL_FIELDS
+            .iter()
+            .chain(&SCORE_FIELDS)
+            .copied()
+            .collect();
         let labels: std::collections::BTreeSet<&str> = all.iter().map(|n| label(n)).collect();
         assert_eq!(labels.len(), all.len());
         assert!(all.iter().all(|n| label(n) != *n));

@@ -25,7 +25,7 @@ pub use format::{
     Aggregation, Feature, FormatVersion, Metrics, Model, ModelBundle, Preprocessor, Step, Tree,
     FORMAT_NAME, FORMAT_VERSION,
 };
-pub use predict::{weighted_median, Missing, Predictor};
+pub use predict::{weighted_median, Encoder, Missing, Predictor};
 pub use student::Student;
 
 /// The JSON Schema of the model format, generated from the types.

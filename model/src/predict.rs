@@ -2,9 +2,9 @@
 //! browser all use.
 
 use crate::error::{FieldError, FormatError, InputError, Problem};
-use crate::format::{Aggregation, Feature, Model, ModelBundle, Step, Tree};
+use crate::format::{Aggregation, Feature, Model, ModelBundle, Preprocessor, Step, Tree};
 use crate::student::Student;
-use crate::validate::validate;
+use crate::validate::{validate, validate_features, validate_steps};
 
 /// What to do with a missing field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,33 +15,33 @@ pub enum Missing {
     Reject,
 }
 
-/// A validated model, ready to predict. Build it once and reuse it.
-#[derive(Debug, Clone)]
-pub struct Predictor {
-    bundle: ModelBundle,
+/// The preprocessing alone: checked features and steps that turn a student's raw fields into
+/// the model's input vector. The trainer encodes its training data with this very code.
+#[derive(Debug, Clone, Copy)]
+pub struct Encoder<'a> {
+    features: &'a [Feature],
+    steps: &'a [Step],
     width: usize,
 }
 
-impl Predictor {
-    /// Parses and validates a model document.
-    pub fn from_json(json: &str) -> Result<Self, FormatError> {
-        let bundle: ModelBundle = serde_json::from_str(json)?;
-        Self::new(bundle)
+impl<'a> Encoder<'a> {
+    /// Checks that the steps fit the features.
+    pub fn new(
+        features: &'a [Feature],
+        preprocessor: &'a Preprocessor,
+    ) -> Result<Self, FormatError> {
+        validate_features(features, None)?;
+        validate_steps(features, &preprocessor.steps)?;
+        Ok(Self::new_unchecked(features, &preprocessor.steps))
     }
 
-    /// Validates a bundle (the trainer calls this before it writes one).
-    pub fn new(bundle: ModelBundle) -> Result<Self, FormatError> {
-        validate(&bundle)?;
-        let width = bundle.features.iter().map(Feature::width).sum();
-        Ok(Self { bundle, width })
-    }
-
-    pub fn bundle(&self) -> &ModelBundle {
-        &self.bundle
-    }
-
-    pub fn features(&self) -> &[Feature] {
-        &self.bundle.features
+    fn new_unchecked(features: &'a [Feature], steps: &'a [Step]) -> Self {
+        let width = features.iter().map(Feature::width).sum();
+        Self {
+            features,
+            steps,
+            width,
+        }
     }
 
     /// The length of the encoded vector.
@@ -49,12 +49,11 @@ impl Predictor {
         self.width
     }
 
-    /// Checks every field and encodes the student into the model's input vector. All field
-    /// problems are reported together.
+    /// Checks every field and encodes the student; all field problems are reported together.
     pub fn encode(&self, student: &Student, missing: Missing) -> Result<Vec<f64>, InputError> {
         let mut x = Vec::with_capacity(self.width);
         let mut errors = Vec::new();
-        for (feature, step) in self.bundle.features.iter().zip(&self.bundle.preprocessor.steps) {
+        for (feature, step) in self.features.iter().zip(self.steps) {
             let text = student.get(feature.name());
             if text.is_none() && missing == Missing::Reject {
                 errors.push(FieldError {
@@ -99,8 +98,8 @@ impl Predictor {
                         }),
                     }
                 }
-                // `validate` pairs every feature with a step of its kind.
-                _ => unreachable!("validated bundle pairs feature and step kinds"),
+                // `validate_steps` pairs every feature with a step of its kind.
+                _ => unreachable!("validated preprocessing pairs feature and step kinds"),
             }
         }
         if errors.is_empty() {
@@ -108,6 +107,50 @@ impl Predictor {
         } else {
             Err(InputError { errors })
         }
+    }
+}
+
+/// A validated model, ready to predict. Build it once and reuse it.
+#[derive(Debug, Clone)]
+pub struct Predictor {
+    bundle: ModelBundle,
+    width: usize,
+}
+
+impl Predictor {
+    /// Parses and validates a model document.
+    pub fn from_json(json: &str) -> Result<Self, FormatError> {
+        let bundle: ModelBundle = serde_json::from_str(json)?;
+        Self::new(bundle)
+    }
+
+    /// Validates a bundle (the trainer calls this before it writes one).
+    pub fn new(bundle: ModelBundle) -> Result<Self, FormatError> {
+        validate(&bundle)?;
+        let width = bundle.features.iter().map(Feature::width).sum();
+        Ok(Self { bundle, width })
+    }
+
+    pub fn bundle(&self) -> &ModelBundle {
+        &self.bundle
+    }
+
+    pub fn features(&self) -> &[Feature] {
+        &self.bundle.features
+    }
+
+    /// The length of the encoded vector.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    pub fn encoder(&self) -> Encoder<'_> {
+        Encoder::new_unchecked(&self.bundle.features, &self.bundle.preprocessor.steps)
+    }
+
+    /// Checks every field and encodes the student into the model's input vector.
+    pub fn encode(&self, student: &Student, missing: Missing) -> Result<Vec<f64>, InputError> {
+        self.encoder().encode(student, missing)
     }
 
     /// The predicted target for one student, missing fields imputed.
@@ -221,7 +264,10 @@ mod tests {
         ));
         for bad in ["abc", "NaN", "inf", "1e999", "7,5", "--3"] {
             assert!(
-                matches!(parse_number(bad, 0.0, 100.0), Err(Problem::NotANumber { .. })),
+                matches!(
+                    parse_number(bad, 0.0, 100.0),
+                    Err(Problem::NotANumber { .. })
+                ),
                 "{bad}"
             );
         }

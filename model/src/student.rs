@@ -29,10 +29,7 @@ impl Student {
 
     /// The field's trimmed text, or `None` when it is missing.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .get(name)
-            .map(|v| v.trim())
-            .filter(|v| !v.is_empty())
+        self.0.get(name).map(|v| v.trim()).filter(|v| !v.is_empty())
     }
 
     pub fn fields(&self) -> impl Iterator<Item = (&str, &str)> {
@@ -42,7 +39,11 @@ impl Student {
 
 impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Student {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        Self(iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
+        Self(
+            iter.into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        )
     }
 }
 

@@ -12,7 +12,10 @@ fn finite(path: impl FnOnce() -> String, v: f64) -> Result {
     if v.is_finite() {
         Ok(())
     } else {
-        Err(FormatError::invalid(path(), format!("{v} is not a finite number")))
+        Err(FormatError::invalid(
+            path(),
+            format!("{v} is not a finite number"),
+        ))
     }
 }
 
@@ -34,14 +37,14 @@ pub fn validate(b: &ModelBundle) -> Result {
     if b.target.trim().is_empty() {
         return Err(FormatError::invalid("target", "is empty"));
     }
-    validate_features(&b.features, &b.target)?;
-    validate_steps(b)?;
+    validate_features(&b.features, Some(&b.target))?;
+    validate_steps(&b.features, &b.preprocessor.steps)?;
     let width = b.features.iter().map(Feature::width).sum();
     validate_model(&b.model, width)?;
     validate_metrics(&b.metrics)
 }
 
-fn validate_features(features: &[Feature], target: &str) -> Result {
+pub(crate) fn validate_features(features: &[Feature], target: Option<&str>) -> Result {
     if features.is_empty() {
         return Err(FormatError::invalid("features", "is empty"));
     }
@@ -50,7 +53,7 @@ fn validate_features(features: &[Feature], target: &str) -> Result {
         if f.name().trim().is_empty() {
             return Err(FormatError::invalid(path, "has an empty name"));
         }
-        if f.name() == target {
+        if Some(f.name()) == target {
             return Err(FormatError::invalid(path, "is the target itself"));
         }
         if features[..i].iter().any(|g| g.name() == f.name()) {
@@ -83,7 +86,10 @@ fn validate_features(features: &[Feature], target: &str) -> Result {
                 finite(|| format!("{path}.min"), *min)?;
                 finite(|| format!("{path}.max"), *max)?;
                 if min >= max {
-                    return Err(FormatError::invalid(path, format!("min {min} >= max {max}")));
+                    return Err(FormatError::invalid(
+                        path,
+                        format!("min {min} >= max {max}"),
+                    ));
                 }
             }
         }
@@ -91,19 +97,14 @@ fn validate_features(features: &[Feature], target: &str) -> Result {
     Ok(())
 }
 
-fn validate_steps(b: &ModelBundle) -> Result {
-    let steps = &b.preprocessor.steps;
-    if steps.len() != b.features.len() {
+pub(crate) fn validate_steps(features: &[Feature], steps: &[Step]) -> Result {
+    if steps.len() != features.len() {
         return Err(FormatError::invalid(
             "preprocessor.steps",
-            format!(
-                "has {} steps for {} features",
-                steps.len(),
-                b.features.len()
-            ),
+            format!("has {} steps for {} features", steps.len(), features.len()),
         ));
     }
-    for (i, (step, feature)) in steps.iter().zip(&b.features).enumerate() {
+    for (i, (step, feature)) in steps.iter().zip(features).enumerate() {
         let path = format!("preprocessor.steps[{i}]");
         match (step, feature) {
             (

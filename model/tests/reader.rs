@@ -1,4 +1,5 @@
 //! The reader refuses documents it cannot evaluate safely, naming what is wrong.
+#![cfg(not(target_arch = "wasm32"))] // reads fixtures from disk
 
 use model::{FormatError, Predictor};
 use serde_json::{json, Value};
@@ -23,9 +24,14 @@ fn edited(name: &str, edit: impl FnOnce(&mut Value)) -> Value {
 
 #[test]
 fn another_major_version_is_refused_and_a_newer_minor_is_read() {
-    let doc = edited("linear.v1.json", |d| d["format_version"]["major"] = json!(2));
+    let doc = edited("linear.v1.json", |d| {
+        d["format_version"]["major"] = json!(2)
+    });
     let err = Predictor::from_json(&doc.to_string()).unwrap_err();
-    assert!(matches!(err, FormatError::UnsupportedVersion { found_major: 2, .. }));
+    assert!(matches!(
+        err,
+        FormatError::UnsupportedVersion { found_major: 2, .. }
+    ));
     assert!(err.to_string().contains("2.0 is not supported"));
 
     // A newer minor may add fields this reader does not know; it still reads the document.
@@ -56,7 +62,8 @@ fn non_finite_and_null_numbers_are_refused() {
 
 #[test]
 fn inconsistent_arrays_are_refused_with_their_path() {
-    let cases: Vec<(&str, Box<dyn FnOnce(&mut Value)>, &str)> = vec![
+    type Edit = Box<dyn FnOnce(&mut Value)>;
+    let cases: Vec<(&str, Edit, &str)> = vec![
         (
             "linear.v1.json",
             Box::new(|d| d["model"]["coefficients"] = json!([1.0, 2.0])),
@@ -111,7 +118,9 @@ fn inconsistent_arrays_are_refused_with_their_path() {
         ),
         (
             "linear.v1.json",
-            Box::new(|d| d["preprocessor"]["steps"] = json!([{"kind": "one_hot", "impute": "male"}])),
+            Box::new(|d| {
+                d["preprocessor"]["steps"] = json!([{"kind": "one_hot", "impute": "male"}])
+            }),
             "preprocessor.steps: has 1 steps for 2 features",
         ),
         (
@@ -138,9 +147,14 @@ fn inconsistent_arrays_are_refused_with_their_path() {
 
 #[test]
 fn a_step_of_the_wrong_kind_is_refused() {
-    let doc = edited("linear.v1.json", |d| {
-        d["preprocessor"]["steps"][0] = json!({"kind": "standardize", "impute": 1.0, "mean": 0.0, "scale": 1.0})
-    });
+    let doc =
+        edited(
+            "linear.v1.json",
+            |d| {
+                d["preprocessor"]["steps"][0] =
+                    json!({"kind": "standardize", "impute": 1.0, "mean": 0.0, "scale": 1.0})
+            },
+        );
     assert_eq!(
         refusal(&doc),
         "preprocessor.steps[0]: does not fit the kind of feature \"gender\""

@@ -1,0 +1,79 @@
+# The two commands the README starts with:
+#   make serve   build the app and serve it on http://127.0.0.1:8080 (trunk serve)
+#   make test    every check CI runs: format, lints, native tests, wasm tests in headless
+#                Chromium, the release build and the browser end-to-end tests
+# Each installs what it needs when missing (scripts/tools.sh) and skips what is there.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+
+DATA ?= data/stud.csv
+SHARED_DATA := ../shared/data/stud.csv
+TRAINER := target/release/trainer
+PARITY := target/parity/test_split.json
+
+.PHONY: help serve test build train data tools-web tools-all lint native-test assets-current \
+        parity-cases wasm-test e2e trainer-bin
+
+help:
+	@echo "make serve   build and serve the app on http://127.0.0.1:8080"
+	@echo "make test    run every test (what CI runs)"
+	@echo "make train   retrain assets/model.json and assets/report.json from $(DATA)"
+
+serve: tools-web
+	trunk serve
+
+test: tools-all data lint native-test assets-current wasm-test build e2e
+	@echo "make test: all checks passed"
+
+tools-web:
+	@scripts/tools.sh web
+
+tools-all:
+	@scripts/tools.sh all
+
+# The dataset is never committed: bring the shared copy in when it is beside the project.
+data: $(DATA)
+$(DATA):
+	@if [ -f $(SHARED_DATA) ]; then mkdir -p $(dir $@) && cp $(SHARED_DATA) $@ && echo "copied $(SHARED_DATA) to $@"; \
+	else echo "$@ is missing and $(SHARED_DATA) is not there: see data/README.md" >&2; exit 1; fi
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cargo clippy -p model -p app --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+
+native-test:
+	cargo test --workspace --locked
+
+trainer-bin:
+	cargo build --release --locked -p trainer
+
+train: data trainer-bin
+	$(TRAINER) train --data $(DATA) --out assets
+
+# The committed model is the one the trainer produces from the real data, byte for byte.
+assets-current: data trainer-bin
+	rm -rf target/assets-check
+	$(TRAINER) train --data $(DATA) --out target/assets-check --quiet
+	@for f in model.json report.json; do \
+	  cmp -s assets/$$f target/assets-check/$$f || { echo "assets/$$f differs from a fresh training run: run 'make train' and commit" >&2; exit 1; }; \
+	done; echo "assets/model.json and assets/report.json match a fresh training run"
+
+# The test-split students with the native predictions: the wasm and browser tests compare to it.
+parity-cases: data trainer-bin
+	@mkdir -p $(dir $(PARITY))
+	$(TRAINER) predict --model assets/model.json --input $(DATA) --rows-of assets/report.json --format json > $(PARITY)
+
+wasm-test: parity-cases
+	cargo test -p model --target wasm32-unknown-unknown --locked
+
+build: tools-web
+	trunk build --release
+
+e2e: parity-cases
+	node --test e2e/

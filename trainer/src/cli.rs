@@ -1,0 +1,100 @@
+//! Command-line options. Nothing below this module sees clap: options become plain configs.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::predict::Format;
+use crate::train;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "trainer",
+    version,
+    about = "Train, export and apply the student-score model"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Search every model family, pick the best on cross-validation, write model.json and report.json.
+    Train(TrainOpts),
+    /// Predict every row of a CSV with an exported model (the same code the browser runs).
+    Predict(PredictOpts),
+    /// Print the JSON Schema of the model format.
+    Schema,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TrainOpts {
+    /// The dataset CSV (header plus one row per student).
+    #[arg(long, default_value = "data/stud.csv")]
+    pub data: PathBuf,
+    /// Folder for model.json and report.json.
+    #[arg(long, default_value = "assets")]
+    pub out: PathBuf,
+    /// The score to predict: math_score, reading_score or writing_score.
+    #[arg(long, default_value = "math_score")]
+    pub target: String,
+    /// Seed for the train/test split, the folds and every random choice of the models.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Number of cross-validation folds on the training split.
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    /// Share of rows held out as the test split (reported, never used to choose).
+    #[arg(long, default_value_t = 0.2)]
+    pub test_fraction: f64,
+    /// Export this family instead of the cross-validation winner.
+    #[arg(long)]
+    pub family: Option<String>,
+    /// Search only these families (repeatable; default: all).
+    #[arg(long = "only")]
+    pub only: Vec<String>,
+    /// No progress bars and no leaderboard.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PredictOpts {
+    /// An exported model.json.
+    #[arg(long, default_value = "assets/model.json")]
+    pub model: PathBuf,
+    /// A CSV with the model's feature columns in any order (other columns are kept).
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Only the test-split rows listed in this report.json.
+    #[arg(long)]
+    pub rows_of: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: Format,
+}
+
+impl TryFrom<TrainOpts> for train::Config {
+    type Error = anyhow::Error;
+
+    fn try_from(o: TrainOpts) -> anyhow::Result<Self> {
+        anyhow::ensure!(o.folds >= 2, "--folds must be at least 2, not {}", o.folds);
+        anyhow::ensure!(
+            o.test_fraction > 0.0 && o.test_fraction < 1.0,
+            "--test-fraction must be between 0 and 1, not {}",
+            o.test_fraction
+        );
+        Ok(train::Config {
+            data: o.data,
+            out: o.out,
+            target: o.target,
+            seed: o.seed,
+            folds: o.folds,
+            test_fraction: o.test_fraction,
+            family: o.family,
+            only: o.only,
+            quiet: o.quiet,
+        })
+    }
+}

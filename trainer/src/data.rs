@@ -1,0 +1,259 @@
+//! Reading and checking the dataset CSV.
+
+use std::io::Read;
+use std::path::Path;
+
+use model::fields::{CATEGORICAL_FIELDS, SCORE_FIELDS};
+use model::Student;
+
+/// Every column the training data must have (in any order; other columns are ignored).
+pub fn required_columns() -> impl Iterator<Item = &'static str> {
+    CATEGORICAL_FIELDS.iter().chain(&SCORE_FIELDS).copied()
+}
+
+/// What is wrong with the training data. Nothing is written when there is any.
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("the file is empty: a header line is required")]
+    Empty,
+    #[error("line 1: missing column(s) {}", .0.join(", "))]
+    MissingColumns(Vec<String>),
+    #[error("line 1: column {0:?} appears more than once")]
+    DuplicateColumn(String),
+    #[error("the file has a header but no data rows")]
+    NoRows,
+    #[error("{} bad row(s):\n{}", .0.len(), .0.iter().take(20).map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Rows(Vec<RowError>),
+}
+
+/// One bad cell or row; `line` is the 1-based line in the file (the header is line 1).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("line {line}: {}{message}", .column.as_ref().map(|c| format!("column {c}: ")).unwrap_or_default())]
+pub struct RowError {
+    pub line: u64,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+/// One checked data row: the raw fields as the model crate reads them, plus the parsed scores.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// 1-based line in the file.
+    pub line: u64,
+    pub student: Student,
+    /// math, reading, writing, in [`SCORE_FIELDS`] order.
+    pub scores: [f64; 3],
+}
+
+impl Row {
+    pub fn score(&self, name: &str) -> f64 {
+        let i = SCORE_FIELDS
+            .iter()
+            .position(|s| *s == name)
+            .expect("a score column");
+        self.scores[i]
+    }
+}
+
+pub fn load(path: &Path) -> Result<Vec<Row>, DataError> {
+    let file = std::fs::File::open(path).map_err(|source| DataError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    parse(file)
+}
+
+/// Reads all of `input` with CRLF line ends turned into LF: the csv crate reports the line of a
+/// record after a CRLF one short (its position points at the `\n`), and every error here names
+/// a line.
+pub fn read_lf(mut input: impl Read) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes)?;
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut it = bytes.iter().peekable();
+    while let Some(&b) = it.next() {
+        if b == b'\r' && it.peek() == Some(&&b'\n') {
+            continue;
+        }
+        out.push(b);
+    }
+    Ok(out)
+}
+
+/// Parses and checks the whole file: the header, then every row. All bad rows are reported.
+pub fn parse(input: impl Read) -> Result<Vec<Row>, DataError> {
+    let bytes = read_lf(input).map_err(|source| DataError::Io {
+        path: "the input".into(),
+        source,
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(bytes.as_slice());
+    let header = match reader.headers() {
+        Ok(h) if !(h.is_empty() || h.len() == 1 && h[0].trim().is_empty()) => h.clone(),
+        Ok(_) => return Err(DataError::Empty),
+        Err(e) => {
+            return Err(DataError::Rows(vec![RowError {
+                line: 1,
+                column: None,
+                message: e.to_string(),
+            }]))
+        }
+    };
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim().to_owned())
+        .collect();
+    for (i, n) in names.iter().enumerate() {
+        if names[..i].contains(n) {
+            return Err(DataError::DuplicateColumn(n.clone()));
+        }
+    }
+    let missing: Vec<String> = required_columns()
+        .filter(|c| !names.iter().any(|n| n == c))
+        .map(str::to_owned)
+        .collect();
+    if !missing.is_empty() {
+        return Err(DataError::MissingColumns(missing));
+    }
+    let index = |name: &str| names.iter().position(|n| n == name).expect("checked");
+
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                let message = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => format!("has {len} fields, the header has {expected_len}"),
+                    _ => e.to_string(),
+                };
+                errors.push(RowError {
+                    line,
+                    column: None,
+                    message,
+                });
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let mut student = Student::new();
+        let mut row_ok = true;
+        for name in CATEGORICAL_FIELDS {
+            let value = record[index(name)].trim();
+            if value.is_empty() {
+                errors.push(RowError {
+                    line,
+                    column: Some(name.into()),
+                    message: "is empty".into(),
+                });
+                row_ok = false;
+            }
+            student.set(name, value);
+        }
+        let mut scores = [0.0; 3];
+        for (k, name) in SCORE_FIELDS.iter().enumerate() {
+            let text = record[index(name)].trim();
+            match text.parse::<f64>() {
+                Ok(v) if v.is_finite() && (0.0..=100.0).contains(&v) => scores[k] = v,
+                _ => {
+                    errors.push(RowError {
+                        line,
+                        column: Some((*name).into()),
+                        message: format!("{text:?} is not a score between 0 and 100"),
+                    });
+                    row_ok = false;
+                }
+            }
+            student.set(*name, text);
+        }
+        if row_ok {
+            rows.push(Row {
+                line,
+                student,
+                scores,
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(DataError::Rows(errors));
+    }
+    if rows.is_empty() {
+        return Err(DataError::NoRows);
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEADER: &str = "gender,race_ethnicity,parental_level_of_education,lunch,test_preparation_course,math_score,reading_score,writing_score\n";
+
+    fn errors(text: &str) -> String {
+        parse(text.as_bytes()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn reads_rows_in_any_column_order_with_quotes_bom_and_crlf() {
+        let text = "\u{feff}\"math_score\",writing_score,reading_score,lunch,test_preparation_course,gender,race_ethnicity,parental_level_of_education,extra\r\n\
+                    72,74,72,standard,none,female,group B,\"bachelor's degree\",x\r\n\
+                    47,44,57,free/reduced,none,male,group A,\"associate's degree\",y\r\n";
+        let rows = parse(text.as_bytes()).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].line, 2);
+        assert_eq!(rows[0].scores, [72.0, 72.0, 74.0]);
+        assert_eq!(rows[1].score("reading_score"), 57.0);
+        assert_eq!(
+            rows[1].student.get("parental_level_of_education"),
+            Some("associate's degree")
+        );
+        assert_eq!(rows[1].student.get("extra"), None);
+    }
+
+    #[test]
+    fn names_the_line_and_column_of_every_bad_cell() {
+        let text = format!(
+            "{HEADER}female,group B,high school,standard,none,72,72,74\n\
+             male,group A,high school,standard,none,abc,57,44\n\
+             male,,high school,standard,none,50,101,44\n"
+        );
+        assert_eq!(
+            errors(&text),
+            "3 bad row(s):\n\
+             line 3: column math_score: \"abc\" is not a score between 0 and 100\n\
+             line 4: column race_ethnicity: is empty\n\
+             line 4: column reading_score: \"101\" is not a score between 0 and 100"
+        );
+    }
+
+    #[test]
+    fn refuses_empty_files_missing_columns_and_ragged_rows() {
+        assert_eq!(errors(""), "the file is empty: a header line is required");
+        assert_eq!(errors(HEADER), "the file has a header but no data rows");
+        assert_eq!(
+            errors("gender,lunch\nfemale,standard\n"),
+            "line 1: missing column(s) race_ethnicity, parental_level_of_education, \
+             test_preparation_course, math_score, reading_score, writing_score"
+        );
+        assert_eq!(
+            errors(&format!(
+                "{HEADER}female,group B,high school,standard,none,72,72\n"
+            )),
+            "1 bad row(s):\nline 2: has 7 fields, the header has 8"
+        );
+        assert_eq!(
+            errors("gender,gender\nx,y\n"),
+            "line 1: column \"gender\" appears more than once"
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! Turning fitted models into the exchange format.
+
+pub mod smartcore_trees;

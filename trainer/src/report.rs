@@ -1,0 +1,62 @@
+//! `report.json`: how every family did, which one won and how to reproduce the figures.
+
+use serde::Serialize;
+
+use crate::families::Params;
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub report_version: u32,
+    pub target: String,
+    pub data: DataInfo,
+    pub split: SplitInfo,
+    pub cv: CvInfo,
+    /// The family with the best mean CV R² (chosen on cross-validation only).
+    pub winner: String,
+    /// The family exported to model.json (the winner unless `--family` forced another).
+    pub served: String,
+    pub families: Vec<FamilyReport>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DataInfo {
+    pub rows: usize,
+    pub sha256: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SplitInfo {
+    pub seed: u64,
+    pub test_fraction: f64,
+    pub n_train: usize,
+    pub n_test: usize,
+    /// 0-based data-row numbers (line − 2) of the held-out test split, ascending.
+    pub test_rows: Vec<usize>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CvInfo {
+    pub folds: usize,
+    pub seed: u64,
+    pub metric: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FamilyReport {
+    pub family: String,
+    pub best_params: Params,
+    pub cv_r2_mean: f64,
+    pub cv_r2_std: f64,
+    /// The best grid point refitted on the whole training split, scored on the test split.
+    pub test_r2: f64,
+    pub test_mae: f64,
+    pub test_rmse: f64,
+    pub grid: Vec<GridPoint>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GridPoint {
+    pub params: Params,
+    pub cv_r2_mean: f64,
+    pub cv_r2_std: f64,
+}

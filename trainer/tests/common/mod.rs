@@ -1,0 +1,59 @@
+//! Small datasets the tests make themselves.
+
+#![allow(dead_code)]
+
+use std::fmt::Write;
+
+pub const HEADER: &str = "gender,race_ethnicity,parental_level_of_education,lunch,test_preparation_course,math_score,reading_score,writing_score";
+
+/// `n` students whose math score depends on the other fields plus a little deterministic noise.
+pub fn synthetic_csv(n: usize, seed: u64) -> String {
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as f64 / (1u64 << 31) as f64
+    };
+    let genders = ["female", "male"];
+    let groups = ["group A", "group B", "group C", "group D", "group E"];
+    let education = [
+        "associate's degree",
+        "bachelor's degree",
+        "high school",
+        "master's degree",
+        "some college",
+        "some high school",
+    ];
+    let lunches = ["free/reduced", "standard"];
+    let prep = ["completed", "none"];
+    let mut out = String::from(HEADER);
+    out.push('\n');
+    for i in 0..n {
+        let g = i % 2;
+        let r = (next() * 5.0) as usize;
+        let e = (next() * 6.0) as usize;
+        let l = usize::from(next() < 0.65);
+        let p = usize::from(next() < 0.64);
+        let reading = (30.0 + next() * 70.0).round();
+        let writing = (reading + (next() - 0.5) * 20.0).clamp(0.0, 100.0).round();
+        let math = (0.55 * reading
+            + 0.35 * writing
+            + if g == 1 { 9.0 } else { 0.0 }
+            + if l == 1 { 6.0 } else { 0.0 }
+            + r as f64
+            - 8.0
+            + (next() - 0.5) * 8.0)
+            .clamp(0.0, 100.0)
+            .round();
+        writeln!(
+            out,
+            "{},{},\"{}\",{},{},{math},{reading},{writing}",
+            genders[g], groups[r], education[e], lunches[l], prep[p]
+        )
+        .unwrap();
+    }
+    out
+}

@@ -1,0 +1,204 @@
+//! Training end to end on data the tests make themselves.
+
+mod common;
+
+use std::process::Command;
+
+use trainer::train::{self, Config};
+
+fn config(dir: &std::path::Path, csv: &str) -> Config {
+    let data = dir.join("stud.csv");
+    std::fs::write(&data, csv).unwrap();
+    Config::new(data, dir.join("out"))
+}
+
+#[test]
+fn same_seed_and_data_give_byte_identical_outputs() {
+    let csv = common::synthetic_csv(300, 1);
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let first = train::run(&config(a.path(), &csv)).unwrap();
+    let second = train::run(&config(b.path(), &csv)).unwrap();
+    for name in ["model.json", "report.json"] {
+        let x = std::fs::read(a.path().join("out").join(name)).unwrap();
+        let y = std::fs::read(b.path().join("out").join(name)).unwrap();
+        assert!(x == y, "{name} differs between two runs");
+    }
+    assert_eq!(first.model_json, second.model_json);
+
+    // Another seed moves the split, so the report changes.
+    let mut other = config(b.path(), &csv);
+    other.seed = 7;
+    let third = train::run(&other).unwrap();
+    assert_ne!(third.report_json, first.report_json);
+}
+
+#[test]
+fn the_report_holds_every_family_the_split_and_a_cv_chosen_winner() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = train::run(&config(dir.path(), &common::synthetic_csv(300, 2))).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&out.report_json).unwrap();
+    assert_eq!(report["split"]["n_test"], 60);
+    assert_eq!(report["split"]["test_rows"].as_array().unwrap().len(), 60);
+    assert_eq!(report["cv"]["folds"], 5);
+    let families = report["families"].as_array().unwrap();
+    let names: Vec<&str> = families
+        .iter()
+        .map(|f| f["family"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["linear_regression", "decision_tree"]);
+    // The winner is the best mean CV R², whatever the test split says.
+    let best = families
+        .iter()
+        .max_by(|a, b| {
+            a["cv_r2_mean"]
+                .as_f64()
+                .unwrap()
+                .total_cmp(&b["cv_r2_mean"].as_f64().unwrap())
+        })
+        .unwrap();
+    assert_eq!(report["winner"], best["family"]);
+    for f in families {
+        for key in [
+            "cv_r2_mean",
+            "cv_r2_std",
+            "test_r2",
+            "test_mae",
+            "test_rmse",
+        ] {
+            assert!(f[key].as_f64().unwrap().is_finite(), "{key}");
+        }
+        assert!(!f["grid"].as_array().unwrap().is_empty());
+    }
+    // The synthetic target is nearly linear: the linear model fits it well.
+    assert_eq!(out.bundle.metrics.family, "linear_regression");
+    assert!(
+        out.bundle.metrics.test_r2 > 0.9,
+        "{}",
+        out.bundle.metrics.test_r2
+    );
+}
+
+#[test]
+fn every_family_exports_a_model_that_predicts_like_the_fitted_one() {
+    // `train` refuses to return a model whose JSON predicts differently (> 1e-9) from the
+    // fitted one on any test row; forcing each family exercises every exporter.
+    let csv = common::synthetic_csv(200, 3);
+    for family in ["linear_regression", "decision_tree"] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = config(dir.path(), &csv);
+        c.family = Some(family.into());
+        let out = train::run(&c).unwrap_or_else(|e| panic!("{family}: {e:#}"));
+        assert_eq!(out.bundle.metrics.family, family);
+        let kind = serde_json::to_value(&out.bundle.model).unwrap()["kind"].clone();
+        let expected = if family == "linear_regression" {
+            "linear"
+        } else {
+            "tree_ensemble"
+        };
+        assert_eq!(kind, expected);
+        // And the written file reads back into the same predictor.
+        let text = std::fs::read_to_string(dir.path().join("out/model.json")).unwrap();
+        assert_eq!(
+            model::Predictor::from_json(&text).unwrap().bundle(),
+            &out.bundle
+        );
+    }
+}
+
+fn trainer() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_trainer"))
+}
+
+#[test]
+fn bad_data_exits_2_naming_line_and_column_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = common::synthetic_csv(50, 4);
+    let mut lines: Vec<String> = good.lines().map(str::to_owned).collect();
+    lines[7] = lines[7].replacen(",group", ",", 1).replace("\"", "");
+    lines[9] = "male,group A,high school,standard,none,abc,57,44".into();
+    let cases = [
+        ("empty.csv", String::new(), "the file is empty"),
+        (
+            "header-only.csv",
+            format!("{}\n", common::HEADER),
+            "no data rows",
+        ),
+        (
+            "missing-column.csv",
+            "gender,lunch\nmale,standard\n".into(),
+            "missing column(s) race_ethnicity",
+        ),
+        (
+            "bad.csv",
+            lines.join("\n"),
+            "line 10: column math_score: \"abc\" is not a score between 0 and 100",
+        ),
+        (
+            "ragged.csv",
+            format!("{}\nmale,group A\n", common::HEADER),
+            "line 2: has 2 fields, the header has 8",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let data = dir.path().join(name);
+        std::fs::write(&data, text).unwrap();
+        let out = dir.path().join(format!("out-{name}"));
+        let result = trainer()
+            .args(["train", "--quiet", "--data"])
+            .arg(&data)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert!(!out.exists(), "{name}: wrote output");
+    }
+}
+
+#[test]
+fn predict_prints_one_prediction_per_row_and_exits_2_on_bad_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = config(dir.path(), &common::synthetic_csv(120, 5));
+    train::run(&c).unwrap();
+    let model = dir.path().join("out/model.json");
+    let input = dir.path().join("students.csv");
+    std::fs::write(
+        &input,
+        "writing_score,reading_score,lunch,gender,race_ethnicity,parental_level_of_education,test_preparation_course,name\n\
+         70,72,standard,female,group B,high school,none,Ann\n\
+         70,150,standard,female,group B,high school,none,Bob\n",
+    )
+    .unwrap();
+    let result = trainer()
+        .args(["predict", "--model"])
+        .arg(&model)
+        .arg("--input")
+        .arg(&input)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(result.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(result.status.code(), Some(2));
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(lines[0].ends_with(",name,prediction,error"));
+    let ann: Vec<&str> = lines[1].split(',').collect();
+    let value: f64 = ann[8].parse().unwrap();
+    let predictor = model::Predictor::from_json(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    let expected = predictor
+        .predict(
+            &model::Student::new()
+                .with("writing_score", "70")
+                .with("reading_score", "72")
+                .with("lunch", "standard")
+                .with("gender", "female")
+                .with("race_ethnicity", "group B")
+                .with("parental_level_of_education", "high school")
+                .with("test_preparation_course", "none"),
+        )
+        .unwrap();
+    assert_eq!(value, expected);
+    assert!(lines[2].contains("line 3: Reading score: 150 is not between 0 and 100"));
+}
