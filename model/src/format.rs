@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub const FORMAT_NAME: &str = "student-score-model";
 
 /// The version this code writes. Readers accept any minor of the same major.
-pub const FORMAT_VERSION: FormatVersion = FormatVersion { major: 1, minor: 0 };
+pub const FORMAT_VERSION: FormatVersion = FormatVersion { major: 1, minor: 1 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -102,6 +102,44 @@ pub enum Model {
         trees: Vec<Tree>,
         aggregation: Aggregation,
     },
+    /// Oblivious (symmetric) trees, as CatBoost grows them, combined by `aggregation`
+    /// (since 1.1).
+    ObliviousEnsemble {
+        trees: Vec<ObliviousTree>,
+        aggregation: Aggregation,
+    },
+    /// k-nearest neighbours by Euclidean distance over the encoded vectors (since 1.1).
+    Knn {
+        k: u32,
+        weighting: KnnWeighting,
+        /// The encoded training rows, each of the model's width.
+        points: Vec<Vec<f64>>,
+        /// The target of each point.
+        targets: Vec<f64>,
+    },
+}
+
+/// A tree whose every level tests one feature against one threshold for all its nodes. Level
+/// `d` sets bit `d` of the leaf index when `x[features[d]] > thresholds[d]`; the output is
+/// `values[leaf]`, with `values.len() == 2^depth`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ObliviousTree {
+    pub features: Vec<i32>,
+    pub thresholds: Vec<f64>,
+    pub values: Vec<f64>,
+}
+
+/// How the k nearest targets are averaged. Neighbours are the `k` smallest distances, ties
+/// broken by the lower point index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum KnnWeighting {
+    /// The plain mean.
+    Uniform,
+    /// Weights `1 / distance`; when some neighbours are at distance 0, the mean of those alone.
+    Distance,
 }
 
 /// A binary regression tree as parallel arrays; node 0 is the root. `left[i] == -1` marks a leaf

@@ -22,10 +22,10 @@ mod validate;
 
 pub use error::{FieldError, FormatError, InputError, Problem};
 pub use format::{
-    Aggregation, Feature, FormatVersion, Metrics, Model, ModelBundle, Preprocessor, Step, Tree,
-    FORMAT_NAME, FORMAT_VERSION,
+    Aggregation, Feature, FormatVersion, KnnWeighting, Metrics, Model, ModelBundle, ObliviousTree,
+    Preprocessor, Step, Tree, FORMAT_NAME, FORMAT_VERSION,
 };
-pub use predict::{weighted_median, Encoder, Missing, Predictor};
+pub use predict::{knn_predict, nearest, weighted_median, Encoder, Missing, Predictor};
 pub use student::Student;
 
 /// The JSON Schema of the model format, generated from the types.

@@ -2,7 +2,9 @@
 //! browser all use.
 
 use crate::error::{FieldError, FormatError, InputError, Problem};
-use crate::format::{Aggregation, Feature, Model, ModelBundle, Preprocessor, Step, Tree};
+use crate::format::{
+    Aggregation, Feature, KnnWeighting, Model, ModelBundle, ObliviousTree, Preprocessor, Step, Tree,
+};
 use crate::student::Student;
 use crate::validate::{validate, validate_features, validate_steps};
 
@@ -175,6 +177,16 @@ impl Predictor {
                 let outputs = trees.iter().map(|t| tree_output(t, x));
                 aggregate(aggregation, outputs, trees.len())
             }
+            Model::ObliviousEnsemble { trees, aggregation } => {
+                let outputs = trees.iter().map(|t| t.values[oblivious_leaf(t, x)]);
+                aggregate(aggregation, outputs, trees.len())
+            }
+            Model::Knn {
+                k,
+                weighting,
+                points,
+                targets,
+            } => knn_predict(*k as usize, *weighting, points, targets, x),
         }
     }
 }
@@ -206,6 +218,66 @@ pub(crate) fn leaf_of(tree: &Tree, x: &[f64]) -> usize {
         };
     }
     i
+}
+
+/// The leaf index of an oblivious tree: bit `d` is set when level `d` goes right.
+pub(crate) fn oblivious_leaf(tree: &ObliviousTree, x: &[f64]) -> usize {
+    tree.features
+        .iter()
+        .zip(&tree.thresholds)
+        .enumerate()
+        .map(|(d, (&f, &t))| usize::from(x[f as usize] > t) << d)
+        .sum()
+}
+
+/// The indices of the `k` points nearest to `x` (squared Euclidean distance, ties to the lower
+/// index), nearest first, with their squared distances.
+pub fn nearest(k: usize, points: &[Vec<f64>], x: &[f64]) -> Vec<(usize, f64)> {
+    let mut d: Vec<(usize, f64)> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (i, p.iter().zip(x).map(|(a, b)| (a - b) * (a - b)).sum()))
+        .collect();
+    let by_distance = |a: &(usize, f64), b: &(usize, f64)| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0));
+    if k < d.len() {
+        d.select_nth_unstable_by(k - 1, by_distance);
+        d.truncate(k);
+    }
+    d.sort_by(by_distance);
+    d
+}
+
+/// k-NN regression over `points`, as [`KnnWeighting`] defines it.
+pub fn knn_predict(
+    k: usize,
+    weighting: KnnWeighting,
+    points: &[Vec<f64>],
+    targets: &[f64],
+    x: &[f64],
+) -> f64 {
+    let near = nearest(k, points, x);
+    match weighting {
+        KnnWeighting::Uniform => {
+            near.iter().map(|&(i, _)| targets[i]).sum::<f64>() / near.len() as f64
+        }
+        KnnWeighting::Distance => {
+            let exact: Vec<f64> = near
+                .iter()
+                .filter(|n| n.1 == 0.0)
+                .map(|&(i, _)| targets[i])
+                .collect();
+            if !exact.is_empty() {
+                return exact.iter().sum::<f64>() / exact.len() as f64;
+            }
+            let (mut num, mut den) = (0.0, 0.0);
+            for &(i, d2) in &near {
+                let w = 1.0 / d2.sqrt();
+                num += w * targets[i];
+                den += w;
+            }
+            num / den
+        }
+    }
 }
 
 fn tree_output(tree: &Tree, x: &[f64]) -> f64 {
@@ -246,6 +318,24 @@ mod tests {
         assert_eq!(weighted_median(vec![3.0, 1.0, 2.0], &[5.0, 1.0, 1.0]), 3.0);
         // Exactly half: the lower output.
         assert_eq!(weighted_median(vec![10.0, 20.0], &[1.0, 1.0]), 10.0);
+    }
+
+    #[test]
+    fn nearest_neighbours_break_distance_ties_by_lower_index() {
+        let points = vec![vec![10.0], vec![20.0], vec![30.0], vec![40.0]];
+        let targets = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(nearest(2, &points, &[25.0]), [(1, 25.0), (2, 25.0)]);
+        assert_eq!(nearest(1, &points, &[15.0]), [(0, 25.0)]);
+        assert_eq!(nearest(9, &points, &[0.0]).len(), 4);
+        let uniform = |x: f64| knn_predict(2, KnnWeighting::Uniform, &points, &targets, &[x]);
+        assert_eq!(uniform(24.0), 2.5);
+        assert_eq!(uniform(15.0), 1.5);
+        // Exact matches alone decide a distance-weighted prediction.
+        let dup = vec![vec![1.0], vec![1.0], vec![2.0]];
+        assert_eq!(
+            knn_predict(3, KnnWeighting::Distance, &dup, &[4.0, 6.0, 100.0], &[1.0]),
+            5.0
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 
 use crate::error::FormatError;
 use crate::format::{
-    Aggregation, Feature, Metrics, Model, ModelBundle, Step, Tree, FORMAT_NAME, FORMAT_VERSION,
+    Aggregation, Feature, Metrics, Model, ModelBundle, ObliviousTree, Step, Tree, FORMAT_NAME,
+    FORMAT_VERSION,
 };
 
 type Result<T = ()> = std::result::Result<T, FormatError>;
@@ -171,35 +172,122 @@ fn validate_model(model: &Model, width: usize) -> Result {
             for (t, tree) in trees.iter().enumerate() {
                 validate_tree(tree, width, &format!("model.trees[{t}]"))?;
             }
-            match aggregation {
-                Aggregation::Mean => {}
-                Aggregation::Sum { base, scale } => {
-                    finite(|| "model.aggregation.base".into(), *base)?;
-                    finite(|| "model.aggregation.scale".into(), *scale)?;
+            validate_aggregation(aggregation, trees.len())?;
+        }
+        Model::ObliviousEnsemble { trees, aggregation } => {
+            if trees.is_empty() {
+                return Err(FormatError::invalid("model.trees", "is empty"));
+            }
+            for (t, tree) in trees.iter().enumerate() {
+                validate_oblivious(tree, width, &format!("model.trees[{t}]"))?;
+            }
+            validate_aggregation(aggregation, trees.len())?;
+        }
+        Model::Knn {
+            k, points, targets, ..
+        } => {
+            if points.is_empty() {
+                return Err(FormatError::invalid("model.points", "is empty"));
+            }
+            if *k == 0 || *k as usize > points.len() {
+                return Err(FormatError::invalid(
+                    "model.k",
+                    format!("{k} is not between 1 and the {} points", points.len()),
+                ));
+            }
+            if targets.len() != points.len() {
+                return Err(FormatError::invalid(
+                    "model.targets",
+                    format!("has {} entries for {} points", targets.len(), points.len()),
+                ));
+            }
+            for (i, p) in points.iter().enumerate() {
+                if p.len() != width {
+                    return Err(FormatError::invalid(
+                        format!("model.points[{i}]"),
+                        format!("has {} entries for {width} encoded columns", p.len()),
+                    ));
                 }
-                Aggregation::WeightedMedian { weights } => {
-                    if weights.len() != trees.len() {
-                        return Err(FormatError::invalid(
-                            "model.aggregation.weights",
-                            format!("has {} weights for {} trees", weights.len(), trees.len()),
-                        ));
-                    }
-                    for (j, w) in weights.iter().enumerate() {
-                        let path = || format!("model.aggregation.weights[{j}]");
-                        finite(path, *w)?;
-                        if *w < 0.0 {
-                            return Err(FormatError::invalid(path(), "is negative"));
-                        }
-                    }
-                    if weights.iter().sum::<f64>() <= 0.0 {
-                        return Err(FormatError::invalid(
-                            "model.aggregation.weights",
-                            "sum to zero",
-                        ));
-                    }
+                for (j, v) in p.iter().enumerate() {
+                    finite(|| format!("model.points[{i}][{j}]"), *v)?;
                 }
             }
+            for (i, t) in targets.iter().enumerate() {
+                finite(|| format!("model.targets[{i}]"), *t)?;
+            }
         }
+    }
+    Ok(())
+}
+
+fn validate_aggregation(aggregation: &Aggregation, n_trees: usize) -> Result {
+    match aggregation {
+        Aggregation::Mean => {}
+        Aggregation::Sum { base, scale } => {
+            finite(|| "model.aggregation.base".into(), *base)?;
+            finite(|| "model.aggregation.scale".into(), *scale)?;
+        }
+        Aggregation::WeightedMedian { weights } => {
+            if weights.len() != n_trees {
+                return Err(FormatError::invalid(
+                    "model.aggregation.weights",
+                    format!("has {} weights for {n_trees} trees", weights.len()),
+                ));
+            }
+            for (j, w) in weights.iter().enumerate() {
+                let path = || format!("model.aggregation.weights[{j}]");
+                finite(path, *w)?;
+                if *w < 0.0 {
+                    return Err(FormatError::invalid(path(), "is negative"));
+                }
+            }
+            if weights.iter().sum::<f64>() <= 0.0 {
+                return Err(FormatError::invalid(
+                    "model.aggregation.weights",
+                    "sum to zero",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Oblivious trees: one feature and threshold per level, `2^depth` leaf values.
+fn validate_oblivious(tree: &ObliviousTree, width: usize, path: &str) -> Result {
+    let depth = tree.features.len();
+    if depth > 16 {
+        return Err(FormatError::invalid(
+            format!("{path}.features"),
+            format!("depth {depth} is more than 16"),
+        ));
+    }
+    if tree.thresholds.len() != depth {
+        return Err(FormatError::invalid(
+            format!("{path}.thresholds"),
+            format!("has {} entries for depth {depth}", tree.thresholds.len()),
+        ));
+    }
+    if tree.values.len() != 1 << depth {
+        return Err(FormatError::invalid(
+            format!("{path}.values"),
+            format!(
+                "has {} entries, depth {depth} needs {}",
+                tree.values.len(),
+                1 << depth
+            ),
+        ));
+    }
+    for (d, (&f, &t)) in tree.features.iter().zip(&tree.thresholds).enumerate() {
+        if f < 0 || f as usize >= width {
+            return Err(FormatError::invalid(
+                format!("{path}.features[{d}]"),
+                format!("feature {f} is out of range 0..{width}"),
+            ));
+        }
+        finite(|| format!("{path}.thresholds[{d}]"), t)?;
+    }
+    for (i, v) in tree.values.iter().enumerate() {
+        finite(|| format!("{path}.values[{i}]"), *v)?;
     }
     Ok(())
 }

@@ -19,7 +19,7 @@ fn fixture(name: &str) -> String {
 #[test]
 fn fixtures_predict_their_hand_computed_outputs() {
     let cases: Vec<Case> = serde_json::from_str(&fixture("expected.json")).unwrap();
-    assert!(cases.len() >= 8);
+    assert!(cases.len() >= 15);
     for case in cases {
         let predictor = Predictor::from_json(&fixture(&case.model)).unwrap();
         let got = predictor.predict(&case.student).unwrap();
@@ -35,7 +35,12 @@ fn fixtures_predict_their_hand_computed_outputs() {
 
 #[test]
 fn fixtures_survive_a_serialization_round_trip_unchanged() {
-    for name in ["linear.v1.json", "tree_ensemble.v1.json"] {
+    for name in [
+        "linear.v1.json",
+        "tree_ensemble.v1.json",
+        "oblivious.v1.json",
+        "knn.v1.json",
+    ] {
         let p = Predictor::from_json(&fixture(name)).unwrap();
         let again = serde_json::to_string(p.bundle()).unwrap();
         let q = Predictor::from_json(&again).unwrap();

@@ -5,13 +5,18 @@ use model::{Missing, Predictor, Student};
 use proptest::prelude::*;
 
 fn predictors() -> Vec<Predictor> {
-    ["linear.v1.json", "tree_ensemble.v1.json"]
-        .iter()
-        .map(|name| {
-            let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-            Predictor::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
-        })
-        .collect()
+    [
+        "linear.v1.json",
+        "tree_ensemble.v1.json",
+        "oblivious.v1.json",
+        "knn.v1.json",
+    ]
+    .iter()
+    .map(|name| {
+        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        Predictor::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+    })
+    .collect()
 }
 
 proptest! {

@@ -138,6 +138,36 @@ fn inconsistent_arrays_are_refused_with_their_path() {
             Box::new(|d| d["features"][1]["name"] = json!("math_score")),
             "features[1]: is the target itself",
         ),
+        (
+            "oblivious.v1.json",
+            Box::new(|d| d["model"]["trees"][0]["values"] = json!([1.0, 2.0, 3.0])),
+            "model.trees[0].values: has 3 entries, depth 2 needs 4",
+        ),
+        (
+            "oblivious.v1.json",
+            Box::new(|d| d["model"]["trees"][1]["features"] = json!([5])),
+            "model.trees[1].features[0]: feature 5 is out of range 0..3",
+        ),
+        (
+            "oblivious.v1.json",
+            Box::new(|d| d["model"]["trees"][1]["thresholds"] = json!([])),
+            "model.trees[1].thresholds: has 0 entries for depth 1",
+        ),
+        (
+            "knn.v1.json",
+            Box::new(|d| d["model"]["k"] = json!(5)),
+            "model.k: 5 is not between 1 and the 4 points",
+        ),
+        (
+            "knn.v1.json",
+            Box::new(|d| d["model"]["points"][2] = json!([1.0, 2.0])),
+            "model.points[2]: has 2 entries for 1 encoded columns",
+        ),
+        (
+            "knn.v1.json",
+            Box::new(|d| d["model"]["targets"] = json!([1.0])),
+            "model.targets: has 1 entries for 4 points",
+        ),
     ];
     for (name, edit, expected) in cases {
         let doc = edited(name, edit);
