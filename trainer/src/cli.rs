@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use anyhow::Context;
+
+use crate::families;
 use crate::predict::Format;
 use crate::train;
 
@@ -54,6 +57,12 @@ pub struct TrainOpts {
     /// Search only these families (repeatable; default: all).
     #[arg(long = "only")]
     pub only: Vec<String>,
+    /// A grid file (TOML, shaped like trainer/grids.toml) replacing the default grids.
+    #[arg(long)]
+    pub grid: Option<PathBuf>,
+    /// Write nothing; fail unless --out already holds what this run produces (timings aside).
+    #[arg(long)]
+    pub check: bool,
     /// No progress bars and no leaderboard.
     #[arg(long)]
     pub quiet: bool,
@@ -85,6 +94,14 @@ impl TryFrom<TrainOpts> for train::Config {
             "--test-fraction must be between 0 and 1, not {}",
             o.test_fraction
         );
+        let grids = match &o.grid {
+            None => families::parse_grids(families::DEFAULT_GRIDS)?,
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                families::parse_grids(&text).with_context(|| path.display().to_string())?
+            }
+        };
         Ok(train::Config {
             data: o.data,
             out: o.out,
@@ -94,6 +111,7 @@ impl TryFrom<TrainOpts> for train::Config {
             test_fraction: o.test_fraction,
             family: o.family,
             only: o.only,
+            grids,
             quiet: o.quiet,
         })
     }

@@ -27,8 +27,18 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Train(opts) => {
+            let check = opts.check;
             let config = train::Config::try_from(opts)?;
             let data = config.data.display().to_string();
+            if check {
+                train::check(&config)
+                    .with_context(|| format!("checking {}", config.out.display()))?;
+                eprintln!(
+                    "{} holds what a fresh training run on {data} produces",
+                    config.out.display()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             let outcome = train::run(&config).with_context(|| format!("training on {data}"))?;
             if !config.quiet {
                 print_leaderboard(&outcome.report);

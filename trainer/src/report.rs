@@ -51,7 +51,33 @@ pub struct FamilyReport {
     pub test_r2: f64,
     pub test_mae: f64,
     pub test_rmse: f64,
+    /// Wall seconds of the final refit on the whole training split (measured: varies by run).
+    pub fit_seconds: f64,
+    /// Seconds of all the search's fits, summed over both cores (measured: varies by run).
+    pub search_seconds: f64,
+    /// Model fits the search made; grid points that differ only in their number of stages
+    /// share one fit per fold.
+    pub search_fits: usize,
     pub grid: Vec<GridPoint>,
+}
+
+/// The fields of a report that are measured times, not results: everything else is the same
+/// for the same seed and data.
+pub const TIMING_FIELDS: [&str; 2] = ["fit_seconds", "search_seconds"];
+
+/// A report.json with its measured timings removed, for comparing two runs.
+pub fn without_timings(report_json: &str) -> anyhow::Result<serde_json::Value> {
+    let mut value: serde_json::Value = serde_json::from_str(report_json)?;
+    if let Some(families) = value.get_mut("families").and_then(|f| f.as_array_mut()) {
+        for family in families {
+            if let Some(obj) = family.as_object_mut() {
+                for field in TIMING_FIELDS {
+                    obj.remove(field);
+                }
+            }
+        }
+    }
+    Ok(value)
 }
 
 #[derive(Debug, Serialize)]

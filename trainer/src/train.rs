@@ -1,12 +1,13 @@
 //! `trainer train`: load, split, search, select on cross-validation, refit, export, report.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use anyhow::{ensure, Context};
 use model::{ModelBundle, Predictor, FORMAT_NAME, FORMAT_VERSION};
 
 use crate::data::{self, Row};
-use crate::families::{self, Family};
+use crate::families::{self, GridSpec};
 use crate::metrics::Scores;
 use crate::report::{CvInfo, DataInfo, FamilyReport, GridPoint, Report, SplitInfo};
 use crate::search::{self, Plan};
@@ -23,8 +24,10 @@ pub struct Config {
     pub test_fraction: f64,
     /// Export this family instead of the CV winner.
     pub family: Option<String>,
-    /// Restrict the search to these families (all when empty).
+    /// Restrict the search to these families (all in `grids` when empty).
     pub only: Vec<String>,
+    /// The grids to search (default: `trainer/grids.toml`).
+    pub grids: GridSpec,
     pub quiet: bool,
 }
 
@@ -39,6 +42,7 @@ impl Config {
             test_fraction: 0.2,
             family: None,
             only: Vec::new(),
+            grids: families::parse_grids(families::DEFAULT_GRIDS).expect("the default grids parse"),
             quiet: true,
         }
     }
@@ -62,6 +66,33 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
     let rows = data::parse(bytes.as_slice())?;
     let outcome = train(config, &rows, sha256_hex(&bytes))?;
     write(&config.out, &outcome)?;
+    Ok(outcome)
+}
+
+/// Trains as [`run`] does but writes nothing: fails unless `model.json` in `config.out` is
+/// byte-identical to this run's and `report.json` differs at most in its measured timings.
+pub fn check(config: &Config) -> anyhow::Result<Outcome> {
+    let bytes = std::fs::read(&config.data).map_err(|source| data::DataError::Io {
+        path: config.data.display().to_string(),
+        source,
+    })?;
+    let rows = data::parse(bytes.as_slice())?;
+    let outcome = train(config, &rows, sha256_hex(&bytes))?;
+    let read = |name: &str| {
+        let path = config.out.join(name);
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
+    };
+    ensure!(
+        read("model.json")? == outcome.model_json,
+        "{} differs from a fresh training run",
+        config.out.join("model.json").display()
+    );
+    ensure!(
+        crate::report::without_timings(&read("report.json")?)?
+            == crate::report::without_timings(&outcome.report_json)?,
+        "{} differs from a fresh training run (beyond its timings)",
+        config.out.join("report.json").display()
+    );
     Ok(outcome)
 }
 
@@ -111,26 +142,28 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
     let test: Vec<&Row> = split.test.iter().map(|&i| &rows[i]).collect();
 
     let all = families::all();
-    let chosen: Vec<&dyn Family> = all
+    let mut planned = families::plan(&all, &config.grids)?;
+    if let Some(unknown) = config
+        .only
         .iter()
-        .map(|f| f.as_ref())
-        .filter(|f| config.only.is_empty() || config.only.iter().any(|o| o == f.name()))
-        .collect();
-    ensure!(!chosen.is_empty(), "no family matches {:?}", config.only);
+        .find(|o| !planned.iter().any(|(f, _)| f.name() == *o))
+    {
+        anyhow::bail!("--only {unknown:?} is not a family of the grid");
+    }
+    planned.retain(|(f, _)| config.only.is_empty() || config.only.iter().any(|o| o == f.name()));
+    ensure!(!planned.is_empty(), "the grid names no family to search");
     if let Some(forced) = &config.family {
         ensure!(
-            chosen.iter().any(|f| f.name() == forced),
+            planned.iter().any(|(f, _)| f.name() == forced),
             "--family {forced:?} is not among the searched families: {}",
-            chosen
+            planned
                 .iter()
-                .map(|f| f.name())
+                .map(|(f, _)| f.name())
                 .collect::<Vec<_>>()
                 .join(", ")
         );
     }
-    let plan = Plan {
-        families: chosen.iter().map(|f| (*f, f.default_grid())).collect(),
-    };
+    let plan = Plan { families: planned };
 
     // Features come from the training split only; so does every fitted preprocessing value.
     let features = prep::fit_features(&train, &config.target);
@@ -147,7 +180,7 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
         &config.target,
         &folds,
         config.seed,
-        &|f| bars[f].inc(1),
+        &|f, n| bars[f].inc(n as u64),
     )?;
     bars.iter().for_each(|b| b.finish_and_clear());
 
@@ -165,9 +198,11 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
     let mut served = None;
     for (s, (family, _)) in searched.iter().zip(&plan.families) {
         let best = s.best();
+        let started = Instant::now();
         let fitted = family
             .fit(&best.params, &x_train, &y_train, config.seed)
             .with_context(|| format!("refitting {}", s.family))?;
+        let fit_seconds = started.elapsed().as_secs_f64();
         let predicted = fitted.predict(&x_test)?;
         let scores = Scores::of(&y_test, &predicted);
         if s.family == served_name {
@@ -181,6 +216,9 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
             test_r2: scores.r2,
             test_mae: scores.mae,
             test_rmse: scores.rmse,
+            fit_seconds,
+            search_seconds: s.search_seconds,
+            search_fits: s.fits,
             grid: s
                 .candidates
                 .iter()

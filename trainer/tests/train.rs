@@ -12,6 +12,11 @@ fn config(dir: &std::path::Path, csv: &str) -> Config {
     Config::new(data, dir.join("out"))
 }
 
+/// report.json with its measured timings blanked, as text: everything else must be identical.
+fn report_text_without_timings(json: &str) -> String {
+    serde_json::to_string_pretty(&trainer::report::without_timings(json).unwrap()).unwrap()
+}
+
 #[test]
 fn same_seed_and_data_give_byte_identical_outputs() {
     let csv = common::synthetic_csv(300, 1);
@@ -19,18 +24,38 @@ fn same_seed_and_data_give_byte_identical_outputs() {
     let b = tempfile::tempdir().unwrap();
     let first = train::run(&config(a.path(), &csv)).unwrap();
     let second = train::run(&config(b.path(), &csv)).unwrap();
-    for name in ["model.json", "report.json"] {
-        let x = std::fs::read(a.path().join("out").join(name)).unwrap();
-        let y = std::fs::read(b.path().join("out").join(name)).unwrap();
-        assert!(x == y, "{name} differs between two runs");
-    }
+    let read = |dir: &tempfile::TempDir, name: &str| {
+        std::fs::read_to_string(dir.path().join("out").join(name)).unwrap()
+    };
+    assert!(
+        read(&a, "model.json") == read(&b, "model.json"),
+        "model.json differs between two runs"
+    );
+    // report.json also records how long the fits took, which no seed fixes; every other byte
+    // must match.
+    let (ra, rb) = (read(&a, "report.json"), read(&b, "report.json"));
+    assert_eq!(
+        report_text_without_timings(&ra),
+        report_text_without_timings(&rb)
+    );
+    assert!(ra.contains("\"fit_seconds\"") && ra.contains("\"search_seconds\""));
     assert_eq!(first.model_json, second.model_json);
+
+    // --check accepts the written folder, and refuses it once a byte of model.json changes.
+    let checked = config(a.path(), &csv);
+    train::check(&checked).unwrap();
+    let model_path = a.path().join("out/model.json");
+    std::fs::write(&model_path, read(&a, "model.json").replacen(": ", ":  ", 1)).unwrap();
+    assert!(train::check(&checked).is_err());
 
     // Another seed moves the split, so the report changes.
     let mut other = config(b.path(), &csv);
     other.seed = 7;
     let third = train::run(&other).unwrap();
-    assert_ne!(third.report_json, first.report_json);
+    assert_ne!(
+        report_text_without_timings(&third.report_json),
+        report_text_without_timings(&first.report_json)
+    );
 }
 
 #[test]

@@ -2,12 +2,11 @@
 
 use anyhow::Context;
 use ndarray::{Array1, Array2};
-use serde_json::json;
 use smartcore::tree::decision_tree_regressor::{
     DecisionTreeRegressor, DecisionTreeRegressorParameters,
 };
 
-use super::{params, Family, Fitted, ParamError, Params, Reader};
+use super::{Family, Fitted, ParamError, Params, Reader};
 use crate::export::smartcore_trees;
 
 pub struct DecisionTree;
@@ -36,28 +35,6 @@ impl DecisionTree {
 impl Family for DecisionTree {
     fn name(&self) -> &'static str {
         "decision_tree"
-    }
-
-    fn default_grid(&self) -> Vec<Params> {
-        let mut grid = Vec::new();
-        for depth in [
-            json!(2),
-            json!(3),
-            json!(4),
-            json!(5),
-            json!(6),
-            json!(8),
-            json!(10),
-            json!(null),
-        ] {
-            for leaf in [1, 5, 10, 20] {
-                grid.push(params([
-                    ("max_depth", depth.clone()),
-                    ("min_samples_leaf", json!(leaf)),
-                ]));
-            }
-        }
-        grid
     }
 
     fn check(&self, params: &Params) -> Result<(), ParamError> {

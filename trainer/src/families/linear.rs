@@ -17,10 +17,6 @@ impl Family for LinearRegression {
         "linear_regression"
     }
 
-    fn default_grid(&self) -> Vec<Params> {
-        vec![Params::new()]
-    }
-
     fn check(&self, params: &Params) -> Result<(), ParamError> {
         Reader {
             family: self.name(),

@@ -27,11 +27,30 @@ pub trait Family: Sync {
     /// The name in grids, reports and `--family`, e.g. `"decision_tree"`.
     fn name(&self) -> &'static str;
 
-    /// The grid searched when no grid file overrides it.
-    fn default_grid(&self) -> Vec<Params>;
-
     /// Checks one grid point before anything is fitted.
     fn check(&self, params: &Params) -> Result<(), ParamError>;
+
+    /// Grid points that one fit can score together (boosting stages, say), as index lists into
+    /// `grid` covering every point once. By default each point is fitted on its own.
+    fn groups(&self, grid: &[Params]) -> Vec<Vec<usize>> {
+        (0..grid.len()).map(|i| vec![i]).collect()
+    }
+
+    /// Fits once for a group from [`Family::groups`] and predicts `x_val` for each of its
+    /// points, in order.
+    fn fit_predict_group(
+        &self,
+        group: &[&Params],
+        x_fit: &Array2<f64>,
+        y_fit: &Array1<f64>,
+        x_val: &Array2<f64>,
+        seed: u64,
+    ) -> anyhow::Result<Vec<Vec<f64>>> {
+        group
+            .iter()
+            .map(|p| self.fit(p, x_fit, y_fit, seed)?.predict(x_val))
+            .collect()
+    }
 
     /// Fits on `x`, `y`; `seed` drives every random choice.
     fn fit(
@@ -52,6 +71,87 @@ pub trait Fitted: Send + Sync {
 /// Every family, in report order.
 pub fn all() -> Vec<Box<dyn Family>> {
     vec![Box::new(LinearRegression), Box::new(DecisionTree)]
+}
+
+/// Groups grid points that differ only in `stages` (e.g. `"n_estimators"`): each group lists
+/// its points by index, in grid order, so one fit of the largest stage count scores them all.
+pub fn group_by_all_but(grid: &[Params], stages: &str) -> Vec<Vec<usize>> {
+    let mut groups: Vec<(Params, Vec<usize>)> = Vec::new();
+    for (i, p) in grid.iter().enumerate() {
+        let mut key = p.clone();
+        key.remove(stages);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(i),
+            None => groups.push((key, vec![i])),
+        }
+    }
+    groups.into_iter().map(|(_, members)| members).collect()
+}
+
+/// The grids: for each family, the parameters and the values to try.
+pub type GridSpec = BTreeMap<String, BTreeMap<String, Vec<serde_json::Value>>>;
+
+/// The default grids (`trainer/grids.toml`), compiled in.
+pub const DEFAULT_GRIDS: &str = include_str!("../../grids.toml");
+
+/// Reads a grid file (TOML, see `trainer/grids.toml`).
+pub fn parse_grids(text: &str) -> anyhow::Result<GridSpec> {
+    let spec: GridSpec = toml::from_str(text)?;
+    Ok(spec)
+}
+
+/// Every combination of a family's parameter values, the first parameter (in name order)
+/// varying slowest. A family with no parameters has one grid point: the empty one.
+pub fn expand(params: &BTreeMap<String, Vec<serde_json::Value>>) -> Vec<Params> {
+    let mut points = vec![Params::new()];
+    for (name, values) in params {
+        points = points
+            .into_iter()
+            .flat_map(|p| {
+                values.iter().map(move |v| {
+                    let mut q = p.clone();
+                    q.insert(name.clone(), v.clone());
+                    q
+                })
+            })
+            .collect();
+    }
+    points
+}
+
+/// The families a grid file names, each with its expanded, checked grid, in report order.
+pub fn plan<'a>(
+    families: &'a [Box<dyn Family>],
+    spec: &GridSpec,
+) -> anyhow::Result<Vec<(&'a dyn Family, Vec<Params>)>> {
+    if let Some(unknown) = spec
+        .keys()
+        .find(|k| !families.iter().any(|f| f.name() == *k))
+    {
+        anyhow::bail!(
+            "grid: unknown family {unknown:?}; known: {}",
+            families
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let mut out = Vec::new();
+    for family in families {
+        let Some(params) = spec.get(family.name()) else {
+            continue;
+        };
+        if let Some((name, _)) = params.iter().find(|(_, v)| v.is_empty()) {
+            anyhow::bail!("grid: {}: parameter {name:?} has no values", family.name());
+        }
+        let grid = expand(params);
+        for p in &grid {
+            family.check(p)?;
+        }
+        out.push((family.as_ref(), grid));
+    }
+    Ok(out)
 }
 
 /// Reads helpers for grid points: each names the parameter and the family on error.
@@ -77,7 +177,7 @@ impl Reader<'_> {
         }
     }
 
-    /// An optional whole number within `range` (`null` or absent → `None`).
+    /// An optional whole number within `range` (`"none"`, `null` or absent → `None`).
     pub fn opt_usize(
         &self,
         name: &str,
@@ -85,6 +185,7 @@ impl Reader<'_> {
     ) -> Result<Option<usize>, ParamError> {
         match self.params.get(name) {
             None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) if s == "none" => Ok(None),
             Some(v) => match v.as_u64() {
                 Some(n) if range.contains(&(n as usize)) => Ok(Some(n as usize)),
                 _ => Err(self.error(
@@ -107,9 +208,4 @@ impl Reader<'_> {
     ) -> Result<usize, ParamError> {
         Ok(self.opt_usize(name, range)?.unwrap_or(default))
     }
-}
-
-/// A grid point from `name = value` pairs.
-pub(crate) fn params<const N: usize>(pairs: [(&str, serde_json::Value); N]) -> Params {
-    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
