@@ -67,7 +67,7 @@ parity-cases: data trainer-bin
 	$(TRAINER) predict --model assets/model.json --input $(DATA) --rows-of assets/report.json --format json > $(PARITY)
 
 wasm-test: parity-cases
-	cargo test -p model --target wasm32-unknown-unknown --locked
+	cargo test -p model -p app --target wasm32-unknown-unknown --locked
 
 build: tools-web
 	trunk build --release

@@ -1,0 +1,194 @@
+// The release build in a real browser: every test-split student gets exactly the prediction the
+// native trainer computed, bad input is explained next to its field, and nothing errors.
+//   trunk build --release && make parity-cases && node --test e2e/
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, collectErrors, launchChromium, rustFixed1, serveStatic } from './server.mjs';
+
+// E2E_PARITY points elsewhere only for trying the tests before the trainer exists.
+const PARITY = process.env.E2E_PARITY ?? join(ROOT, 'target/parity/test_split.json');
+const MODEL = join(ROOT, 'assets/model.json');
+const SCREENSHOTS = join(ROOT, 'e2e/screenshots');
+
+// The form's accessible labels (model::fields::label): the contract these tests hold the app to.
+const LABELS = {
+  gender: 'Gender',
+  race_ethnicity: 'Race/ethnicity',
+  parental_level_of_education: 'Parental level of education',
+  lunch: 'Lunch',
+  test_preparation_course: 'Test preparation course',
+  math_score: 'Math score',
+  reading_score: 'Reading score',
+  writing_score: 'Writing score',
+};
+
+const PREDICTION = '[data-testid="prediction"]';
+
+function readCases() {
+  assert.ok(
+    existsSync(PARITY),
+    `${PARITY} is missing: run \`make parity-cases\` (the trainer's native predictions) first`,
+  );
+  const cases = JSON.parse(readFileSync(PARITY, 'utf8'));
+  assert.ok(Array.isArray(cases) && cases.length > 0, `${PARITY} holds no cases`);
+  return cases;
+}
+
+const model = JSON.parse(readFileSync(MODEL, 'utf8'));
+const features = model.features.map((f) => ({ ...f, label: LABELS[f.name] ?? f.name }));
+const numeric = features.filter((f) => f.kind === 'numeric');
+
+/** The prediction text once it equals `expected` (or whatever it is after a short wait). */
+async function predictionText(page, expected, timeout = 2000) {
+  if (expected !== undefined) {
+    await page
+      .waitForFunction(
+        ([sel, want]) => document.querySelector(sel)?.textContent.trim() === want,
+        [PREDICTION, expected],
+        { timeout, polling: 'raf' },
+      )
+      .catch(() => {});
+  }
+  return (await page.locator(PREDICTION).textContent()).trim();
+}
+
+/** The text of the elements an input's aria-describedby points to. */
+async function description(control) {
+  return control.evaluate((el) =>
+    (el.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((id) => document.getElementById(id)?.textContent.trim() ?? '')
+      .join(' '),
+  );
+}
+
+describe('the predictor in Chromium', () => {
+  let server;
+  let browser;
+  let page;
+  let errors;
+
+  before(async () => {
+    server = await serveStatic(join(ROOT, 'dist'));
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    errors = collectErrors(page);
+    await page.goto(server.url);
+    await page.locator(PREDICTION).waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('Rust-style rounding helper matches format!("{:.1}")', () => {
+    // Values printed by Rust: exact ties round half to even, everything else to nearest.
+    const rust = { 0.25: '0.2', 0.75: '0.8', 71.25: '71.2', 71.75: '71.8', 2.5: '2.5', 71.35: '71.3', 0.05: '0.1', 65.76022657905088: '65.8' };
+    for (const [x, want] of Object.entries(rust)) assert.equal(rustFixed1(Number(x)), want, x);
+    assert.equal(rustFixed1(-0.25), '-0.2');
+  });
+
+  test('the page shows a labelled form, a prediction and the model', async () => {
+    assert.equal(await page.title(), 'Student Performance Predictor');
+    await page.getByRole('heading', { name: 'Student Performance Predictor' }).waitFor();
+    await page.getByText('Runs entirely in your browser — nothing you enter leaves this device').waitFor();
+    for (const f of features) {
+      const control = page.getByLabel(f.label, { exact: true });
+      assert.equal(await control.count(), 1, `one control labelled ${f.label}`);
+      if (f.kind === 'categorical') {
+        const options = await control.locator('option').evaluateAll((os) => os.map((o) => o.value));
+        assert.deepEqual(options, f.categories, `${f.label} offers the model's categories`);
+      } else {
+        assert.equal(await control.getAttribute('inputmode'), 'decimal');
+      }
+    }
+    const status = page.getByRole('status');
+    assert.match(await status.textContent(), /Predicted /);
+    assert.match(await predictionText(page), /^-?\d+\.\d$/, 'a prediction shows at once');
+    const info = await page.locator('[data-testid="model-info"]').textContent();
+    assert.match(info, new RegExp(`test R² ${model.metrics.test_r2.toFixed(2)}`));
+  });
+
+  test('every test-split student gets the native prediction', async () => {
+    const cases = readCases();
+    const current = new Map();
+    const mismatches = [];
+    for (const c of cases) {
+      for (const f of features) {
+        const value = c.student[f.name];
+        assert.ok(value !== undefined, `row ${c.row}: no ${f.name} in the parity file`);
+        if (current.get(f.name) === value) continue;
+        const control = page.getByLabel(f.label, { exact: true });
+        if (f.kind === 'categorical') await control.selectOption(value);
+        else await control.fill(value);
+        current.set(f.name, value);
+      }
+      const expected = rustFixed1(c.prediction);
+      const shown = await predictionText(page, expected);
+      if (shown !== expected) {
+        mismatches.push(`row ${c.row} (line ${c.line}): shown ${shown}, native ${c.prediction} → ${expected}`);
+      }
+    }
+    assert.deepEqual(mismatches, [], `${mismatches.length} of ${cases.length} predictions differ`);
+  });
+
+  for (const [typed, problem] of [
+    ['150', /150 is not between 0 and 100/],
+    ['-1', /-1 is not between 0 and 100/],
+    ['', /a value is required/],
+    ['abc', /"abc" is not a number/],
+  ]) {
+    test(`a score of ${JSON.stringify(typed)} is explained next to the field`, async () => {
+      const field = numeric[0];
+      assert.ok(field, 'the model has a numeric feature');
+      const control = page.getByLabel(field.label, { exact: true });
+      await control.fill(typed);
+      await page.locator(`${PREDICTION}.empty`).waitFor();
+      assert.equal(await control.getAttribute('aria-invalid'), 'true');
+      const said = await description(control);
+      assert.match(said, new RegExp(field.label));
+      assert.match(said, problem);
+      assert.doesNotMatch(await predictionText(page), /\d/, 'no number while a field is wrong');
+      assert.match(await page.getByRole('status').textContent(), /Fix the highlighted fields/);
+      assert.doesNotMatch(await page.locator('body').innerText(), /NaN/);
+
+      await control.fill('70');
+      await page.locator(`${PREDICTION}:not(.empty)`).waitFor();
+      assert.match(await predictionText(page), /^-?\d+\.\d$/, 'a number again once fixed');
+      assert.equal(await control.getAttribute('aria-invalid'), null);
+      assert.doesNotMatch(await description(control), /not between|required|not a number/);
+    });
+  }
+
+  test('screenshots: desktop and phone', async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.reload();
+    await page.locator(PREDICTION).waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'predict-desktop.png') });
+
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const mobile = await phone.newPage();
+    const mobileErrors = collectErrors(mobile);
+    await mobile.goto(server.url);
+    await mobile.locator(PREDICTION).waitFor();
+    const width = await mobile.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `no sideways scrolling on a phone (page is ${width}px wide)`);
+    await mobile.screenshot({ path: join(SCREENSHOTS, 'predict-mobile.png') });
+    await phone.close();
+    assert.deepEqual(mobileErrors, []);
+  });
+
+  test('no console errors or page errors', () => {
+    assert.deepEqual(errors, []);
+  });
+});

@@ -1,0 +1,133 @@
+// Shared helpers for the browser tests: a static file server for dist/ and a Chromium launcher.
+// No npm dependencies beyond playwright-core (which drives Debian's /usr/bin/chromium).
+
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+/** The project root (the folder above e2e/). */
+export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+async function isFile(path) {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Serves `dir` on 127.0.0.1 at a free port. A path without a file extension that names no file
+ * gets index.html (client-side routes); a missing file with an extension is a 404.
+ * Resolves to `{ url, close }`.
+ */
+export async function serveStatic(dir) {
+  const root = resolve(dir);
+  const index = join(root, 'index.html');
+  if (!(await isFile(index))) {
+    throw new Error(`${index} is missing: run \`trunk build --release\` first`);
+  }
+  const server = createServer(async (req, res) => {
+    try {
+      const pathname = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+      let path = normalize(join(root, pathname));
+      if (path !== root && !path.startsWith(root + sep)) {
+        res.writeHead(403).end('forbidden');
+        return;
+      }
+      if (!(await isFile(path))) {
+        if (extname(pathname) !== '') {
+          res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+          return;
+        }
+        path = index;
+      }
+      const body = await readFile(path);
+      res.writeHead(200, {
+        'content-type': TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
+        'content-length': body.length,
+        'cache-control': 'no-store',
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch (err) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(String(err));
+    }
+  });
+  await new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', ok);
+  });
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise((ok) => {
+        server.closeAllConnections?.();
+        server.close(() => ok());
+      }),
+  };
+}
+
+/** Debian's Chromium, headless, with no network chatter of its own. */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Records page errors and console errors of `page` into an array (for "no errors" checks).
+ * Chromium's own complaint about a missing favicon is not an app error and is left out.
+ */
+export function collectErrors(page) {
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const where = msg.location()?.url ?? '';
+    if (/\/favicon\.ico$/.test(where)) return;
+    errors.push(`console.error: ${msg.text()}${where ? ` (${where})` : ''}`);
+  });
+  page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()}`));
+  return errors;
+}
+
+/**
+ * Formats `x` with one decimal exactly as Rust's `format!("{:.1}", x)` does. Both Rust and
+ * `Number.prototype.toFixed` round the exact binary value, but on an exact tie (a value whose
+ * last binary digits are .25 or .75) Rust rounds half to even and toFixed rounds up.
+ */
+export function rustFixed1(x) {
+  const tenths = x * 10; // exact for a tie: 4x is then an odd integer
+  if (Number.isInteger(x * 4) && !Number.isInteger(x * 2)) {
+    const down = Math.floor(tenths);
+    const even = down % 2 === 0 ? down : down + 1;
+    return (even / 10).toFixed(1);
+  }
+  return x.toFixed(1);
+}
