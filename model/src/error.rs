@@ -56,8 +56,14 @@ impl fmt::Display for FieldError {
     /// A sentence for people, naming the field by its label:
     /// `Reading score: 150 is not between 0 and 100`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", label(&self.field))?;
-        match &self.problem {
+        write!(f, "{}: {}", label(&self.field), self.problem)
+    }
+}
+
+impl fmt::Display for Problem {
+    /// The reason alone: `150 is not between 0 and 100`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
             Problem::Missing => write!(f, "a value is required"),
             Problem::NotANumber { text } => write!(f, "{text:?} is not a number"),
             Problem::OutOfRange { value, min, max } => {

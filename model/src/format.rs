@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub const FORMAT_NAME: &str = "student-score-model";
 
 /// The version this code writes. Readers accept any minor of the same major.
-pub const FORMAT_VERSION: FormatVersion = FormatVersion { major: 1, minor: 1 };
+pub const FORMAT_VERSION: FormatVersion = FormatVersion { major: 1, minor: 2 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -34,6 +34,24 @@ pub struct ModelBundle {
     pub preprocessor: Preprocessor,
     pub model: Model,
     pub metrics: Metrics,
+    /// A prediction interval (since 1.2; absent in older documents).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Interval>,
+}
+
+/// A symmetric prediction interval `prediction ± half_width`, from split-conformal calibration
+/// on the trainer's out-of-fold residuals: `half_width` is the `⌈(n + 1) · level⌉`-th smallest
+/// of the `n` absolute out-of-fold residuals of the served configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Interval {
+    /// The intended coverage, e.g. 0.9.
+    pub level: f64,
+    pub half_width: f64,
+    /// How many out-of-fold residuals calibrated it.
+    pub n_calibration: u32,
+    /// The share of held-out test students whose score fell inside their interval.
+    pub test_coverage: f64,
 }
 
 /// One raw input field.

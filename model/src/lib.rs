@@ -13,19 +13,27 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#[cfg(feature = "batch")]
+mod batch;
 mod error;
+mod explain;
 pub mod fields;
 mod format;
 mod predict;
 mod student;
 mod validate;
 
+#[cfg(feature = "batch")]
+pub use batch::{normalize as normalize_csv, Batch, BatchError, BatchRow, BatchScores, Prediction};
 pub use error::{FieldError, FormatError, InputError, Problem};
+pub use explain::{Contribution, Explanation, MAX_EXPLAINED_FEATURES};
 pub use format::{
-    Aggregation, Feature, FormatVersion, KnnWeighting, Metrics, Model, ModelBundle, ObliviousTree,
-    Preprocessor, Step, Tree, FORMAT_NAME, FORMAT_VERSION,
+    Aggregation, Feature, FormatVersion, Interval, KnnWeighting, Metrics, Model, ModelBundle,
+    ObliviousTree, Preprocessor, Step, Tree, FORMAT_NAME, FORMAT_VERSION,
 };
-pub use predict::{knn_predict, nearest, weighted_median, Encoder, Missing, Predictor};
+pub use predict::{
+    knn_average, knn_predict, nearest, weighted_median, Encoder, Missing, Predictor,
+};
 pub use student::Student;
 
 /// The JSON Schema of the model format, generated from the types.

@@ -255,7 +255,11 @@ pub fn knn_predict(
     targets: &[f64],
     x: &[f64],
 ) -> f64 {
-    let near = nearest(k, points, x);
+    knn_average(weighting, &nearest(k, points, x), targets)
+}
+
+/// The prediction from neighbours found by [`nearest`] (index, squared distance).
+pub fn knn_average(weighting: KnnWeighting, near: &[(usize, f64)], targets: &[f64]) -> f64 {
     match weighting {
         KnnWeighting::Uniform => {
             near.iter().map(|&(i, _)| targets[i]).sum::<f64>() / near.len() as f64
@@ -270,7 +274,7 @@ pub fn knn_predict(
                 return exact.iter().sum::<f64>() / exact.len() as f64;
             }
             let (mut num, mut den) = (0.0, 0.0);
-            for &(i, d2) in &near {
+            for &(i, d2) in near {
                 let w = 1.0 / d2.sqrt();
                 num += w * targets[i];
                 den += w;

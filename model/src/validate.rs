@@ -42,12 +42,36 @@ pub fn validate(b: &ModelBundle) -> Result {
     validate_steps(&b.features, &b.preprocessor.steps)?;
     let width = b.features.iter().map(Feature::width).sum();
     validate_model(&b.model, width)?;
+    if let Some(interval) = &b.interval {
+        finite(|| "interval.level".into(), interval.level)?;
+        finite(|| "interval.half_width".into(), interval.half_width)?;
+        finite(|| "interval.test_coverage".into(), interval.test_coverage)?;
+        if !(interval.level > 0.0 && interval.level < 1.0) {
+            return Err(FormatError::invalid(
+                "interval.level",
+                format!("{} is not between 0 and 1", interval.level),
+            ));
+        }
+        if interval.half_width < 0.0 {
+            return Err(FormatError::invalid("interval.half_width", "is negative"));
+        }
+    }
     validate_metrics(&b.metrics)
 }
 
 pub(crate) fn validate_features(features: &[Feature], target: Option<&str>) -> Result {
     if features.is_empty() {
         return Err(FormatError::invalid("features", "is empty"));
+    }
+    if features.len() > crate::MAX_EXPLAINED_FEATURES {
+        return Err(FormatError::invalid(
+            "features",
+            format!(
+                "has {} features; at most {} are supported",
+                features.len(),
+                crate::MAX_EXPLAINED_FEATURES
+            ),
+        ));
     }
     for (i, f) in features.iter().enumerate() {
         let path = format!("features[{i}]");

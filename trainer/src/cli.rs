@@ -42,7 +42,8 @@ pub struct TrainOpts {
     /// The score to predict: math_score, reading_score or writing_score.
     #[arg(long, default_value = "math_score")]
     pub target: String,
-    /// Seed for the train/test split, the folds and every random choice of the models.
+    /// Seed for the train/test split (numpy's RandomState, as scikit-learn's train_test_split
+    /// uses it), the folds and every random choice of the models.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     /// Number of cross-validation folds on the training split.
@@ -51,6 +52,9 @@ pub struct TrainOpts {
     /// Share of rows held out as the test split (reported, never used to choose).
     #[arg(long, default_value_t = 0.2)]
     pub test_fraction: f64,
+    /// Coverage of the prediction interval (split-conformal on out-of-fold residuals).
+    #[arg(long, default_value_t = 0.9)]
+    pub interval_level: f64,
     /// Export this family instead of the cross-validation winner.
     #[arg(long)]
     pub family: Option<String>,
@@ -88,7 +92,18 @@ impl TryFrom<TrainOpts> for train::Config {
     type Error = anyhow::Error;
 
     fn try_from(o: TrainOpts) -> anyhow::Result<Self> {
+        anyhow::ensure!(
+            o.interval_level > 0.0 && o.interval_level < 1.0,
+            "--interval-level must be between 0 and 1, not {}",
+            o.interval_level
+        );
         anyhow::ensure!(o.folds >= 2, "--folds must be at least 2, not {}", o.folds);
+        anyhow::ensure!(
+            o.seed <= u64::from(u32::MAX),
+            "--seed must be at most {} (numpy's RandomState range), not {}",
+            u32::MAX,
+            o.seed
+        );
         anyhow::ensure!(
             o.test_fraction > 0.0 && o.test_fraction < 1.0,
             "--test-fraction must be between 0 and 1, not {}",
@@ -112,6 +127,7 @@ impl TryFrom<TrainOpts> for train::Config {
             family: o.family,
             only: o.only,
             grids,
+            interval_level: o.interval_level,
             quiet: o.quiet,
         })
     }

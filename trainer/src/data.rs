@@ -68,29 +68,18 @@ pub fn load(path: &Path) -> Result<Vec<Row>, DataError> {
     parse(file)
 }
 
-/// Reads all of `input` with CRLF line ends turned into LF: the csv crate reports the line of a
-/// record after a CRLF one short (its position points at the `\n`), and every error here names
-/// a line.
-pub fn read_lf(mut input: impl Read) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    input.read_to_end(&mut bytes)?;
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut it = bytes.iter().peekable();
-    while let Some(&b) = it.next() {
-        if b == b'\r' && it.peek() == Some(&&b'\n') {
-            continue;
-        }
-        out.push(b);
-    }
-    Ok(out)
-}
-
 /// Parses and checks the whole file: the header, then every row. All bad rows are reported.
 pub fn parse(input: impl Read) -> Result<Vec<Row>, DataError> {
-    let bytes = read_lf(input).map_err(|source| DataError::Io {
-        path: "the input".into(),
-        source,
-    })?;
+    let mut raw = Vec::new();
+    let mut input = input;
+    input
+        .read_to_end(&mut raw)
+        .map_err(|source| DataError::Io {
+            path: "the input".into(),
+            source,
+        })?;
+    // CRLF as LF (the csv crate reports lines after a CRLF row one short) and no BOM.
+    let bytes = model::normalize_csv(&raw);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod data;
 pub mod export;
 pub mod families;
+pub mod interval;
 pub mod metrics;
 pub mod predict;
 pub mod prep;

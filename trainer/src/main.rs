@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::Parser;
 use trainer::cli::{Cli, Command, PredictOpts};
 use trainer::data::DataError;
-use trainer::predict::{self, InputFileError};
+use trainer::predict;
 use trainer::report::Report;
 use trainer::train;
 
@@ -18,7 +18,7 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             let bad_input = e
                 .chain()
-                .any(|c| c.is::<DataError>() || c.is::<InputFileError>());
+                .any(|c| c.is::<DataError>() || c.is::<model::BatchError>());
             ExitCode::from(if bad_input { BAD_INPUT } else { 1 })
         }
     }
@@ -63,18 +63,23 @@ fn predict_command(opts: PredictOpts) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("reading {}", opts.model.display()))?;
     let predictor = model::Predictor::from_json(&json)
         .with_context(|| format!("loading {}", opts.model.display()))?;
-    let input = std::fs::File::open(&opts.input)
-        .with_context(|| format!("reading {}", opts.input.display()))?;
-    let (header, mut outcomes) = predict::predict_csv(&predictor, input)
+    let input =
+        std::fs::read(&opts.input).with_context(|| format!("reading {}", opts.input.display()))?;
+    let mut batch = predictor
+        .predict_csv(&input)
         .with_context(|| format!("reading {}", opts.input.display()))?;
     if let Some(report) = &opts.rows_of {
         let text = std::fs::read_to_string(report)
             .with_context(|| format!("reading {}", report.display()))?;
         let rows = predict::test_rows_of(&text).with_context(|| report.display().to_string())?;
-        outcomes = predict::only_rows(outcomes, &rows);
+        batch = predict::only_rows(batch, &rows);
     }
-    predict::write(std::io::stdout().lock(), opts.format, &header, &outcomes)?;
-    let bad: Vec<&str> = outcomes.iter().filter_map(|o| o.error.as_deref()).collect();
+    predict::write(std::io::stdout().lock(), opts.format, &batch)?;
+    let bad: Vec<&String> = batch
+        .rows
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().err())
+        .collect();
     if bad.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
@@ -84,7 +89,7 @@ fn predict_command(opts: PredictOpts) -> anyhow::Result<ExitCode> {
     eprintln!(
         "{} of {} rows could not be predicted",
         bad.len(),
-        outcomes.len()
+        batch.rows.len()
     );
     Ok(ExitCode::from(BAD_INPUT))
 }
@@ -112,5 +117,12 @@ fn print_leaderboard(report: &Report) {
     println!(
         "* winner on {}-fold CV R² (test split only reported); served: {}",
         report.cv.folds, report.served
+    );
+    println!(
+        "{:.0} % interval: ± {:.2} (split-conformal on {} out-of-fold residuals); test coverage {:.1} %",
+        report.interval.level * 100.0,
+        report.interval.half_width,
+        report.interval.n_calibration,
+        report.interval.test_coverage * 100.0
     );
 }

@@ -15,6 +15,8 @@ pub struct Report {
     pub winner: String,
     /// The family exported to model.json (the winner unless `--family` forced another).
     pub served: String,
+    /// The served model's prediction interval and its measured test coverage.
+    pub interval: model::Interval,
     pub families: Vec<FamilyReport>,
 }
 

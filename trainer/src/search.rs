@@ -19,6 +19,9 @@ pub struct Candidate {
     pub fold_r2: Vec<f64>,
     pub cv_r2_mean: f64,
     pub cv_r2_std: f64,
+    /// Out-of-fold predictions: for each training row (in training-split order), the
+    /// prediction of the fold model that did not see it. Calibrates the prediction interval.
+    pub oof: Vec<f64>,
 }
 
 /// A family's grid, scored; `best` indexes the highest mean CV R² (the first on a tie).
@@ -71,8 +74,9 @@ fn encode_folds(
         .collect()
 }
 
-/// One (family, group, fold) job: its key, each grid point's R² and the seconds it took.
-type JobResult = ((usize, usize, usize), Vec<f64>, f64);
+/// One (family, group, fold) job: its key, each grid point's validation predictions and the
+/// seconds it took.
+type JobResult = ((usize, usize, usize), Vec<Vec<f64>>, f64);
 
 /// What to search: each family with its grid.
 pub struct Plan<'a> {
@@ -130,12 +134,8 @@ pub fn run(
                 predictions.len(),
                 members.len()
             );
-            let r2 = predictions
-                .iter()
-                .map(|p| Scores::of(&fold.y_val, p).r2)
-                .collect();
             tick(f, members.len());
-            Ok(((f, g, k), r2, seconds))
+            Ok(((f, g, k), predictions, seconds))
         })
         .collect::<anyhow::Result<_>>()
         .context("cross-validation")?;
@@ -143,14 +143,18 @@ pub fn run(
     let mut out = Vec::new();
     for (f, (family, grid)) in plan.families.iter().enumerate() {
         let mut fold_r2 = vec![vec![f64::NAN; folds.len()]; grid.len()];
+        let mut oof = vec![vec![f64::NAN; train.len()]; grid.len()];
         let mut search_seconds = 0.0;
         let mut fits = 0;
-        for ((rf, g, k), r2, seconds) in &results {
+        for ((rf, g, k), predictions, seconds) in &results {
             if *rf != f {
                 continue;
             }
-            for (&i, v) in groups[f][*g].iter().zip(r2) {
-                fold_r2[i][*k] = *v;
+            for (&i, p) in groups[f][*g].iter().zip(predictions) {
+                fold_r2[i][*k] = Scores::of(&data[*k].y_val, p).r2;
+                for (&position, v) in folds[*k].1.iter().zip(p) {
+                    oof[i][position] = *v;
+                }
             }
             search_seconds += seconds;
             fits += 1;
@@ -158,13 +162,15 @@ pub fn run(
         let candidates: Vec<Candidate> = grid
             .iter()
             .zip(fold_r2)
-            .map(|(params, fold_r2)| {
+            .zip(oof)
+            .map(|((params, fold_r2), oof)| {
                 let (cv_r2_mean, cv_r2_std) = mean_std(&fold_r2);
                 Candidate {
                     params: params.clone(),
                     fold_r2,
                     cv_r2_mean,
                     cv_r2_std,
+                    oof,
                 }
             })
             .collect();

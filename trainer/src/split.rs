@@ -1,9 +1,5 @@
 //! Seeded train/test split and cross-validation folds.
 
-use rand::seq::SliceRandom;
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-
 /// Row indices of the training and test splits, each sorted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Split {
@@ -11,18 +7,88 @@ pub struct Split {
     pub test: Vec<usize>,
 }
 
-/// Shuffles `0..n` with `seed` and holds out `round(n * test_fraction)` rows (at least one, and
-/// at least one left to train on).
+/// Holds out exactly the rows scikit-learn's `train_test_split(test_size=test_fraction,
+/// random_state=seed)` holds out: `ceil(n * test_fraction)` rows (at least one, and at least
+/// one left to train on) taken from the front of numpy's `RandomState(seed).permutation(n)`.
+/// With seed 42 the test split is the original Python project's, so figures compare directly.
 pub fn train_test(n: usize, test_fraction: f64, seed: u64) -> Split {
     assert!(n >= 2, "need at least two rows to split");
-    let mut order: Vec<usize> = (0..n).collect();
-    order.shuffle(&mut ChaCha8Rng::seed_from_u64(seed));
-    let n_test = ((n as f64 * test_fraction).round() as usize).clamp(1, n - 1);
+    let order = numpy_permutation(n, seed as u32);
+    let n_test = ((n as f64 * test_fraction).ceil() as usize).clamp(1, n - 1);
     let mut test = order[..n_test].to_vec();
     let mut train = order[n_test..].to_vec();
     test.sort_unstable();
     train.sort_unstable();
     Split { train, test }
+}
+
+/// numpy's legacy `RandomState(seed).permutation(n)`: a Fisher-Yates shuffle of `0..n` from the
+/// last position down, each swap partner drawn by masked rejection sampling from MT19937.
+pub fn numpy_permutation(n: usize, seed: u32) -> Vec<usize> {
+    let mut mt = Mt19937::new(seed);
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        let j = mt.interval(i as u32) as usize;
+        order.swap(i, j);
+    }
+    order
+}
+
+/// The Mersenne Twister MT19937 (32-bit), seeded like numpy's `RandomState(int)`.
+struct Mt19937 {
+    state: [u32; 624],
+    index: usize,
+}
+
+impl Mt19937 {
+    fn new(seed: u32) -> Self {
+        let mut state = [0u32; 624];
+        state[0] = seed;
+        for i in 1..624 {
+            let prev = state[i - 1];
+            state[i] = 1812433253u32
+                .wrapping_mul(prev ^ (prev >> 30))
+                .wrapping_add(i as u32);
+        }
+        Self { state, index: 624 }
+    }
+
+    fn next_u32(&mut self) -> u32 {
+        if self.index >= 624 {
+            for i in 0..624 {
+                let y = (self.state[i] & 0x8000_0000) | (self.state[(i + 1) % 624] & 0x7fff_ffff);
+                let mut v = self.state[(i + 397) % 624] ^ (y >> 1);
+                if y & 1 == 1 {
+                    v ^= 0x9908_b0df;
+                }
+                self.state[i] = v;
+            }
+            self.index = 0;
+        }
+        let mut y = self.state[self.index];
+        self.index += 1;
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c_5680;
+        y ^= (y << 15) & 0xefc6_0000;
+        y ^ (y >> 18)
+    }
+
+    /// A uniform integer in `0..=max`, as numpy's `random_interval` draws it.
+    fn interval(&mut self, max: u32) -> u32 {
+        if max == 0 {
+            return 0;
+        }
+        let mut mask = max;
+        for shift in [1, 2, 4, 8, 16] {
+            mask |= mask >> shift;
+        }
+        loop {
+            let v = self.next_u32() & mask;
+            if v <= max {
+                return v;
+            }
+        }
+    }
 }
 
 /// `k` folds over `0..n` (positions into the training split), shuffled with `seed` through
@@ -42,6 +108,29 @@ pub fn folds(n: usize, k: usize, seed: u64) -> Vec<(Vec<usize>, Vec<usize>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn permutations_match_numpy_random_state() {
+        // np.random.RandomState(7).permutation(10) and RandomState(2**32 - 1).permutation(23)
+        assert_eq!(numpy_permutation(10, 7), [8, 5, 0, 2, 1, 9, 7, 3, 6, 4]);
+        assert_eq!(
+            numpy_permutation(23, u32::MAX),
+            [21, 8, 22, 17, 4, 9, 14, 1, 5, 20, 13, 19, 6, 15, 10, 16, 11, 18, 0, 7, 12, 2, 3]
+        );
+    }
+
+    #[test]
+    fn the_split_is_scikit_learns_train_test_split() {
+        // train_test_split(np.arange(1000), test_size=0.2, random_state=42): the first test
+        // rows in its order are 521, 737, 740, 660, 411, 678, 626, 513, 859, 136.
+        let s = train_test(1000, 0.2, 42);
+        for row in [521, 737, 740, 660, 411, 678, 626, 513, 859, 136] {
+            assert!(s.test.binary_search(&row).is_ok(), "{row}");
+        }
+        for row in [29, 535, 695, 557, 836] {
+            assert!(s.train.binary_search(&row).is_ok(), "{row}");
+        }
+    }
 
     #[test]
     fn split_is_seeded_disjoint_and_complete() {

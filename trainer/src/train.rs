@@ -11,7 +11,7 @@ use crate::families::{self, GridSpec};
 use crate::metrics::Scores;
 use crate::report::{CvInfo, DataInfo, FamilyReport, GridPoint, Report, SplitInfo};
 use crate::search::{self, Plan};
-use crate::{prep, progress, split};
+use crate::{interval, prep, progress, split};
 
 /// Everything `train` needs, already checked.
 #[derive(Debug, Clone)]
@@ -28,6 +28,8 @@ pub struct Config {
     pub only: Vec<String>,
     /// The grids to search (default: `trainer/grids.toml`).
     pub grids: GridSpec,
+    /// Coverage of the prediction interval (split-conformal on out-of-fold residuals).
+    pub interval_level: f64,
     pub quiet: bool,
 }
 
@@ -43,6 +45,7 @@ impl Config {
             family: None,
             only: Vec::new(),
             grids: families::parse_grids(families::DEFAULT_GRIDS).expect("the default grids parse"),
+            interval_level: 0.9,
             quiet: true,
         }
     }
@@ -127,6 +130,15 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
         model::fields::SCORE_FIELDS
     );
     ensure!(config.folds >= 2, "--folds must be at least 2");
+    ensure!(
+        config.interval_level > 0.0 && config.interval_level < 1.0,
+        "the interval level must be between 0 and 1"
+    );
+    ensure!(
+        config.seed <= u64::from(u32::MAX),
+        "the seed must fit numpy's RandomState range (at most {})",
+        u32::MAX
+    );
     ensure!(
         config.test_fraction > 0.0 && config.test_fraction < 1.0,
         "--test-fraction must be between 0 and 1"
@@ -232,6 +244,23 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
     }
     let (fitted, in_memory, scores, best) = served.expect("the served family was searched");
 
+    // Split-conformal interval from the served configuration's out-of-fold residuals on the
+    // training split; its coverage is then measured on the untouched test split.
+    let y_train_vec = y_train.to_vec();
+    let residuals: Vec<f64> = best
+        .oof
+        .iter()
+        .zip(&y_train_vec)
+        .map(|(p, t)| t - p)
+        .collect();
+    let half_width = interval::conformal_half_width(&residuals, config.interval_level);
+    let interval = model::Interval {
+        level: config.interval_level,
+        half_width,
+        n_calibration: residuals.len() as u32,
+        test_coverage: interval::coverage(&y_test, &in_memory, half_width),
+    };
+
     let bundle = ModelBundle {
         format: FORMAT_NAME.into(),
         format_version: FORMAT_VERSION,
@@ -251,6 +280,7 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
             n_train: train.len() as u32,
             n_test: test.len() as u32,
         },
+        interval: Some(interval.clone()),
     };
     // The reader's checks (finite numbers, consistent arrays) before anything is written, then
     // parity: the exported document predicts what the in-memory model predicts.
@@ -278,11 +308,13 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
         },
         winner: winner.family.into(),
         served: served_name.into(),
+        interval,
         families: reports,
     };
     ensure_finite(&report)?;
     Ok(Outcome {
-        model_json: serde_json::to_string_pretty(&bundle)? + "\n",
+        // Compact: the app embeds this document in its wasm.
+        model_json: serde_json::to_string(&bundle)? + "\n",
         report_json: serde_json::to_string_pretty(&report)? + "\n",
         bundle,
         report,

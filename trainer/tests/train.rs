@@ -9,7 +9,13 @@ use trainer::train::{self, Config};
 fn config(dir: &std::path::Path, csv: &str) -> Config {
     let data = dir.join("stud.csv");
     std::fs::write(&data, csv).unwrap();
-    Config::new(data, dir.join("out"))
+    let mut config = Config::new(data, dir.join("out"));
+    config.grids = common::small_grids();
+    config
+}
+
+fn family_names() -> Vec<&'static str> {
+    trainer::families::all().iter().map(|f| f.name()).collect()
 }
 
 /// report.json with its measured timings blanked, as text: everything else must be identical.
@@ -45,7 +51,7 @@ fn same_seed_and_data_give_byte_identical_outputs() {
     let checked = config(a.path(), &csv);
     train::check(&checked).unwrap();
     let model_path = a.path().join("out/model.json");
-    std::fs::write(&model_path, read(&a, "model.json").replacen(": ", ":  ", 1)).unwrap();
+    std::fs::write(&model_path, read(&a, "model.json").replacen("{", "{ ", 1)).unwrap();
     assert!(train::check(&checked).is_err());
 
     // Another seed moves the split, so the report changes.
@@ -71,7 +77,8 @@ fn the_report_holds_every_family_the_split_and_a_cv_chosen_winner() {
         .iter()
         .map(|f| f["family"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["linear_regression", "decision_tree"]);
+    assert_eq!(names, family_names());
+    assert!(names.len() >= 6, "{names:?}");
     // The winner is the best mean CV R², whatever the test split says.
     let best = families
         .iter()
@@ -95,8 +102,19 @@ fn the_report_holds_every_family_the_split_and_a_cv_chosen_winner() {
         }
         assert!(!f["grid"].as_array().unwrap().is_empty());
     }
-    // The synthetic target is nearly linear: the linear model fits it well.
-    assert_eq!(out.bundle.metrics.family, "linear_regression");
+    // A 90 % split-conformal interval calibrated on out-of-fold residuals, its test coverage
+    // measured and consistent with the bundle's.
+    let interval = out.bundle.interval.as_ref().unwrap();
+    assert_eq!(interval.level, 0.9);
+    assert_eq!(interval.n_calibration, 240);
+    assert!(
+        interval.half_width > 0.0 && interval.half_width < 20.0,
+        "{interval:?}"
+    );
+    assert!(interval.test_coverage >= 0.75, "{interval:?}");
+    assert_eq!(report["interval"]["half_width"], interval.half_width);
+    // The synthetic target is nearly linear: a linear family wins and fits it well.
+    assert_eq!(common::export_kind(&out.bundle.metrics.family), "linear");
     assert!(
         out.bundle.metrics.test_r2 > 0.9,
         "{}",
@@ -109,19 +127,14 @@ fn every_family_exports_a_model_that_predicts_like_the_fitted_one() {
     // `train` refuses to return a model whose JSON predicts differently (> 1e-9) from the
     // fitted one on any test row; forcing each family exercises every exporter.
     let csv = common::synthetic_csv(200, 3);
-    for family in ["linear_regression", "decision_tree"] {
+    for family in family_names() {
         let dir = tempfile::tempdir().unwrap();
         let mut c = config(dir.path(), &csv);
         c.family = Some(family.into());
         let out = train::run(&c).unwrap_or_else(|e| panic!("{family}: {e:#}"));
         assert_eq!(out.bundle.metrics.family, family);
         let kind = serde_json::to_value(&out.bundle.model).unwrap()["kind"].clone();
-        let expected = if family == "linear_regression" {
-            "linear"
-        } else {
-            "tree_ensemble"
-        };
-        assert_eq!(kind, expected);
+        assert_eq!(kind, common::export_kind(family), "{family}");
         // And the written file reads back into the same predictor.
         let text = std::fs::read_to_string(dir.path().join("out/model.json")).unwrap();
         assert_eq!(
@@ -208,9 +221,12 @@ fn predict_prints_one_prediction_per_row_and_exits_2_on_bad_rows() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(result.status.code(), Some(2));
     assert_eq!(lines.len(), 3, "{stdout}");
-    assert!(lines[0].ends_with(",name,prediction,error"));
+    assert!(lines[0].ends_with(",name,prediction,interval_low,interval_high,error"));
     let ann: Vec<&str> = lines[1].split(',').collect();
     let value: f64 = ann[8].parse().unwrap();
+    let (low, high): (f64, f64) = (ann[9].parse().unwrap(), ann[10].parse().unwrap());
+    assert!(low < value && value < high);
+    assert!(((high - value) - (value - low)).abs() < 1e-9);
     let predictor = model::Predictor::from_json(&std::fs::read_to_string(&model).unwrap()).unwrap();
     let expected = predictor
         .predict(
@@ -225,5 +241,10 @@ fn predict_prints_one_prediction_per_row_and_exits_2_on_bad_rows() {
         )
         .unwrap();
     assert_eq!(value, expected);
-    assert!(lines[2].contains("line 3: Reading score: 150 is not between 0 and 100"));
+    assert!(
+        lines[2]
+            .contains("line 3: column reading_score (Reading score): 150 is not between 0 and 100"),
+        "{}",
+        lines[2]
+    );
 }

@@ -4,13 +4,16 @@
 //! parity tests (exported JSON must predict what smartcore predicts) fail here first.
 //!
 //! smartcore's layout (0.7): `{"tree_regressor": {"nodes": [{"output", "split_feature",
-//! "split_value", "true_child", "false_child", ..}]}}`; a row goes to `true_child` when
-//! `x[split_feature] <= split_value`, and a node without children is a leaf.
+//! "split_value", "true_child", "false_child", ..}]}}` for a tree and
+//! `{"forest_regressor": {"trees": [{"nodes": [..]}, ..]}}` for a random forest; a row goes to
+//! `true_child` when `x[split_feature] <= split_value`, and a node without children is a leaf.
 
 use anyhow::{anyhow, bail, Context};
 use serde::Deserialize;
+use smartcore::ensemble::random_forest_regressor::RandomForestRegressor;
 use smartcore::linalg::basic::arrays::{Array1, Array2};
 use smartcore::numbers::basenum::Number;
+use smartcore::numbers::floatnum::FloatNumber;
 use smartcore::tree::decision_tree_regressor::DecisionTreeRegressor;
 
 #[derive(Deserialize)]
@@ -20,6 +23,35 @@ struct Node {
     split_value: Option<f64>,
     true_child: Option<usize>,
     false_child: Option<usize>,
+}
+
+/// Every tree of a fitted smartcore random forest, as flat node arrays, in forest order.
+pub fn forest_trees<TX, X, Y>(
+    forest: &RandomForestRegressor<TX, f64, X, Y>,
+) -> anyhow::Result<Vec<model::Tree>>
+where
+    TX: Number + FloatNumber + PartialOrd,
+    X: Array2<TX>,
+    Y: Array1<f64>,
+    RandomForestRegressor<TX, f64, X, Y>: serde::Serialize,
+{
+    let value = serde_json::to_value(forest).context("serializing a smartcore forest")?;
+    let trees = value
+        .pointer("/forest_regressor/trees")
+        .and_then(|t| t.as_array())
+        .ok_or_else(|| anyhow!("smartcore forest layout changed: no forest_regressor.trees"))?;
+    trees
+        .iter()
+        .enumerate()
+        .map(|(i, tree)| {
+            let nodes = tree
+                .get("nodes")
+                .ok_or_else(|| anyhow!("smartcore forest layout changed: tree {i} has no nodes"))?;
+            let nodes: Vec<Node> = serde_json::from_value(nodes.clone())
+                .with_context(|| format!("smartcore forest layout changed: tree {i}"))?;
+            nodes_to_tree(&nodes)
+        })
+        .collect()
 }
 
 /// A fitted smartcore regression tree as flat node arrays.

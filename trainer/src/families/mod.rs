@@ -5,11 +5,24 @@ use std::collections::BTreeMap;
 
 use ndarray::{Array1, Array2};
 
+mod adaboost;
+mod cart;
+mod catboost;
 mod decision_tree;
+mod gradient_boosting;
+mod knn;
 mod linear;
+mod random_forest;
+mod xgboost;
 
+pub use adaboost::AdaBoost;
+pub use catboost::CatBoost;
 pub use decision_tree::DecisionTree;
-pub use linear::LinearRegression;
+pub use gradient_boosting::GradientBoosting;
+pub use knn::Knn;
+pub use linear::{Lasso, LinearRegression, Ridge};
+pub use random_forest::RandomForest;
+pub use xgboost::XGBoost;
 
 /// Hyper-parameters by name, as the grid file and the report write them.
 pub type Params = BTreeMap<String, serde_json::Value>;
@@ -70,7 +83,18 @@ pub trait Fitted: Send + Sync {
 
 /// Every family, in report order.
 pub fn all() -> Vec<Box<dyn Family>> {
-    vec![Box::new(LinearRegression), Box::new(DecisionTree)]
+    vec![
+        Box::new(LinearRegression),
+        Box::new(Ridge),
+        Box::new(Lasso),
+        Box::new(DecisionTree),
+        Box::new(RandomForest),
+        Box::new(Knn),
+        Box::new(GradientBoosting),
+        Box::new(XGBoost),
+        Box::new(AdaBoost),
+        Box::new(CatBoost),
+    ]
 }
 
 /// Groups grid points that differ only in `stages` (e.g. `"n_estimators"`): each group lists
@@ -197,6 +221,41 @@ impl Reader<'_> {
                     ),
                 )),
             },
+        }
+    }
+
+    /// A number accepted by `ok` (described as `what` in the error), or `default`.
+    pub fn f64_or(
+        &self,
+        name: &str,
+        default: f64,
+        ok: impl Fn(f64) -> bool,
+        what: &str,
+    ) -> Result<f64, ParamError> {
+        match self.params.get(name) {
+            None => Ok(default),
+            Some(v) => match v.as_f64() {
+                Some(x) if ok(x) => Ok(x),
+                _ => Err(self.error(name, format!("{v} is not {what}"))),
+            },
+        }
+    }
+
+    /// A string among `allowed`, or `default`.
+    pub fn choice_or(
+        &self,
+        name: &str,
+        default: &'static str,
+        allowed: &[&'static str],
+    ) -> Result<&'static str, ParamError> {
+        match self.params.get(name) {
+            None => Ok(default),
+            Some(v) => v
+                .as_str()
+                .and_then(|s| allowed.iter().find(|a| **a == s).copied())
+                .ok_or_else(|| {
+                    self.error(name, format!("{v} is not one of: {}", allowed.join(", ")))
+                }),
         }
     }
 

@@ -57,3 +57,26 @@ pub fn synthetic_csv(n: usize, seed: u64) -> String {
     }
     out
 }
+
+/// The default grids cut to at most two values per parameter: every family, fast enough for
+/// debug-build tests.
+pub fn small_grids() -> trainer::families::GridSpec {
+    let mut spec =
+        trainer::families::parse_grids(trainer::families::DEFAULT_GRIDS).expect("default grids");
+    for params in spec.values_mut() {
+        for values in params.values_mut() {
+            values.truncate(2);
+        }
+    }
+    spec
+}
+
+/// The model kind each family exports to.
+pub fn export_kind(family: &str) -> &'static str {
+    match family {
+        "linear_regression" | "ridge" | "lasso" => "linear",
+        "knn" => "knn",
+        "catboost" => "oblivious_ensemble",
+        _ => "tree_ensemble",
+    }
+}

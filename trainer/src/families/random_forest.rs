@@ -1,0 +1,221 @@
+//! Random forest (smartcore): bootstrap samples, `max_features` split candidates per node, the
+//! mean of the trees.
+
+use anyhow::Context;
+use ndarray::{Array1, Array2};
+use smartcore::ensemble::random_forest_regressor::{
+    RandomForestRegressor, RandomForestRegressorParameters,
+};
+
+use super::{group_by_all_but, Family, Fitted, ParamError, Params, Reader};
+use crate::export::smartcore_trees;
+
+pub struct RandomForest;
+
+struct Checked {
+    n_estimators: usize,
+    max_depth: Option<usize>,
+    min_samples_leaf: usize,
+    /// Share of the columns tried at each split (scikit-learn's regressor default: all).
+    max_features: f64,
+}
+
+impl RandomForest {
+    fn read(&self, p: &Params) -> Result<Checked, ParamError> {
+        let r = Reader {
+            family: self.name(),
+            params: p,
+        };
+        r.only(&[
+            "n_estimators",
+            "max_depth",
+            "min_samples_leaf",
+            "max_features",
+        ])?;
+        Ok(Checked {
+            n_estimators: r.usize_or("n_estimators", 100, 1..=5000)?,
+            max_depth: r.opt_usize("max_depth", 1..=64)?,
+            min_samples_leaf: r.usize_or("min_samples_leaf", 1, 1..=100_000)?,
+            max_features: r.f64_or(
+                "max_features",
+                1.0,
+                |f| f > 0.0 && f <= 1.0,
+                "a share of the columns in (0, 1]",
+            )?,
+        })
+    }
+
+    fn fit_forest(
+        &self,
+        c: &Checked,
+        x: &Array2<f64>,
+        y: &Array1<f64>,
+        seed: u64,
+    ) -> anyhow::Result<Forest> {
+        let columns = x.ncols();
+        let m = ((columns as f64 * c.max_features).round() as usize).clamp(1, columns);
+        let mut p = RandomForestRegressorParameters::default()
+            .with_n_trees(c.n_estimators)
+            .with_min_samples_leaf(c.min_samples_leaf)
+            .with_m(m)
+            .with_seed(seed);
+        if let Some(d) = c.max_depth {
+            p = p.with_max_depth(d as u16);
+        }
+        let fitted: RandomForestRegressor<f64, f64, Array2<f64>, Array1<f64>> =
+            RandomForestRegressor::fit(x, y, p).context("fitting random forest")?;
+        let trees = smartcore_trees::forest_trees(&fitted)?;
+        Ok(Forest { fitted, trees })
+    }
+}
+
+impl Family for RandomForest {
+    fn name(&self) -> &'static str {
+        "random_forest"
+    }
+
+    fn check(&self, params: &Params) -> Result<(), ParamError> {
+        self.read(params).map(|_| ())
+    }
+
+    /// Forests that differ only in size share one fit: smartcore draws each tree's bootstrap
+    /// sample from one seeded stream, so the first n trees of a larger forest are the n-tree
+    /// forest.
+    fn groups(&self, grid: &[Params]) -> Vec<Vec<usize>> {
+        group_by_all_but(grid, "n_estimators")
+    }
+
+    fn fit_predict_group(
+        &self,
+        group: &[&Params],
+        x_fit: &Array2<f64>,
+        y_fit: &Array1<f64>,
+        x_val: &Array2<f64>,
+        seed: u64,
+    ) -> anyhow::Result<Vec<Vec<f64>>> {
+        let checked: Vec<Checked> = group
+            .iter()
+            .map(|p| self.read(p))
+            .collect::<Result<_, _>>()?;
+        let largest = checked
+            .iter()
+            .max_by_key(|c| c.n_estimators)
+            .context("an empty group")?;
+        let forest = self.fit_forest(largest, x_fit, y_fit, seed)?;
+        // The mean of the first n trees is the n-tree forest's prediction.
+        let outputs: Vec<Vec<f64>> = forest
+            .trees
+            .iter()
+            .map(|t| x_val.rows().into_iter().map(|r| leaf_value(t, r)).collect())
+            .collect();
+        Ok(checked
+            .iter()
+            .map(|c| {
+                (0..x_val.nrows())
+                    .map(|i| {
+                        outputs[..c.n_estimators].iter().map(|o| o[i]).sum::<f64>()
+                            / c.n_estimators as f64
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+
+    fn fit(
+        &self,
+        params: &Params,
+        x: &Array2<f64>,
+        y: &Array1<f64>,
+        seed: u64,
+    ) -> anyhow::Result<Box<dyn Fitted>> {
+        let c = self.read(params)?;
+        Ok(Box::new(self.fit_forest(&c, x, y, seed)?))
+    }
+}
+
+fn leaf_value(tree: &model::Tree, row: ndarray::ArrayView1<f64>) -> f64 {
+    let mut i = 0usize;
+    while tree.left[i] >= 0 {
+        i = if row[tree.feature[i] as usize] <= tree.threshold[i] {
+            tree.left[i] as usize
+        } else {
+            tree.right[i] as usize
+        };
+    }
+    tree.value[i]
+}
+
+struct Forest {
+    fitted: RandomForestRegressor<f64, f64, Array2<f64>, Array1<f64>>,
+    trees: Vec<model::Tree>,
+}
+
+impl Fitted for Forest {
+    fn predict(&self, x: &Array2<f64>) -> anyhow::Result<Vec<f64>> {
+        Ok(self
+            .fitted
+            .predict(x)
+            .context("random forest predict")?
+            .to_vec())
+    }
+
+    fn export(&self) -> anyhow::Result<model::Model> {
+        Ok(model::Model::TreeEnsemble {
+            trees: self.trees.clone(),
+            aggregation: model::Aggregation::Mean,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn data() -> (Array2<f64>, Array1<f64>) {
+        let x = Array2::from_shape_fn((120, 3), |(i, j)| ((i * 31 + j * 7) % 13) as f64);
+        let y = x
+            .rows()
+            .into_iter()
+            .map(|r| r[0] * 3.0 - r[1] + (r[2] % 2.0) * 5.0)
+            .collect();
+        (x, y)
+    }
+
+    #[test]
+    fn smaller_forests_are_prefixes_of_larger_ones() {
+        let (x, y) = data();
+        let p = |n: u64| -> Params { [("n_estimators".to_owned(), json!(n))].into() };
+        let (small, large) = (p(4), p(16));
+        let grouped = RandomForest
+            .fit_predict_group(&[&small, &large], &x, &y, &x, 3)
+            .unwrap();
+        for (params, staged) in [(&small, &grouped[0]), (&large, &grouped[1])] {
+            let alone = RandomForest
+                .fit(params, &x, &y, 3)
+                .unwrap()
+                .predict(&x)
+                .unwrap();
+            for (a, b) in alone.iter().zip(staged) {
+                assert!((a - b).abs() < 1e-9, "{a} vs {b}");
+            }
+        }
+        assert_eq!(RandomForest.groups(&[small, large, p(8)]), [vec![0, 1, 2]]);
+    }
+
+    #[test]
+    fn the_exported_trees_predict_the_forest_mean() {
+        let (x, y) = data();
+        let p: Params = [("n_estimators".to_owned(), json!(8))].into();
+        let fitted = RandomForest.fit(&p, &x, &y, 5).unwrap();
+        let model::Model::TreeEnsemble { trees, aggregation } = fitted.export().unwrap() else {
+            panic!("not a tree ensemble")
+        };
+        assert_eq!((trees.len(), aggregation), (8, model::Aggregation::Mean));
+        let expected = fitted.predict(&x).unwrap();
+        for (i, row) in x.rows().into_iter().enumerate() {
+            let mean = trees.iter().map(|t| leaf_value(t, row)).sum::<f64>() / 8.0;
+            assert!((mean - expected[i]).abs() < 1e-9);
+        }
+    }
+}

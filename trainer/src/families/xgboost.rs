@@ -1,0 +1,246 @@
+//! XGBoost-style gradient boosting (objective `reg:squarederror`, exact greedy splits): every
+//! stage computes each row's gradient `g = prediction − y` and hessian `h = 1`, grows a tree by
+//! the second-order gain with L2 penalty `reg_lambda` and minimum split loss `gamma`, and adds
+//! its leaf weights `−G/(H+λ)` times `learning_rate`.
+
+use ndarray::{Array1, Array2};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::cart::{self, Additive, Binned, Builder, Newton, Shape, Stats};
+use super::{group_by_all_but, Family, Fitted, ParamError, Params, Reader};
+
+pub struct XGBoost;
+
+#[derive(Debug, Clone, PartialEq)]
+struct Checked {
+    n_estimators: usize,
+    learning_rate: f64,
+    max_depth: usize,
+    min_child_weight: f64,
+    reg_lambda: f64,
+    gamma: f64,
+    subsample: f64,
+}
+
+fn non_negative(v: f64) -> bool {
+    v >= 0.0 && v.is_finite()
+}
+
+impl XGBoost {
+    fn read(&self, p: &Params) -> Result<Checked, ParamError> {
+        let r = Reader {
+            family: self.name(),
+            params: p,
+        };
+        r.only(&[
+            "n_estimators",
+            "learning_rate",
+            "max_depth",
+            "min_child_weight",
+            "reg_lambda",
+            "gamma",
+            "subsample",
+        ])?;
+        let number = "a finite number of at least 0";
+        Ok(Checked {
+            n_estimators: r.usize_or("n_estimators", 100, 1..=100_000)?,
+            learning_rate: r.f64_or(
+                "learning_rate",
+                0.3,
+                |v| v > 0.0 && v <= 1.0,
+                "a number above 0 and at most 1",
+            )?,
+            max_depth: r.usize_or("max_depth", 6, 1..=32)?,
+            min_child_weight: r.f64_or("min_child_weight", 1.0, non_negative, number)?,
+            reg_lambda: r.f64_or("reg_lambda", 1.0, non_negative, number)?,
+            gamma: r.f64_or("gamma", 0.0, non_negative, number)?,
+            subsample: r.f64_or(
+                "subsample",
+                1.0,
+                |v| v > 0.0 && v <= 1.0,
+                "a share above 0 and at most 1",
+            )?,
+        })
+    }
+}
+
+impl Family for XGBoost {
+    fn name(&self) -> &'static str {
+        "xgboost"
+    }
+
+    fn check(&self, params: &Params) -> Result<(), ParamError> {
+        self.read(params).map(|_| ())
+    }
+
+    fn groups(&self, grid: &[Params]) -> Vec<Vec<usize>> {
+        group_by_all_but(grid, "n_estimators")
+    }
+
+    fn fit_predict_group(
+        &self,
+        group: &[&Params],
+        x_fit: &Array2<f64>,
+        y_fit: &Array1<f64>,
+        x_val: &Array2<f64>,
+        seed: u64,
+    ) -> anyhow::Result<Vec<Vec<f64>>> {
+        let points = group
+            .iter()
+            .map(|p| self.read(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (c, stages) = cart::one_fit_for(
+            self.name(),
+            points,
+            |c| c.n_estimators,
+            |c, n| Checked {
+                n_estimators: n,
+                ..c.clone()
+            },
+        )?;
+        boost(&c, x_fit, y_fit, seed)?.staged(x_val, &stages)
+    }
+
+    fn fit(
+        &self,
+        params: &Params,
+        x: &Array2<f64>,
+        y: &Array1<f64>,
+        seed: u64,
+    ) -> anyhow::Result<Box<dyn Fitted>> {
+        Ok(Box::new(boost(&self.read(params)?, x, y, seed)?))
+    }
+}
+
+fn boost(c: &Checked, x: &Array2<f64>, y: &Array1<f64>, seed: u64) -> anyhow::Result<Additive> {
+    let data = Binned::new(x)?;
+    let n = data.n_rows();
+    let y: Vec<f64> = y.iter().copied().collect();
+    // The starting margin is the mean of y: xgboost ≥ 2.0 estimates `base_score` from the data,
+    // which for squared error is the mean too (older versions used 0.5).
+    let base = cart::checked_mean(&y, n)?;
+    let rule = Newton {
+        lambda: c.reg_lambda,
+        gamma: c.gamma,
+        min_child_weight: c.min_child_weight,
+    };
+    let shape = Shape {
+        max_depth: c.max_depth,
+        min_samples_leaf: 1,
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let all: Vec<u32> = (0..n as u32).collect();
+    let mut sampled: Vec<u32> = Vec::with_capacity(n);
+    let mut margin = vec![base; n];
+    let mut out = vec![0.0; n];
+    let mut stats = vec![Stats::default(); n];
+    let mut builder = Builder::new(&data);
+    let mut trees = Vec::with_capacity(c.n_estimators);
+    for _ in 0..c.n_estimators {
+        // Like xgboost, each row joins a stage's sample on its own coin flip.
+        let rows = if c.subsample < 1.0 {
+            sampled.clear();
+            sampled.extend(all.iter().copied().filter(|_| rng.random_bool(c.subsample)));
+            &sampled
+        } else {
+            &all
+        };
+        for (s, (yi, mi)) in stats.iter_mut().zip(y.iter().zip(&margin)) {
+            *s = Stats {
+                count: 1.0,
+                a: mi - yi,
+                b: 1.0,
+            };
+        }
+        let tree = builder.fit(&rule, shape, rows, &stats);
+        builder.outputs(&tree, &mut out);
+        for (m, o) in margin.iter_mut().zip(&out) {
+            *m += c.learning_rate * o;
+        }
+        trees.push(tree);
+    }
+    Ok(Additive {
+        base,
+        scale: c.learning_rate,
+        trees,
+        width: x.ncols(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::families::cart::testing::{data, params};
+    use crate::metrics::Scores;
+
+    #[test]
+    fn bad_parameters_are_named() {
+        for (name, bad) in [
+            ("learning_rate", serde_json::json!(1.5)),
+            ("reg_lambda", serde_json::json!(-1.0)),
+            ("gamma", serde_json::json!("big")),
+            ("max_depth", serde_json::json!(0)),
+            ("eta", serde_json::json!(0.3)),
+        ] {
+            let err = XGBoost.check(&params(&[(name, bad)])).unwrap_err();
+            assert_eq!(err.param, name);
+            assert!(err.to_string().contains("xgboost"), "{err}");
+        }
+        assert!(XGBoost.check(&Params::new()).is_ok());
+    }
+
+    #[test]
+    fn one_stage_has_newton_leaf_weights() {
+        // One split column; the residuals from the mean 5 are −3, −3, +3, +3.
+        let x = Array2::from_shape_vec((4, 1), vec![0.0, 0.0, 1.0, 1.0]).unwrap();
+        let y = Array1::from(vec![2.0, 2.0, 8.0, 8.0]);
+        let p = params(&[("n_estimators", 1.into()), ("learning_rate", 0.5.into())]);
+        let fitted = XGBoost.fit(&p, &x, &y, 0).unwrap();
+        let model::Model::TreeEnsemble { trees, aggregation } = fitted.export().unwrap() else {
+            panic!("not a tree ensemble");
+        };
+        assert_eq!(
+            aggregation,
+            model::Aggregation::Sum {
+                base: 5.0,
+                scale: 0.5
+            }
+        );
+        // g = −3 twice: weight −G/(H+λ) = 6/3 = 2 on the right, −2 on the left.
+        assert_eq!(trees[0].value, [0.0, -2.0, 2.0]);
+        assert_eq!(fitted.predict(&x).unwrap(), [4.0, 4.0, 6.0, 6.0]);
+    }
+
+    #[test]
+    fn staged_predictions_equal_separate_fits() {
+        let (x, y) = data(300);
+        let x_fit = x.slice(ndarray::s![..240, ..]).to_owned();
+        let x_val = x.slice(ndarray::s![240.., ..]).to_owned();
+        let y_fit = y.slice(ndarray::s![..240]).to_owned();
+        let point = |n: usize| {
+            params(&[
+                ("n_estimators", n.into()),
+                ("learning_rate", 0.1.into()),
+                ("subsample", 0.8.into()),
+            ])
+        };
+        let grid = [point(30), point(3)];
+        let group: Vec<&Params> = grid.iter().collect();
+        let staged = XGBoost
+            .fit_predict_group(&group, &x_fit, &y_fit, &x_val, 4)
+            .unwrap();
+        for (p, s) in grid.iter().zip(&staged) {
+            let alone = XGBoost.fit(p, &x_fit, &y_fit, 4).unwrap();
+            assert_eq!(&alone.predict(&x_val).unwrap(), s);
+        }
+        let y_val = y.slice(ndarray::s![240..]).to_vec();
+        assert!(Scores::of(&y_val, &staged[0]).r2 > 0.9);
+        assert_ne!(
+            XGBoost
+                .fit_predict_group(&group, &x_fit, &y_fit, &x_val, 5)
+                .unwrap(),
+            staged
+        );
+    }
+}
