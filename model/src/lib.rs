@@ -20,6 +20,7 @@ mod explain;
 pub mod fields;
 mod format;
 mod predict;
+pub mod report;
 mod student;
 mod validate;
 

@@ -26,7 +26,10 @@ fn every_row_comes_out_in_place_with_bom_crlf_quotes_and_extra_columns() {
                  e,,,\r\n\
                  f,abc,robot,1\r\n";
     let batch = p.predict_csv(input.as_bytes()).unwrap();
-    assert_eq!(batch.header, ["id", "reading_score", "gender", "math_score"]);
+    assert_eq!(
+        batch.header,
+        ["id", "reading_score", "gender", "math_score"]
+    );
     assert_eq!(batch.rows.len(), 6);
     let a = batch.rows[0].outcome.as_ref().unwrap();
     assert_eq!((a.value, a.low, a.high), (73.0, Some(70.5), Some(75.5)));
@@ -60,7 +63,10 @@ fn every_row_comes_out_in_place_with_bom_crlf_quotes_and_extra_columns() {
         "id,reading_score,gender,math_score,prediction,interval_low,interval_high,error"
     );
     assert_eq!(lines[1], "a,80,male,70,73,70.5,75.5,");
-    assert_eq!(lines[3], "c,52,,,,,,\"line 4: has 2 fields, the header has 4\"");
+    assert_eq!(
+        lines[3],
+        "c,52,,,,,,\"line 4: has 2 fields, the header has 4\""
+    );
     assert_eq!(lines[4], "\"d, quoted\",52,female,49,48,45.5,50.5,");
 }
 
@@ -88,5 +94,9 @@ fn files_that_cannot_be_read_as_a_whole_are_refused() {
         BatchError::DuplicateColumn("gender".into())
     );
     // A header alone is a valid, empty batch.
-    assert!(p.predict_csv(b"gender,reading_score\n").unwrap().rows.is_empty());
+    assert!(p
+        .predict_csv(b"gender,reading_score\n")
+        .unwrap()
+        .rows
+        .is_empty());
 }

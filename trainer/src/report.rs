@@ -1,90 +1,166 @@
-//! `report.json`: how every family did, which one won and how to reproduce the figures.
+//! `report.json`: the types live in the model crate (the app reads them too); this module
+//! computes the insights the trainer adds.
 
-use serde::Serialize;
+pub use model::report::*;
 
-use crate::families::Params;
+use model::fields::SCORE_FIELDS;
+use model::{Feature, Missing, Predictor};
 
-#[derive(Debug, Serialize)]
-pub struct Report {
-    pub report_version: u32,
-    pub target: String,
-    pub data: DataInfo,
-    pub split: SplitInfo,
-    pub cv: CvInfo,
-    /// The family with the best mean CV R² (chosen on cross-validation only).
-    pub winner: String,
-    /// The family exported to model.json (the winner unless `--family` forced another).
-    pub served: String,
-    /// The served model's prediction interval and its measured test coverage.
-    pub interval: model::Interval,
-    pub families: Vec<FamilyReport>,
+use crate::data::Row;
+use crate::metrics::mean_std;
+
+/// Bin edges 0, 10, …, 100.
+fn score_edges() -> Vec<f64> {
+    (0..=10).map(|i| f64::from(i) * 10.0).collect()
 }
 
-#[derive(Debug, Serialize)]
-pub struct DataInfo {
-    pub rows: usize,
-    pub sha256: String,
+/// The bin of a score in `edges` (the last bin includes its upper edge).
+fn bin(edges: &[f64], v: f64) -> usize {
+    let bins = edges.len() - 1;
+    edges[1..]
+        .iter()
+        .position(|&upper| v < upper)
+        .unwrap_or(bins - 1)
 }
 
-#[derive(Debug, Serialize)]
-pub struct SplitInfo {
-    pub seed: u64,
-    pub test_fraction: f64,
-    pub n_train: usize,
-    pub n_test: usize,
-    /// 0-based data-row numbers (line − 2) of the held-out test split, ascending.
-    pub test_rows: Vec<usize>,
+fn pearson(a: &[f64], b: &[f64]) -> f64 {
+    let (ma, sa) = mean_std(a);
+    let (mb, sb) = mean_std(b);
+    if sa == 0.0 || sb == 0.0 {
+        return 0.0;
+    }
+    let cov = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (x - ma) * (y - mb))
+        .sum::<f64>()
+        / a.len() as f64;
+    cov / (sa * sb)
 }
 
-#[derive(Debug, Serialize)]
-pub struct CvInfo {
-    pub folds: usize,
-    pub seed: u64,
-    pub metric: &'static str,
-}
-
-#[derive(Debug, Serialize)]
-pub struct FamilyReport {
-    pub family: String,
-    pub best_params: Params,
-    pub cv_r2_mean: f64,
-    pub cv_r2_std: f64,
-    /// The best grid point refitted on the whole training split, scored on the test split.
-    pub test_r2: f64,
-    pub test_mae: f64,
-    pub test_rmse: f64,
-    /// Wall seconds of the final refit on the whole training split (measured: varies by run).
-    pub fit_seconds: f64,
-    /// Seconds of all the search's fits, summed over both cores (measured: varies by run).
-    pub search_seconds: f64,
-    /// Model fits the search made; grid points that differ only in their number of stages
-    /// share one fit per fold.
-    pub search_fits: usize,
-    pub grid: Vec<GridPoint>,
-}
-
-/// The fields of a report that are measured times, not results: everything else is the same
-/// for the same seed and data.
-pub const TIMING_FIELDS: [&str; 2] = ["fit_seconds", "search_seconds"];
-
-/// A report.json with its measured timings removed, for comparing two runs.
-pub fn without_timings(report_json: &str) -> anyhow::Result<serde_json::Value> {
-    let mut value: serde_json::Value = serde_json::from_str(report_json)?;
-    if let Some(families) = value.get_mut("families").and_then(|f| f.as_array_mut()) {
-        for family in families {
-            if let Some(obj) = family.as_object_mut() {
-                for field in TIMING_FIELDS {
-                    obj.remove(field);
+/// Aggregates over `train` for `target`, and the served model's feature importance over
+/// `test`.
+pub fn insights(
+    train: &[&Row],
+    test: &[&Row],
+    target: &str,
+    predictor: &Predictor,
+) -> anyhow::Result<Insights> {
+    let edges = score_edges();
+    let y: Vec<f64> = train.iter().map(|r| r.score(target)).collect();
+    let histograms = SCORE_FIELDS
+        .iter()
+        .map(|column| {
+            let values: Vec<f64> = train.iter().map(|r| r.score(column)).collect();
+            let mut counts = vec![0; edges.len() - 1];
+            for &v in &values {
+                counts[bin(&edges, v)] += 1;
+            }
+            let (mean, std) = mean_std(&values);
+            Histogram {
+                column: (*column).into(),
+                edges: edges.clone(),
+                counts,
+                mean,
+                std,
+            }
+        })
+        .collect();
+    let mut by_category = Vec::new();
+    let mut relations = Vec::new();
+    for feature in predictor.features() {
+        match feature {
+            Feature::Categorical { name, categories } => by_category.push(CategoryMeans {
+                feature: name.clone(),
+                groups: categories
+                    .iter()
+                    .map(|c| {
+                        let values: Vec<f64> = train
+                            .iter()
+                            .filter(|r| r.student.get(name) == Some(c.as_str()))
+                            .map(|r| r.score(target))
+                            .collect();
+                        GroupMean {
+                            category: c.clone(),
+                            n: values.len(),
+                            mean: if values.is_empty() {
+                                0.0
+                            } else {
+                                mean_std(&values).0
+                            },
+                        }
+                    })
+                    .collect(),
+            }),
+            Feature::Numeric { name, .. } => {
+                let x: Vec<f64> = train.iter().map(|r| r.score(name)).collect();
+                let mut sums = vec![0.0; edges.len() - 1];
+                let mut counts = vec![0; edges.len() - 1];
+                for (xi, yi) in x.iter().zip(&y) {
+                    let b = bin(&edges, *xi);
+                    sums[b] += yi;
+                    counts[b] += 1;
                 }
+                relations.push(ScoreRelation {
+                    column: name.clone(),
+                    correlation: pearson(&x, &y),
+                    edges: edges.clone(),
+                    target_means: sums
+                        .iter()
+                        .zip(&counts)
+                        .map(|(s, &n)| (n > 0).then(|| s / n as f64))
+                        .collect(),
+                    counts,
+                });
             }
         }
     }
-    Ok(value)
+    let mut totals = vec![0.0; predictor.features().len()];
+    for row in test {
+        let e = predictor
+            .explain(&row.student, Missing::Reject)
+            .map_err(|e| anyhow::anyhow!("line {}: {e}", row.line))?;
+        for (t, c) in totals.iter_mut().zip(&e.contributions) {
+            *t += c.value.abs();
+        }
+    }
+    let mut importance: Vec<Importance> = predictor
+        .features()
+        .iter()
+        .zip(totals)
+        .map(|(f, t)| Importance {
+            feature: f.name().to_owned(),
+            mean_abs_contribution: t / test.len().max(1) as f64,
+        })
+        .collect();
+    importance.sort_by(|a, b| b.mean_abs_contribution.total_cmp(&a.mean_abs_contribution));
+    Ok(Insights {
+        rows: format!("training split ({} students)", train.len()),
+        histograms,
+        by_category,
+        relations,
+        importance,
+    })
 }
 
-#[derive(Debug, Serialize)]
-pub struct GridPoint {
-    pub params: Params,
-    pub cv_r2_mean: f64,
-    pub cv_r2_std: f64,
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_fall_in_ten_point_bins_with_100_in_the_last() {
+        let edges = score_edges();
+        assert_eq!(bin(&edges, 0.0), 0);
+        assert_eq!(bin(&edges, 9.99), 0);
+        assert_eq!(bin(&edges, 10.0), 1);
+        assert_eq!(bin(&edges, 99.0), 9);
+        assert_eq!(bin(&edges, 100.0), 9);
+    }
+
+    #[test]
+    fn pearson_is_one_for_a_line_and_zero_for_a_constant() {
+        assert!((pearson(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0]) - 1.0).abs() < 1e-12);
+        assert!((pearson(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
+        assert_eq!(pearson(&[1.0, 2.0], &[5.0, 5.0]), 0.0);
+    }
 }

@@ -91,8 +91,8 @@ pub fn check(config: &Config) -> anyhow::Result<Outcome> {
         config.out.join("model.json").display()
     );
     ensure!(
-        crate::report::without_timings(&read("report.json")?)?
-            == crate::report::without_timings(&outcome.report_json)?,
+        model::report::without_timings(&read("report.json")?)?
+            == model::report::without_timings(&outcome.report_json)?,
         "{} differs from a fresh training run (beyond its timings)",
         config.out.join("report.json").display()
     );
@@ -304,12 +304,13 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
         cv: CvInfo {
             folds: config.folds,
             seed: config.seed,
-            metric: "r2",
+            metric: "r2".into(),
         },
         winner: winner.family.into(),
         served: served_name.into(),
         interval,
         families: reports,
+        insights: crate::report::insights(&train, &test, &config.target, &predictor)?,
     };
     ensure_finite(&report)?;
     Ok(Outcome {

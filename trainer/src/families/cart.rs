@@ -438,24 +438,26 @@ impl<'a> Builder<'a> {
         // Stable partition: left rows keep their order, then the right rows keep theirs. The
         // children's sums come straight from their rows, in the order their own pass would
         // take them, so no node value carries subtraction error.
-        let p = self.data.n_features;
-        let slot_end = self.data.offset[split.feature] + split.last_left_bin;
-        self.scratch.clear();
+        let d = self.data;
+        let column = &d.bin[split.feature..];
+        let slot_end = (d.offset[split.feature] + split.last_left_bin) as u32;
+        let (rows, scratch) = (&mut self.rows[start..end], &mut self.scratch);
+        scratch.clear();
         let (mut left_sums, mut right_sums) = (Stats::default(), Stats::default());
         let mut n_left = 0;
-        for i in start..end {
-            let r = self.rows[i];
-            if self.data.bin[r as usize * p + split.feature] as usize <= slot_end {
-                self.rows[start + n_left] = r;
+        for i in 0..rows.len() {
+            let r = rows[i];
+            if column[r as usize * d.n_features] <= slot_end {
+                rows[n_left] = r;
                 n_left += 1;
                 left_sums.add(&stats[r as usize]);
             } else {
-                self.scratch.push(r);
+                scratch.push(r);
                 right_sums.add(&stats[r as usize]);
             }
         }
+        rows[n_left..].copy_from_slice(scratch);
         let mid = start + n_left;
-        self.rows[mid..end].copy_from_slice(&self.scratch);
 
         // The smaller child's histogram is summed; the parent's becomes the larger child's.
         let mut small = self.take_hist();

@@ -25,7 +25,7 @@ pub use random_forest::RandomForest;
 pub use xgboost::XGBoost;
 
 /// Hyper-parameters by name, as the grid file and the report write them.
-pub type Params = BTreeMap<String, serde_json::Value>;
+pub use model::report::Params;
 
 /// A hyper-parameter that cannot be used, named.
 #[derive(Debug, thiserror::Error)]

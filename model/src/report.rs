@@ -1,0 +1,156 @@
+//! `report.json`: how every family did, which one won, how to reproduce the figures, and
+//! aggregate insights about the training data (never raw rows). The trainer writes it; the
+//! app's Models and Insights pages read it.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::format::Interval;
+
+/// Hyper-parameters by name.
+pub type Params = BTreeMap<String, serde_json::Value>;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub report_version: u32,
+    pub target: String,
+    pub data: DataInfo,
+    pub split: SplitInfo,
+    pub cv: CvInfo,
+    /// The family with the best mean CV R² (chosen on cross-validation only).
+    pub winner: String,
+    /// The family exported to model.json (the winner unless `--family` forced another).
+    pub served: String,
+    /// The served model's prediction interval and its measured test coverage.
+    pub interval: Interval,
+    pub families: Vec<FamilyReport>,
+    #[serde(default)]
+    pub insights: Insights,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataInfo {
+    pub rows: usize,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SplitInfo {
+    pub seed: u64,
+    pub test_fraction: f64,
+    pub n_train: usize,
+    pub n_test: usize,
+    /// 0-based data-row numbers (line − 2) of the held-out test split, ascending.
+    pub test_rows: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CvInfo {
+    pub folds: usize,
+    pub seed: u64,
+    pub metric: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FamilyReport {
+    pub family: String,
+    pub best_params: Params,
+    pub cv_r2_mean: f64,
+    pub cv_r2_std: f64,
+    /// The best grid point refitted on the whole training split, scored on the test split.
+    pub test_r2: f64,
+    pub test_mae: f64,
+    pub test_rmse: f64,
+    /// Wall seconds of the final refit on the whole training split (measured: varies by run).
+    pub fit_seconds: f64,
+    /// Seconds of all the search's fits, summed over both cores (measured: varies by run).
+    pub search_seconds: f64,
+    /// Model fits the search made; grid points that differ only in their number of stages
+    /// share one fit per fold.
+    pub search_fits: usize,
+    pub grid: Vec<GridPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GridPoint {
+    pub params: Params,
+    pub cv_r2_mean: f64,
+    pub cv_r2_std: f64,
+}
+
+/// Aggregates over the training split, for charts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Insights {
+    /// Which rows the aggregates cover, e.g. "training split (800 students)".
+    pub rows: String,
+    /// One histogram per score column (all three scores).
+    pub histograms: Vec<Histogram>,
+    /// Mean target by category, one entry per categorical feature.
+    pub by_category: Vec<CategoryMeans>,
+    /// How each other score relates to the target.
+    pub relations: Vec<ScoreRelation>,
+    /// Mean absolute contribution of each feature to the served model's test-split
+    /// predictions (the explanation method of the app's "Why this score"), largest first.
+    pub importance: Vec<Importance>,
+}
+
+/// Counts of a score in equal-width bins from `edges[i]` to `edges[i + 1]` (the last bin
+/// includes its upper edge).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Histogram {
+    pub column: String,
+    pub edges: Vec<f64>,
+    pub counts: Vec<usize>,
+    pub mean: f64,
+    pub std: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoryMeans {
+    pub feature: String,
+    pub groups: Vec<GroupMean>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupMean {
+    pub category: String,
+    pub n: usize,
+    pub mean: f64,
+}
+
+/// Pearson correlation of a score with the target, and the target's mean per score bin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreRelation {
+    pub column: String,
+    pub correlation: f64,
+    pub edges: Vec<f64>,
+    /// Mean target per bin (`None` for an empty bin).
+    pub target_means: Vec<Option<f64>>,
+    pub counts: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Importance {
+    pub feature: String,
+    pub mean_abs_contribution: f64,
+}
+
+/// The fields of a report that are measured times, not results: everything else is the same
+/// for the same seed and data.
+pub const TIMING_FIELDS: [&str; 2] = ["fit_seconds", "search_seconds"];
+
+/// A report.json with its measured timings removed, for comparing two runs.
+pub fn without_timings(report_json: &str) -> Result<serde_json::Value, serde_json::Error> {
+    let mut value: serde_json::Value = serde_json::from_str(report_json)?;
+    if let Some(families) = value.get_mut("families").and_then(|f| f.as_array_mut()) {
+        for family in families {
+            if let Some(obj) = family.as_object_mut() {
+                for field in TIMING_FIELDS {
+                    obj.remove(field);
+                }
+            }
+        }
+    }
+    Ok(value)
+}
