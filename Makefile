@@ -17,12 +17,13 @@ TRAINER := target/release/trainer
 PARITY := target/parity/test_split.json
 
 .PHONY: help serve test build train data tools-web tools-all lint native-test assets-current \
-        parity-cases wasm-test e2e trainer-bin
+        parity-cases wasm-test e2e trainer-bin bench-train
 
 help:
 	@echo "make serve   build and serve the app on http://127.0.0.1:8080"
 	@echo "make test    run every test (what CI runs)"
 	@echo "make train   retrain assets/model.json and assets/report.json from $(DATA)"
+	@echo "make bench-train   time the trainer against the scikit-learn pipeline (same grids and split)"
 
 serve: tools-web
 	trunk serve
@@ -74,3 +75,8 @@ build: tools-web
 
 e2e: parity-cases
 	node --test e2e/
+
+# The trainer against the scikit-learn/xgboost/catboost GridSearchCV pipeline (same grids, same
+# split); venv in target/bench-venv, results in target/bench/summary.json.
+bench-train: data
+	scripts/bench-train.sh
