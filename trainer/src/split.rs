@@ -91,18 +91,30 @@ impl Mt19937 {
     }
 }
 
-/// `k` folds over `0..n` (positions into the training split), shuffled with `seed` through
-/// smartcore's `KFold` (which shuffles unseeded unless given one). Each element is
+/// `k` folds over `0..n` (positions into the training split), exactly scikit-learn's
+/// `KFold(n_splits=k, shuffle=True, random_state=seed)`: positions shuffled by numpy's
+/// `RandomState(seed)`, then cut into `k` consecutive folds, the first `n % k` one larger.
+/// So the Python benchmark cross-validates on the very same folds. Each element is
 /// (fit positions, validation positions), both sorted; every position validates exactly once.
 pub fn folds(n: usize, k: usize, seed: u64) -> Vec<(Vec<usize>, Vec<usize>)> {
-    use smartcore::model_selection::{BaseKFold, KFold};
-    // KFold only reads the row count of its argument.
-    let shape = ndarray::Array2::<f64>::zeros((n, 1));
-    let kfold = KFold::default()
-        .with_n_splits(k)
-        .with_shuffle(true)
-        .with_seed(Some(seed));
-    kfold.split(&shape).collect()
+    assert!(k >= 2 && k <= n, "{k} folds need at least {k} rows, not {n}");
+    let order = numpy_permutation(n, seed as u32);
+    let mut start = 0;
+    (0..k)
+        .map(|fold| {
+            let size = n / k + usize::from(fold < n % k);
+            let mut validation = order[start..start + size].to_vec();
+            let mut fit: Vec<usize> = order[..start]
+                .iter()
+                .chain(&order[start + size..])
+                .copied()
+                .collect();
+            start += size;
+            validation.sort_unstable();
+            fit.sort_unstable();
+            (fit, validation)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -143,6 +155,24 @@ mod tests {
         assert_eq!(all, (0..1000).collect::<Vec<_>>());
         assert_eq!(train_test(3, 0.01, 1).test.len(), 1);
         assert_eq!(train_test(3, 0.99, 1).train.len(), 1);
+    }
+
+    #[test]
+    fn folds_are_scikit_learns_kfold() {
+        // [sorted(te) for _, te in KFold(5, shuffle=True, random_state=42).split(range(23))]
+        let validation: Vec<Vec<usize>> = folds(23, 5, 42).into_iter().map(|f| f.1).collect();
+        assert_eq!(
+            validation,
+            [
+                vec![0, 8, 9, 15, 17],
+                vec![1, 2, 5, 12, 13],
+                vec![3, 4, 11, 18, 20],
+                vec![7, 16, 21, 22],
+                vec![6, 10, 14, 19],
+            ]
+        );
+        let validation: Vec<Vec<usize>> = folds(10, 3, 7).into_iter().map(|f| f.1).collect();
+        assert_eq!(validation, [vec![0, 2, 5, 8], vec![1, 7, 9], vec![3, 4, 6]]);
     }
 
     #[test]
