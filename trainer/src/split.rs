@@ -97,7 +97,10 @@ impl Mt19937 {
 /// So the Python benchmark cross-validates on the very same folds. Each element is
 /// (fit positions, validation positions), both sorted; every position validates exactly once.
 pub fn folds(n: usize, k: usize, seed: u64) -> Vec<(Vec<usize>, Vec<usize>)> {
-    assert!(k >= 2 && k <= n, "{k} folds need at least {k} rows, not {n}");
+    assert!(
+        k >= 2 && k <= n,
+        "{k} folds need at least {k} rows, not {n}"
+    );
     let order = numpy_permutation(n, seed as u32);
     let mut start = 0;
     (0..k)
