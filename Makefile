@@ -17,13 +17,14 @@ TRAINER := target/release/trainer
 PARITY := target/parity/test_split.json
 
 .PHONY: help serve test build train data tools-web tools-all lint native-test assets-current \
-        parity-cases wasm-test e2e trainer-bin bench-train
+        parity-cases wasm-test e2e trainer-bin bench-train bench-web
 
 help:
 	@echo "make serve   build and serve the app on http://127.0.0.1:8080"
 	@echo "make test    run every test (what CI runs)"
 	@echo "make train   retrain assets/model.json and assets/report.json from $(DATA)"
 	@echo "make bench-train   time the trainer against the scikit-learn pipeline (same grids and split)"
+	@echo "make bench-web     load performance of the release build in headless Chromium"
 
 serve: tools-web
 	trunk serve
@@ -64,7 +65,7 @@ assets-current: data trainer-bin
 # The test-split students with the native predictions: the wasm and browser tests compare to it.
 parity-cases: data trainer-bin
 	@mkdir -p $(dir $(PARITY))
-	$(TRAINER) predict --model assets/model.json --input $(DATA) --rows-of assets/report.json --format json > $(PARITY)
+	$(TRAINER) predict --model assets/model.json --input $(DATA) --rows-of assets/report.json --format json --all-models > $(PARITY)
 
 # The wasm lints run here: the parity test embeds the cases parity-cases writes.
 wasm-test: parity-cases
@@ -81,3 +82,8 @@ e2e: parity-cases
 # split); venv in target/bench-venv, results in target/bench/summary.json.
 bench-train: data
 	scripts/bench-train.sh
+
+# Cold-load bytes and time to the first prediction, per-prediction latency in the wasm, and
+# batch times, as medians over fresh Chromium profiles (bench/web.mjs).
+bench-web: tools-all build
+	node bench/web.mjs

@@ -42,6 +42,8 @@ def main() -> int:
 
     with open(args.rust, encoding="utf-8") as f:
         rust = json.load(f)
+    # report.json holds a report per target; the benchmark trains the default one.
+    rust = rust["reports"][0] if "reports" in rust else rust
     with open(args.sklearn, encoding="utf-8") as f:
         sk = json.load(f)
 

@@ -272,6 +272,8 @@ def main() -> int:
 
     with open(args.report, encoding="utf-8") as f:
         report = json.load(f)
+    # report.json holds a report per target; the benchmark trains the default one.
+    report = report["reports"][0] if "reports" in report else report
     with open(args.grid, "rb") as f:
         grids = tomllib.load(f)
 

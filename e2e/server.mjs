@@ -2,6 +2,7 @@
 // No npm dependencies beyond playwright-core (which drives Debian's /usr/bin/chromium).
 
 import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,4 +131,18 @@ export function rustFixed1(x) {
     return (even / 10).toFixed(1);
   }
   return x.toFixed(1);
+}
+
+/** The default target's full model from assets/model.json (a set of bundles). */
+export function defaultModel() {
+  const set = JSON.parse(readFileSync(join(ROOT, 'assets/model.json'), 'utf8'));
+  if (!set.bundles) return set;
+  return set.bundles.find((b) => b.target === set.default_target && !(b.excluded ?? []).length);
+}
+
+/** The default target's report from assets/report.json (a report per target). */
+export function defaultReport() {
+  const set = JSON.parse(readFileSync(join(ROOT, 'assets/report.json'), 'utf8'));
+  if (!set.reports) return set;
+  return set.reports.find((r) => r.target === set.default_target);
 }

@@ -1,66 +1,268 @@
-//! The browser app: a form built from the embedded model's features and a live prediction.
+//! The browser app: four pages over the embedded model and training report.
 //!
-//! The model is parsed once, in [`App`], and handed to the components through context
-//! ([`provide_predictor`] / [`use_predictor`]). Every field's raw text is a signal; the student
-//! and the prediction are memos derived from them, so nothing is ever synchronised by hand.
+//! - **Predict** (`/`): a form built from the model's features, a live prediction with its
+//!   interval, the reasons for it and what-if controls.
+//! - **Models** (`/models`): every model family the trainer compared.
+//! - **Insights** (`/insights`): charts of the training data's aggregates.
+//! - **Batch** (`/batch`): predictions for a whole CSV file, downloadable.
+//!
+//! The model and the report are parsed once, in [`AppWithModel`], and handed to the pages
+//! through context ([`provide_predictor`] / [`use_predictor`], [`provide_report`] /
+//! [`use_report`]). Either may be unreadable: the pages that need it show an error card and the
+//! others keep working. Every field's raw text is a signal; everything shown is derived from
+//! them with memos, so nothing is synchronised by hand.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use model::{fields, Feature, Missing, Predictor, Step, Student};
+use leptos::wasm_bindgen::JsCast;
+use leptos_router::components::{Route as RouteView, Router, Routes, A};
+use leptos_router::hooks::use_location;
+use leptos_router::StaticSegment;
+use model::report::Report;
+use model::Predictor;
+
+pub mod charts;
+pub mod chunked;
+mod pages;
+
+pub use pages::batch::{page_count, page_range, BatchPage, PAGE_SIZE};
+pub use pages::insights::InsightsPage;
+pub use pages::models::{format_duration, format_params, ModelsPage};
+pub use pages::predict::{
+    describe_reference, interval_bounds, slider_position, PredictPage, TARGET_RANGE,
+};
 
 /// The model the trainer wrote, embedded at build time.
 pub const MODEL_JSON: &str =
     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/model.json"));
 
+/// The trainer's report (model comparison and data insights), embedded at build time.
+pub const REPORT_JSON: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../assets/report.json"
+));
+
 /// The app's name, shown in the header.
 pub const APP_NAME: &str = "Student Performance Predictor";
 
-/// The parsed model, shared by every component.
-#[derive(Clone)]
-struct PredictorContext(Arc<Predictor>);
+/// Something the app loaded at start, or the reason it could not.
+pub type Loaded<T> = Result<Arc<T>, String>;
 
-/// Makes `predictor` available to every component below the current one.
-pub fn provide_predictor(predictor: Predictor) {
-    provide_context(PredictorContext(Arc::new(predictor)));
+/// The parsed model, shared by every page.
+#[derive(Clone)]
+struct PredictorContext(Loaded<Predictor>);
+
+/// Makes the model (or why it is unusable) available to every component below this one.
+pub fn provide_predictor(predictor: Loaded<Predictor>) {
+    provide_context(PredictorContext(predictor));
 }
 
-/// The predictor provided by an ancestor with [`provide_predictor`].
+/// The model provided by an ancestor with [`provide_predictor`].
 ///
 /// # Panics
 /// When no ancestor provided one: a programming error, not something user input can cause.
-pub fn use_predictor() -> Arc<Predictor> {
+pub fn use_predictor() -> Loaded<Predictor> {
     expect_context::<PredictorContext>().0
 }
 
-/// The root component, running the embedded model.
+/// The parsed training report, shared by every page.
+#[derive(Clone)]
+struct ReportContext(Loaded<Report>);
+
+/// Makes the report (or why it is unusable) available to every component below this one.
+pub fn provide_report(report: Loaded<Report>) {
+    provide_context(ReportContext(report));
+}
+
+/// The report provided by an ancestor with [`provide_report`].
+///
+/// # Panics
+/// When no ancestor provided one: a programming error, not something user input can cause.
+pub fn use_report() -> Loaded<Report> {
+    expect_context::<ReportContext>().0
+}
+
+/// Reads the model document (a set of bundles, one per target and variant) and returns the
+/// full model of its default target.
+pub fn parse_model(json: &str) -> Result<Predictor, String> {
+    let set = model::Predictors::from_json(json).map_err(|e| e.to_string())?;
+    set.full(set.default_target())
+        .cloned()
+        .ok_or_else(|| format!("the model set has no model for {}", set.default_target()))
+}
+
+/// Reads a report document (a report per target) and returns the default target's report.
+pub fn parse_report(json: &str) -> Result<Report, String> {
+    let set: model::report::ReportSet = serde_json::from_str(json)
+        .map_err(|e| format!("the report is not valid JSON for this app: {e}"))?;
+    set.get(&set.default_target)
+        .cloned()
+        .ok_or_else(|| format!("the report has no {} section", set.default_target))
+}
+
+/// The app's pages. Their paths build the router and the navigation links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    Predict,
+    Models,
+    Insights,
+    Batch,
+}
+
+impl Route {
+    /// Every page, in navigation order.
+    pub const ALL: [Route; 4] = [Route::Predict, Route::Models, Route::Insights, Route::Batch];
+
+    /// The page's address.
+    pub fn path(&self) -> &'static str {
+        match self {
+            Route::Predict => "/",
+            Route::Models => "/models",
+            Route::Insights => "/insights",
+            Route::Batch => "/batch",
+        }
+    }
+
+    /// The path without its leading slash: what the router matches.
+    pub fn segment(&self) -> &'static str {
+        &self.path()[1..]
+    }
+
+    /// The page's name in the navigation.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Route::Predict => "Predict",
+            Route::Models => "Models",
+            Route::Insights => "Insights",
+            Route::Batch => "Batch",
+        }
+    }
+
+    /// The page at `path` (a trailing slash is allowed), if any.
+    pub fn from_path(path: &str) -> Option<Route> {
+        let path = match path.strip_suffix('/') {
+            Some(rest) if !rest.is_empty() => rest,
+            _ => path,
+        };
+        Route::ALL.into_iter().find(|r| r.path() == path)
+    }
+
+    /// The browser tab's title on this page.
+    pub fn document_title(&self) -> String {
+        match self {
+            Route::Predict => APP_NAME.to_owned(),
+            other => format!("{} · {APP_NAME}", other.label()),
+        }
+    }
+}
+
+/// The root component, running the embedded model and report.
 #[component]
 pub fn App() -> impl IntoView {
     view! { <AppWithModel model_json=MODEL_JSON /> }
 }
 
-/// The page for the model document `model_json`: the header, then the predictor, or an error
-/// card when the document cannot be read. The model is parsed here, once.
+/// The app for the model document `model_json` and the report `report_json`: the header and
+/// navigation, then the current page. Both documents are parsed here, once; an unreadable one
+/// becomes an error card on the pages that need it.
 #[component]
-pub fn AppWithModel(model_json: &'static str) -> impl IntoView {
-    let body = match Predictor::from_json(model_json) {
-        Ok(predictor) => {
-            provide_predictor(predictor);
-            view! { <PredictorPage /> }.into_any()
+pub fn AppWithModel(
+    model_json: &'static str,
+    #[prop(default = REPORT_JSON)] report_json: &'static str,
+) -> impl IntoView {
+    provide_predictor(parse_model(model_json).map(Arc::new));
+    provide_report(parse_report(report_json).map(Arc::new));
+
+    // The skip link moves focus itself (its listener runs before the router's, on the window).
+    let skip = |ev: leptos::ev::MouseEvent| {
+        if let Some(main) = document().get_element_by_id("main") {
+            ev.prevent_default();
+            if let Ok(main) = main.dyn_into::<leptos::web_sys::HtmlElement>() {
+                let _ = main.focus();
+            }
         }
-        Err(error) => view! { <ModelError message=error.to_string() /> }.into_any(),
     };
+
     view! {
-        <header class="site-header">
-            <div class="wrap">
-                <h1>{APP_NAME}</h1>
-                <p class="privacy">
-                    <LockIcon />
-                    "Runs entirely in your browser — nothing you enter leaves this device."
-                </p>
-            </div>
-        </header>
-        <main class="wrap">{body}</main>
+        <Router>
+            <a class="skip-link" href="#main" on:click=skip>
+                "Skip to content"
+            </a>
+            <header class="site-header">
+                <div class="wrap header-row">
+                    <div>
+                        <h1>{APP_NAME}</h1>
+                        <p class="privacy">
+                            <LockIcon />
+                            "Runs entirely in your browser — nothing you enter leaves this device."
+                        </p>
+                    </div>
+                    <Nav />
+                </div>
+            </header>
+            <main id="main" class="wrap" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <RouteView path=StaticSegment(Route::Predict.segment()) view=PredictPage />
+                    <RouteView path=StaticSegment(Route::Models.segment()) view=ModelsPage />
+                    <RouteView path=StaticSegment(Route::Insights.segment()) view=InsightsPage />
+                    <RouteView path=StaticSegment(Route::Batch.segment()) view=BatchPage />
+                </Routes>
+            </main>
+            <DocumentTitle />
+        </Router>
+    }
+}
+
+/// The navigation bar; the router marks the current page's link with `aria-current="page"`.
+#[component]
+fn Nav() -> impl IntoView {
+    view! {
+        <nav class="site-nav" aria-label="Pages">
+            <ul>
+                {Route::ALL
+                    .into_iter()
+                    .map(|route| {
+                        view! {
+                            <li>
+                                <A href=route.path() exact=true>
+                                    {route.label()}
+                                </A>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+/// Keeps the browser tab's title in step with the page (the outside world: an effect).
+#[component]
+fn DocumentTitle() -> impl IntoView {
+    let location = use_location();
+    Effect::new(move |_| {
+        let title = location.pathname.with(|path| {
+            Route::from_path(path)
+                .map_or_else(|| format!("Not found · {APP_NAME}"), |r| r.document_title())
+        });
+        document().set_title(&title);
+    });
+}
+
+/// Shown for an address that is none of the pages.
+#[component]
+fn NotFound() -> impl IntoView {
+    let location = use_location();
+    view! {
+        <section class="card page-card">
+            <h2>"Page not found"</h2>
+            <p>
+                "There is no page at " <code>{move || location.pathname.get()}</code>
+                ". The pages are listed at the top; "
+                <A href=Route::Predict.path()>"start with a prediction"</A> "."
+            </p>
+        </section>
     }
 }
 
@@ -77,9 +279,9 @@ fn LockIcon() -> impl IntoView {
     }
 }
 
-/// Shown instead of the form when the embedded model is unusable.
+/// Shown instead of a page that needs the model when the embedded model is unusable.
 #[component]
-fn ModelError(message: String) -> impl IntoView {
+pub fn ModelError(message: String) -> impl IntoView {
     view! {
         <section class="card error-card" role="alert">
             <h2>"The prediction model could not be loaded"</h2>
@@ -91,102 +293,56 @@ fn ModelError(message: String) -> impl IntoView {
     }
 }
 
-/// One form field: a model feature and the text currently entered for it.
-#[derive(Clone)]
-struct FieldState {
-    feature: Feature,
-    value: RwSignal<String>,
-}
-
-impl FieldState {
-    fn name(&self) -> &str {
-        self.feature.name()
-    }
-}
-
-/// The value a field starts with: the model's own imputation value (the most frequent training
-/// category, the training median), so a prediction shows at once.
-fn initial_value(feature: &Feature, step: Option<&Step>) -> String {
-    match (feature, step) {
-        (_, Some(Step::OneHot { impute })) => impute.clone(),
-        (_, Some(Step::Standardize { impute, .. })) => impute.to_string(),
-        (Feature::Categorical { categories, .. }, None) => {
-            categories.first().cloned().unwrap_or_default()
-        }
-        (Feature::Numeric { min, max, .. }, None) => ((min + max) / 2.0).to_string(),
-    }
-}
-
-/// The form and the result card.
+/// Shown instead of a page that needs the report when the embedded report is unusable.
 #[component]
-fn PredictorPage() -> impl IntoView {
-    let predictor = use_predictor();
-    let steps = &predictor.bundle().preprocessor.steps;
-    let fields: Vec<FieldState> = predictor
-        .features()
-        .iter()
-        .enumerate()
-        .map(|(i, feature)| FieldState {
-            value: RwSignal::new(initial_value(feature, steps.get(i))),
-            feature: feature.clone(),
-        })
-        .collect();
-
-    let student = {
-        let fields = fields.clone();
-        Memo::new(move |_| {
-            fields
-                .iter()
-                .map(|f| (f.name().to_owned(), f.value.get()))
-                .collect::<Student>()
-        })
-    };
-    let prediction = {
-        let predictor = Arc::clone(&predictor);
-        Memo::new(move |_| student.with(|s| predictor.predict_with(s, Missing::Reject)))
-    };
-
-    let (categorical, numeric): (Vec<FieldState>, Vec<FieldState>) = fields
-        .into_iter()
-        .partition(|f| matches!(f.feature, Feature::Categorical { .. }));
-    let target = fields::label(&predictor.bundle().target).to_ascii_lowercase();
-
+pub fn ReportError(message: String) -> impl IntoView {
     view! {
-        <p class="intro">
-            "Describe a student and their known scores to predict their " {target.clone()} "."
-        </p>
-        <div class="layout">
-            <form class="card form" novalidate on:submit=|ev| ev.prevent_default()>
-                <FieldGroup legend="Background" fields=categorical prediction />
-                <FieldGroup legend="Known scores" fields=numeric prediction />
-            </form>
-            <ResultCard target prediction />
-        </div>
+        <section class="card error-card" role="alert">
+            <h2>"The training report could not be loaded"</h2>
+            <p>
+                "This build of the app carries a report it cannot read, so this page has nothing to show. "
+                "The predictor itself does not need the report: "
+                <A href=Route::Predict.path()>"make a prediction"</A> "."
+            </p>
+            <p class="error-detail">
+                <code>{message}</code>
+            </p>
+        </section>
     }
 }
 
-type PredictionMemo = Memo<Result<f64, model::InputError>>;
-
-/// A fieldset of fields (omitted when there are none, e.g. a model without categories).
-#[component]
-fn FieldGroup(
-    legend: &'static str,
-    fields: Vec<FieldState>,
-    prediction: PredictionMemo,
-) -> impl IntoView {
-    (!fields.is_empty()).then(|| {
-        view! {
-            <fieldset>
-                <legend>{legend}</legend>
-                <div class="fields">
-                    {fields
-                        .into_iter()
-                        .map(|field| view! { <Field field prediction /> })
-                        .collect_view()}
-                </div>
-            </fieldset>
+/// Shows `message` in an error card at the top of the page, without Leptos: for a panic, after
+/// which the app can no longer run.
+pub fn show_fatal_error(message: &str) {
+    let Some(document) = leptos::web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let (Some(body), Ok(card)) = (document.body(), document.create_element("section")) else {
+        return;
+    };
+    card.set_class_name("card error-card fatal");
+    let _ = card.set_attribute("role", "alert");
+    let heading = document.create_element("h2").ok();
+    let text = document.create_element("p").ok();
+    let detail = document.create_element("p").ok();
+    if let (Some(heading), Some(text), Some(detail)) = (heading, text, detail) {
+        heading.set_text_content(Some("Something went wrong"));
+        text.set_text_content(Some(
+            "The app hit an internal error and stopped. Reload the page to start again.",
+        ));
+        detail.set_class_name("error-detail");
+        detail.set_text_content(Some(message));
+        for child in [heading, text, detail] {
+            let _ = card.append_child(&child);
         }
-    })
+    }
+    let _ = body.insert_before(&card, body.first_child().as_ref());
+}
+
+/// The prediction as shown: one decimal, as Rust's `{:.1}` formats it; `None` for a value that
+/// is not a finite number (never shown as "NaN").
+pub fn format_score(value: f64) -> Option<String> {
+    value.is_finite().then(|| format!("{value:.1}"))
 }
 
 /// A DOM id for a column name (which may hold any text).
@@ -208,121 +364,6 @@ pub fn category_label(category: &str) -> String {
             .collect(),
         None => String::new(),
     }
-}
-
-/// One labelled control with its hint and inline error.
-#[component]
-fn Field(field: FieldState, prediction: PredictionMemo) -> impl IntoView {
-    let name = field.name().to_owned();
-    let label = fields::label(&name).to_owned();
-    let id = dom_id("field", &name);
-    let hint_id = dom_id("hint", &name);
-    let error_id = dom_id("error", &name);
-
-    let error = Memo::new({
-        let name = name.clone();
-        move |_| {
-            prediction.with(|p| {
-                p.as_ref()
-                    .err()
-                    .and_then(|e| e.for_field(&name))
-                    .map(ToString::to_string)
-            })
-        }
-    });
-    let invalid = move || error.with(Option::is_some).then_some("true");
-    // Numbers carry their range as a hint; a list shows its choices itself.
-    let hint = match &field.feature {
-        Feature::Categorical { .. } => None,
-        Feature::Numeric { min, max, .. } => Some(format!("{min} to {max}")),
-    };
-    let has_hint = hint.is_some();
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let ids = [
-                has_hint.then_some(hint_id.as_str()),
-                error.with(Option::is_some).then_some(error_id.as_str()),
-            ];
-            let ids: Vec<&str> = ids.into_iter().flatten().collect();
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
-    let value = field.value;
-
-    let control = match &field.feature {
-        Feature::Categorical { categories, .. } => {
-            let initial = value.get_untracked();
-            let options = categories
-                .iter()
-                .map(|c| {
-                    let selected = *c == initial;
-                    view! {
-                        <option value=c.clone() selected=selected>
-                            {category_label(c)}
-                        </option>
-                    }
-                })
-                .collect_view();
-            view! {
-                <select
-                    id=id.clone()
-                    name=name.clone()
-                    aria-describedby=described_by
-                    aria-invalid=invalid
-                    prop:value=move || value.get()
-                    on:change:target=move |ev| value.set(ev.target().value())
-                >
-                    {options}
-                </select>
-            }
-            .into_any()
-        }
-        Feature::Numeric { .. } => view! {
-            // Text, not type="number": a number input hides what was typed when it is not a
-            // number, and the model's own checks should name the problem.
-            <input
-                id=id.clone()
-                name=name.clone()
-                type="text"
-                inputmode="decimal"
-                autocomplete="off"
-                spellcheck="false"
-                aria-describedby=described_by
-                aria-invalid=invalid
-                prop:value=move || value.get()
-                on:input:target=move |ev| value.set(ev.target().value())
-            />
-        }
-        .into_any(),
-    };
-
-    view! {
-        <div class="field" class:has-error=move || error.with(Option::is_some)>
-            <div class="field-head">
-                <label for=id>{label}</label>
-                {hint.map(|hint| view! { <span class="hint" id=hint_id>{hint}</span> })}
-            </div>
-            {control}
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <p class="field-error" id=error_id.clone()>
-                                {message}
-                            </p>
-                        }
-                    })
-            }}
-        </div>
-    }
-}
-
-/// The prediction as shown: one decimal, as Rust's `{:.1}` formats it; `None` for a value that
-/// is not a finite number (never shown as "NaN").
-pub fn format_score(value: f64) -> Option<String> {
-    value.is_finite().then(|| format!("{value:.1}"))
 }
 
 /// A model family as people read it: `"random_forest"` → `"Random forest"`.
@@ -350,54 +391,22 @@ pub fn scale_percent(value: f64, min: f64, max: f64) -> f64 {
     ((value - min) / (max - min) * 100.0).clamp(0.0, 100.0)
 }
 
-/// The live result: the predicted score, a bar on the 0–100 scale, and what model made it.
-#[component]
-fn ResultCard(target: String, prediction: PredictionMemo) -> impl IntoView {
-    let predictor = use_predictor();
-    let metrics = &predictor.bundle().metrics;
-    let model_info = format!(
-        "{} · test R² {:.2}",
-        family_label(&metrics.family),
-        metrics.test_r2
-    );
-    let shown =
-        Memo::new(move |_| prediction.with(|p| p.as_ref().ok().copied().filter(|v| v.is_finite())));
-    let text = move || {
-        shown
-            .get()
-            .and_then(format_score)
-            .unwrap_or_else(|| "—".to_owned())
-    };
-    let note = move || match shown.get() {
-        Some(_) => "out of 100",
-        None => "Fix the highlighted fields",
-    };
-    let bar_width = move || {
-        let percent = shown.get().map_or(0.0, |v| scale_percent(v, 0.0, 100.0));
-        format!("{percent:.1}%")
-    };
-
-    view! {
-        <aside class="card result" aria-label="Prediction">
-            <div class="status" role="status" aria-live="polite" aria-atomic="true">
-                <span class="status-label">"Predicted " {target}</span>
-                <span
-                    class="prediction"
-                    class:empty=move || shown.with(Option::is_none)
-                    data-testid="prediction"
-                >
-                    {text}
-                </span>
-                <span class="status-note">{note}</span>
-            </div>
-            <div class="scale" aria-hidden="true">
-                <div class="scale-fill" style:width=bar_width></div>
-            </div>
-            <p class="model-info" data-testid="model-info">
-                {model_info}
-            </p>
-        </aside>
+/// A count with thousands separators: `10000` → `"10,000"`.
+pub fn format_count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
     }
+    out
+}
+
+/// A share as a whole percentage, the sign kept on the number's line: `0.89` → `"89 %"`.
+pub fn format_percent(share: f64) -> String {
+    format!("{:.0}\u{a0}%", share * 100.0)
 }
 
 #[cfg(test)]
@@ -405,25 +414,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_embedded_model_is_readable() {
-        let predictor = Predictor::from_json(MODEL_JSON).expect("assets/model.json parses");
+    fn the_embedded_model_and_report_are_readable() {
+        let predictor = parse_model(MODEL_JSON).expect("assets/model.json parses");
         assert!(!predictor.features().is_empty());
+        let report = parse_report(REPORT_JSON).expect("assets/report.json parses");
+        assert!(!report.families.is_empty());
+        assert!(report.families.iter().any(|f| f.family == report.winner));
     }
 
     #[test]
-    fn default_values_predict_a_finite_score() {
-        let predictor = Predictor::from_json(MODEL_JSON).expect("assets/model.json parses");
-        let steps = &predictor.bundle().preprocessor.steps;
-        let student: Student = predictor
-            .features()
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.name().to_owned(), initial_value(f, steps.get(i))))
-            .collect();
-        let score = predictor
-            .predict_with(&student, Missing::Reject)
-            .expect("the defaults are valid");
-        assert!(score.is_finite());
+    fn a_bad_report_is_an_error_naming_the_report() {
+        let error = parse_report("{ nope").unwrap_err();
+        assert!(error.starts_with("the report is not valid JSON"), "{error}");
+    }
+
+    #[test]
+    fn routes_have_paths_segments_and_titles() {
+        for route in Route::ALL {
+            assert!(route.path().starts_with('/'));
+            assert_eq!(format!("/{}", route.segment()), route.path());
+            assert_eq!(Route::from_path(route.path()), Some(route));
+        }
+        assert_eq!(Route::from_path("/models/"), Some(Route::Models));
+        assert_eq!(Route::from_path("/nope"), None);
+        assert_eq!(Route::Predict.document_title(), APP_NAME);
+        assert_eq!(Route::Batch.document_title(), format!("Batch · {APP_NAME}"));
     }
 
     #[test]
@@ -447,6 +462,15 @@ mod tests {
     }
 
     #[test]
+    fn counts_and_shares() {
+        assert_eq!(format_count(0), "0");
+        assert_eq!(format_count(999), "999");
+        assert_eq!(format_count(1000), "1,000");
+        assert_eq!(format_count(1234567), "1,234,567");
+        assert_eq!(format_percent(0.89), "89\u{a0}%");
+    }
+
+    #[test]
     fn the_scale_is_clamped() {
         assert_eq!(scale_percent(50.0, 0.0, 100.0), 50.0);
         assert_eq!(scale_percent(-5.0, 0.0, 100.0), 0.0);
@@ -454,4 +478,38 @@ mod tests {
         assert_eq!(scale_percent(f64::NAN, 0.0, 100.0), 0.0);
         assert_eq!(scale_percent(1.0, 1.0, 1.0), 0.0);
     }
+}
+
+/// The benchmark hook `make bench-web` calls (`window.predictorBench`, set by boot.js):
+/// microseconds per prediction of the default model over `n` predictions, timed in the page
+/// with `performance.now()`. The students vary so no work can be skipped.
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = benchPredictions)]
+pub fn bench_predictions(n: u32) -> f64 {
+    let Ok(predictor) = parse_model(MODEL_JSON) else {
+        return f64::NAN;
+    };
+    let students: Vec<model::Student> = (0..64)
+        .map(|i| {
+            let mut s = predictor.reference_student();
+            s.set("reading_score", (30 + i).to_string());
+            s.set("writing_score", (90 - i / 2).to_string());
+            s
+        })
+        .collect();
+    let Some(performance) = leptos::web_sys::window().and_then(|w| w.performance()) else {
+        return f64::NAN;
+    };
+    let started = performance.now();
+    let mut sum = 0.0;
+    for i in 0..n as usize {
+        sum += predictor
+            .predict(&students[i % students.len()])
+            .unwrap_or_default();
+    }
+    let elapsed_ms = performance.now() - started;
+    // `sum` is used so the loop cannot be optimised away.
+    if sum.is_nan() {
+        return f64::NAN;
+    }
+    elapsed_ms * 1000.0 / f64::from(n.max(1))
 }

@@ -1,6 +1,10 @@
-//! The browser entry point: report panics to the console, then mount the app.
+//! The browser entry point: report panics to the console and on the page, then mount the app.
 
 fn main() {
-    console_error_panic_hook::set_once();
+    // A panic stops the app (the wasm aborts): say so on the page instead of freezing silently.
+    std::panic::set_hook(Box::new(|info| {
+        console_error_panic_hook::hook(info);
+        app::show_fatal_error(&info.to_string());
+    }));
     leptos::mount::mount_to_body(app::App);
 }

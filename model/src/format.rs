@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub const FORMAT_NAME: &str = "student-score-model";
 
 /// The version this code writes. Readers accept any minor of the same major.
-pub const FORMAT_VERSION: FormatVersion = FormatVersion { major: 1, minor: 2 };
+pub const FORMAT_VERSION: FormatVersion = FormatVersion { major: 1, minor: 3 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -37,6 +37,11 @@ pub struct ModelBundle {
     /// A prediction interval (since 1.2; absent in older documents).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interval: Option<Interval>,
+    /// Dataset columns this model was trained without on purpose (since 1.3), e.g.
+    /// `["gender", "race_ethnicity"]` for the variant that must not use them. None of them is
+    /// among `features`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded: Vec<String>,
 }
 
 /// A symmetric prediction interval `prediction ± half_width`, from split-conformal calibration

@@ -21,6 +21,7 @@ pub mod fields;
 mod format;
 mod predict;
 pub mod report;
+mod set;
 mod student;
 mod validate;
 
@@ -35,11 +36,19 @@ pub use format::{
 pub use predict::{
     knn_average, knn_predict, nearest, weighted_median, Encoder, Missing, Predictor,
 };
+pub use set::{ModelSet, Predictors, SET_FORMAT_NAME, SET_FORMAT_VERSION};
 pub use student::Student;
 
-/// The JSON Schema of the model format, generated from the types.
+/// The JSON Schema of the model format (one bundle), generated from the types.
 #[cfg(feature = "schema")]
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(ModelBundle);
+    serde_json::to_string_pretty(&schema).expect("a schema serializes") + "\n"
+}
+
+/// The JSON Schema of `model.json`: a set of bundles, one per target and variant.
+#[cfg(feature = "schema")]
+pub fn json_schema_set() -> String {
+    let schema = schemars::schema_for!(ModelSet);
     serde_json::to_string_pretty(&schema).expect("a schema serializes") + "\n"
 }

@@ -27,6 +27,10 @@ pub struct Report {
     pub families: Vec<FamilyReport>,
     #[serde(default)]
     pub insights: Insights,
+    /// Per-group test errors of the full model and of the variant without the sensitive
+    /// columns (empty when the trainer was not asked for the audit).
+    #[serde(default)]
+    pub fairness: Vec<FairnessAudit>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -140,11 +144,13 @@ pub struct Importance {
 /// for the same seed and data.
 pub const TIMING_FIELDS: [&str; 2] = ["fit_seconds", "search_seconds"];
 
-/// A report.json with its measured timings removed, for comparing two runs.
+/// A report.json (a [`ReportSet`]) with its measured timings removed, for comparing runs.
 pub fn without_timings(report_json: &str) -> Result<serde_json::Value, serde_json::Error> {
     let mut value: serde_json::Value = serde_json::from_str(report_json)?;
-    if let Some(families) = value.get_mut("families").and_then(|f| f.as_array_mut()) {
-        for family in families {
+    let reports = value.get_mut("reports").and_then(|r| r.as_array_mut());
+    for report in reports.into_iter().flatten() {
+        let families = report.get_mut("families").and_then(|f| f.as_array_mut());
+        for family in families.into_iter().flatten() {
             if let Some(obj) = family.as_object_mut() {
                 for field in TIMING_FIELDS {
                     obj.remove(field);
@@ -153,4 +159,47 @@ pub fn without_timings(report_json: &str) -> Result<serde_json::Value, serde_jso
         }
     }
     Ok(value)
+}
+
+/// `report.json`: one report per target, the default target's first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportSet {
+    pub report_version: u32,
+    pub default_target: String,
+    pub reports: Vec<Report>,
+}
+
+impl ReportSet {
+    pub fn get(&self, target: &str) -> Option<&Report> {
+        self.reports.iter().find(|r| r.target == target)
+    }
+}
+
+/// How one served model errs for each group of the sensitive columns, on the test split.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FairnessAudit {
+    /// `"full"`, or the variant trained without some columns.
+    pub variant: String,
+    /// The columns this variant was trained without.
+    pub excluded: Vec<String>,
+    /// The served family of this variant and its scores.
+    pub family: String,
+    pub cv_r2_mean: f64,
+    pub test_r2: f64,
+    pub test_mae: f64,
+    pub test_rmse: f64,
+    /// Test R² lost against the full model (0 for the full model itself).
+    pub r2_cost: f64,
+    pub groups: Vec<GroupErrors>,
+}
+
+/// Test-split errors of one group: `mean_signed_error` is mean(prediction − actual), so a
+/// positive value means the group is over-predicted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupErrors {
+    pub feature: String,
+    pub category: String,
+    pub n: usize,
+    pub mae: f64,
+    pub mean_signed_error: f64,
 }

@@ -39,6 +39,16 @@ pub fn validate(b: &ModelBundle) -> Result {
         return Err(FormatError::invalid("target", "is empty"));
     }
     validate_features(&b.features, Some(&b.target))?;
+    if let Some(name) = b
+        .excluded
+        .iter()
+        .find(|e| b.features.iter().any(|f| f.name() == *e))
+    {
+        return Err(FormatError::invalid(
+            "excluded",
+            format!("{name:?} is excluded but is a feature"),
+        ));
+    }
     validate_steps(&b.features, &b.preprocessor.steps)?;
     let width = b.features.iter().map(Feature::width).sum();
     validate_model(&b.model, width)?;

@@ -2,10 +2,7 @@
 //! `UPDATE_SCHEMA=1 cargo test -p model --features schema --test schema`.
 #![cfg(all(feature = "schema", not(target_arch = "wasm32")))]
 
-#[test]
-fn checked_in_schema_is_current() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema/model.schema.json");
-    let generated = model::json_schema();
+fn check(path: &str, generated: String) {
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
         std::fs::write(path, &generated).unwrap();
     }
@@ -13,6 +10,18 @@ fn checked_in_schema_is_current() {
     assert!(
         checked_in == generated,
         "{path} is out of date: run UPDATE_SCHEMA=1 cargo test -p model --features schema --test schema"
+    );
+}
+
+#[test]
+fn checked_in_schemas_are_current() {
+    check(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/schema/model.schema.json"),
+        model::json_schema(),
+    );
+    check(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/schema/model-set.schema.json"),
+        model::json_schema_set(),
     );
 }
 

@@ -1,10 +1,12 @@
 //! The model crate compiled to wasm32 predicts exactly what it predicts natively, on every
-//! test-split student of the committed model. `make wasm-test` first writes the native
+//! test-split student, with every model of the committed set. `make wasm-test` first writes the native
 //! predictions (`trainer predict … --format json`) to target/parity/test_split.json, then runs
 //! this in headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
-use model::{Predictor, Student};
+use std::collections::BTreeMap;
+
+use model::{Predictors, Student};
 use serde::Deserialize;
 use wasm_bindgen_test::*;
 
@@ -18,15 +20,27 @@ struct Case {
     line: u64,
     student: Student,
     prediction: f64,
+    /// Every model's native prediction, by target (and excluded columns).
+    all: BTreeMap<String, f64>,
+}
+
+fn key(bundle: &model::ModelBundle) -> String {
+    if bundle.excluded.is_empty() {
+        bundle.target.clone()
+    } else {
+        format!("{} without {}", bundle.target, bundle.excluded.join(","))
+    }
 }
 
 #[wasm_bindgen_test]
 fn wasm_predicts_what_native_predicts_on_every_test_split_row() {
-    let predictor = Predictor::from_json(MODEL).expect("the committed model is valid");
+    let set = Predictors::from_json(MODEL).expect("the committed model set is valid");
+    let default = set.full(set.default_target()).unwrap();
     let cases: Vec<Case> = serde_json::from_str(CASES).expect("parity cases parse");
     assert!(cases.len() >= 100, "only {} parity cases", cases.len());
+    let mut compared = 0;
     for case in &cases {
-        let got = predictor
+        let got = default
             .predict(&case.student)
             .unwrap_or_else(|e| panic!("line {}: {e}", case.line));
         assert!(
@@ -35,13 +49,28 @@ fn wasm_predicts_what_native_predicts_on_every_test_split_row() {
             case.line,
             case.prediction
         );
+        assert_eq!(case.all.len(), set.iter().count(), "line {}", case.line);
+        for predictor in set.iter() {
+            let native = case.all[&key(predictor.bundle())];
+            let got = predictor.predict(&case.student).unwrap();
+            assert!(
+                got.to_bits() == native.to_bits(),
+                "line {}, {}: wasm {got} != native {native}",
+                case.line,
+                key(predictor.bundle())
+            );
+            compared += 1;
+        }
     }
+    assert!(compared >= cases.len() * 2);
 }
 
 #[wasm_bindgen_test]
 fn wasm_reports_bad_fields_like_native() {
-    let predictor = Predictor::from_json(MODEL).unwrap();
-    let err = predictor
+    let set = Predictors::from_json(MODEL).unwrap();
+    let err = set
+        .full("math_score")
+        .unwrap()
         .predict(&Student::new().with("reading_score", "150"))
         .unwrap_err();
     assert_eq!(

@@ -27,7 +27,7 @@ pub enum Command {
     Train(TrainOpts),
     /// Predict every row of a CSV with an exported model (the same code the browser runs).
     Predict(PredictOpts),
-    /// Print the JSON Schema of the model format.
+    /// Print the JSON Schema of model.json (a set of model bundles).
     Schema,
 }
 
@@ -39,9 +39,17 @@ pub struct TrainOpts {
     /// Folder for model.json and report.json.
     #[arg(long, default_value = "assets")]
     pub out: PathBuf,
-    /// The score to predict: math_score, reading_score or writing_score.
-    #[arg(long, default_value = "math_score")]
-    pub target: String,
+    /// The scores to predict, each from the other two and the categories; the first is the
+    /// app's default.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "math_score,reading_score,writing_score"
+    )]
+    pub targets: Vec<String>,
+    /// Skip the variant trained without gender and race/ethnicity, and its fairness audit.
+    #[arg(long)]
+    pub no_fairness_variant: bool,
     /// Seed for the train/test split (numpy's RandomState, as scikit-learn's train_test_split
     /// uses it), the folds and every random choice of the models.
     #[arg(long, default_value_t = 42)]
@@ -83,6 +91,15 @@ pub struct PredictOpts {
     /// Only the test-split rows listed in this report.json.
     #[arg(long)]
     pub rows_of: Option<PathBuf>,
+    /// The score to predict (default: the model set's default target).
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Use the model trained without gender and race/ethnicity.
+    #[arg(long)]
+    pub unaware: bool,
+    /// With --format json: also every model of the set's prediction for each row.
+    #[arg(long)]
+    pub all_models: bool,
     /// Output format.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: Format,
@@ -120,7 +137,9 @@ impl TryFrom<TrainOpts> for train::Config {
         Ok(train::Config {
             data: o.data,
             out: o.out,
-            target: o.target,
+            target: o.targets.first().cloned().context("--targets is empty")?,
+            also: o.targets.iter().skip(1).cloned().collect(),
+            fairness: !o.no_fairness_variant,
             seed: o.seed,
             folds: o.folds,
             test_fraction: o.test_fraction,

@@ -41,7 +41,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             let outcome = train::run(&config).with_context(|| format!("training on {data}"))?;
             if !config.quiet {
-                print_leaderboard(&outcome.report);
+                for report in &outcome.reports.reports {
+                    print_leaderboard(report);
+                }
                 eprintln!(
                     "wrote {} and {}",
                     config.out.join("model.json").display(),
@@ -52,7 +54,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Predict(opts) => predict_command(opts),
         Command::Schema => {
-            print!("{}", model::json_schema());
+            print!("{}", model::json_schema_set());
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -61,8 +63,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn predict_command(opts: PredictOpts) -> anyhow::Result<ExitCode> {
     let json = std::fs::read_to_string(&opts.model)
         .with_context(|| format!("reading {}", opts.model.display()))?;
-    let predictor = model::Predictor::from_json(&json)
+    let set = model::Predictors::from_json(&json)
         .with_context(|| format!("loading {}", opts.model.display()))?;
+    let target = opts.target.as_deref().unwrap_or(set.default_target());
+    let excluded: &[&str] = if opts.unaware { &train::SENSITIVE } else { &[] };
+    let predictor = set.get(target, excluded).with_context(|| {
+        format!(
+            "{} has no model for {target}{}",
+            opts.model.display(),
+            if opts.unaware {
+                " without gender and race/ethnicity"
+            } else {
+                ""
+            }
+        )
+    })?;
     let input =
         std::fs::read(&opts.input).with_context(|| format!("reading {}", opts.input.display()))?;
     let mut batch = predictor
@@ -74,7 +89,8 @@ fn predict_command(opts: PredictOpts) -> anyhow::Result<ExitCode> {
         let rows = predict::test_rows_of(&text).with_context(|| report.display().to_string())?;
         batch = predict::only_rows(batch, &rows);
     }
-    predict::write(std::io::stdout().lock(), opts.format, &batch)?;
+    let all = opts.all_models.then_some(&set);
+    predict::write(std::io::stdout().lock(), opts.format, &batch, all)?;
     let bad: Vec<&String> = batch
         .rows
         .iter()
@@ -95,6 +111,7 @@ fn predict_command(opts: PredictOpts) -> anyhow::Result<ExitCode> {
 }
 
 fn print_leaderboard(report: &Report) {
+    println!("\n{}", report.target);
     let mut families: Vec<_> = report.families.iter().collect();
     families.sort_by(|a, b| b.cv_r2_mean.total_cmp(&a.cv_r2_mean));
     println!(
@@ -125,4 +142,10 @@ fn print_leaderboard(report: &Report) {
         report.interval.n_calibration,
         report.interval.test_coverage * 100.0
     );
+    for audit in &report.fairness {
+        println!(
+            "{:<36} {:<18} test R² {:.4} (cost {:+.4})",
+            audit.variant, audit.family, audit.test_r2, audit.r2_cost
+        );
+    }
 }

@@ -30,6 +30,19 @@ struct JsonRow {
     interval: Option<[f64; 2]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
+    /// With `--all-models`: every model of the set by [`model_key`], when it can predict.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    all: std::collections::BTreeMap<String, f64>,
+}
+
+/// A model's name in `--all-models` output: its target, then ` without ` and the columns it
+/// was trained without, if any (`"math_score without gender,race_ethnicity"`).
+pub fn model_key(bundle: &model::ModelBundle) -> String {
+    if bundle.excluded.is_empty() {
+        bundle.target.clone()
+    } else {
+        format!("{} without {}", bundle.target, bundle.excluded.join(","))
+    }
 }
 
 /// Keeps only the given 0-based data rows.
@@ -38,43 +51,61 @@ pub fn only_rows(mut batch: Batch, rows: &BTreeSet<usize>) -> Batch {
     batch
 }
 
-/// The test-split rows listed in a report.json.
+/// The test-split rows listed in a report.json (every target shares the one split).
 pub fn test_rows_of(report_json: &str) -> anyhow::Result<BTreeSet<usize>> {
-    #[derive(serde::Deserialize)]
-    struct Report {
-        split: Split,
-    }
-    #[derive(serde::Deserialize)]
-    struct Split {
-        test_rows: Vec<usize>,
-    }
-    let report: Report = serde_json::from_str(report_json).context("reading split.test_rows")?;
-    Ok(report.split.test_rows.into_iter().collect())
+    let value: serde_json::Value = serde_json::from_str(report_json)?;
+    let report = value
+        .get("reports")
+        .and_then(|r| r.get(0))
+        .unwrap_or(&value);
+    let rows: Vec<usize> = serde_json::from_value(
+        report
+            .pointer("/split/test_rows")
+            .cloned()
+            .context("the report has no split.test_rows")?,
+    )
+    .context("reading split.test_rows")?;
+    Ok(rows.into_iter().collect())
 }
 
-pub fn write(mut out: impl Write, format: Format, batch: &Batch) -> anyhow::Result<()> {
+/// Writes `batch`; with `all`, the JSON rows also carry every model's prediction.
+pub fn write(
+    mut out: impl Write,
+    format: Format,
+    batch: &Batch,
+    all: Option<&model::Predictors>,
+) -> anyhow::Result<()> {
     match format {
         Format::Csv => out.write_all(batch.to_csv().as_bytes())?,
         Format::Json => {
             let rows: Vec<JsonRow> = batch
                 .rows
                 .iter()
-                .map(|r| JsonRow {
-                    row: r.row,
-                    line: r.line,
-                    student: batch
+                .map(|r| {
+                    let student: Student = batch
                         .header
                         .iter()
                         .cloned()
                         .zip(r.fields.iter().cloned())
-                        .collect(),
-                    prediction: r.outcome.as_ref().ok().map(|p| p.value),
-                    interval: r
-                        .outcome
-                        .as_ref()
-                        .ok()
-                        .and_then(|p| Some([p.low?, p.high?])),
-                    error: r.outcome.as_ref().err().cloned(),
+                        .collect();
+                    let all = all
+                        .into_iter()
+                        .flat_map(|set| set.iter())
+                        .filter_map(|p| Some((model_key(p.bundle()), p.predict(&student).ok()?)))
+                        .collect();
+                    JsonRow {
+                        row: r.row,
+                        line: r.line,
+                        student,
+                        prediction: r.outcome.as_ref().ok().map(|p| p.value),
+                        interval: r
+                            .outcome
+                            .as_ref()
+                            .ok()
+                            .and_then(|p| Some([p.low?, p.high?])),
+                        error: r.outcome.as_ref().err().cloned(),
+                        all,
+                    }
                 })
                 .collect();
             serde_json::to_writer_pretty(&mut out, &rows)?;
@@ -102,7 +133,7 @@ mod tests {
             .predict_csv(b"id,reading_score,gender\na,80,male\nb,150,female\n")
             .unwrap();
         let mut out = Vec::new();
-        write(&mut out, Format::Json, &batch).unwrap();
+        write(&mut out, Format::Json, &batch, None).unwrap();
         let rows: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(rows[0]["prediction"], 73.0);
         assert_eq!(rows[0]["student"]["id"], "a");
@@ -117,6 +148,8 @@ mod tests {
     #[test]
     fn rows_can_be_restricted_to_a_reports_test_split() {
         let rows = test_rows_of(r#"{"split": {"test_rows": [2, 0]}, "other": 1}"#).unwrap();
+        let set = r#"{"reports": [{"split": {"test_rows": [2, 0]}}], "default_target": "x"}"#;
+        assert_eq!(test_rows_of(set).unwrap(), rows);
         assert_eq!(rows.iter().copied().collect::<Vec<_>>(), [0, 2]);
         let batch = predictor()
             .predict_csv(b"reading_score,gender\n10,male\n20,male\n30,male\n")

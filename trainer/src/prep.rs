@@ -8,10 +8,12 @@ use ndarray::{Array1, Array2};
 use crate::data::Row;
 
 /// The model's input fields for a target: the five categorical columns, then the other two
-/// scores. Categories are the sorted distinct values seen in `rows`.
-pub fn fit_features(rows: &[&Row], target: &str) -> Vec<Feature> {
+/// scores, less the `excluded` columns. Categories are the sorted distinct values seen in
+/// `rows`.
+pub fn fit_features(rows: &[&Row], target: &str, excluded: &[&str]) -> Vec<Feature> {
     let mut features: Vec<Feature> = CATEGORICAL_FIELDS
         .iter()
+        .filter(|name| !excluded.contains(name))
         .map(|name| {
             let mut categories: Vec<String> = rows
                 .iter()
@@ -29,7 +31,7 @@ pub fn fit_features(rows: &[&Row], target: &str) -> Vec<Feature> {
     features.extend(
         SCORE_FIELDS
             .iter()
-            .filter(|s| **s != target)
+            .filter(|s| **s != target && !excluded.contains(s))
             .map(|name| Feature::Numeric {
                 name: (*name).into(),
                 min: 0.0,
@@ -140,7 +142,22 @@ mod tests {
             row("male", 60.0, 70.0),
         ];
         let refs: Vec<&Row> = rows.iter().collect();
-        let features = fit_features(&refs, "math_score");
+        let features = fit_features(&refs, "math_score", &[]);
+        let without: Vec<String> =
+            fit_features(&refs, "reading_score", &["gender", "writing_score"])
+                .iter()
+                .map(|f| f.name().to_owned())
+                .collect();
+        assert_eq!(
+            without,
+            [
+                "race_ethnicity",
+                "parental_level_of_education",
+                "lunch",
+                "test_preparation_course",
+                "math_score"
+            ]
+        );
         let names: Vec<&str> = features.iter().map(Feature::name).collect();
         assert_eq!(names[5..], ["reading_score", "writing_score"]);
         assert_eq!(

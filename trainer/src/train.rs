@@ -4,7 +4,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{ensure, Context};
-use model::{ModelBundle, Predictor, FORMAT_NAME, FORMAT_VERSION};
+use model::report::{FairnessAudit, GroupErrors, ReportSet};
+use model::{
+    ModelBundle, ModelSet, Predictor, Predictors, FORMAT_NAME, FORMAT_VERSION, SET_FORMAT_NAME,
+    SET_FORMAT_VERSION,
+};
 
 use crate::data::{self, Row};
 use crate::families::{self, GridSpec};
@@ -18,7 +22,12 @@ use crate::{interval, prep, progress, split};
 pub struct Config {
     pub data: PathBuf,
     pub out: PathBuf,
+    /// The default target (shown first by the app); always trained.
     pub target: String,
+    /// Further targets to train, each from the other two scores and the categories.
+    pub also: Vec<String>,
+    /// Also train each target without the sensitive columns and audit both per group.
+    pub fairness: bool,
     pub seed: u64,
     pub folds: usize,
     pub test_fraction: f64,
@@ -34,11 +43,26 @@ pub struct Config {
 }
 
 impl Config {
+    /// The default target, then the others, each once.
+    pub fn targets(&self) -> Vec<&str> {
+        let mut targets = vec![self.target.as_str()];
+        for t in &self.also {
+            if !targets.contains(&t.as_str()) {
+                targets.push(t);
+            }
+        }
+        targets
+    }
+
+    /// A single-target configuration with the defaults (the command line trains every target
+    /// and the fairness variant).
     pub fn new(data: impl Into<PathBuf>, out: impl Into<PathBuf>) -> Self {
         Self {
             data: data.into(),
             out: out.into(),
             target: "math_score".into(),
+            also: Vec::new(),
+            fairness: false,
             seed: 42,
             folds: 5,
             test_fraction: 0.2,
@@ -53,10 +77,33 @@ impl Config {
 
 /// What a training run produced (also written to `out`).
 pub struct Outcome {
-    pub bundle: ModelBundle,
-    pub report: Report,
+    pub set: ModelSet,
+    pub reports: ReportSet,
     pub model_json: String,
     pub report_json: String,
+}
+
+impl Outcome {
+    /// The full model of the default target.
+    pub fn bundle(&self) -> &ModelBundle {
+        self.full(&self.set.default_target)
+    }
+
+    /// The full model of `target`.
+    pub fn full(&self, target: &str) -> &ModelBundle {
+        self.set
+            .bundles
+            .iter()
+            .find(|b| b.target == target && b.excluded.is_empty())
+            .expect("every trained target has a full model")
+    }
+
+    /// The report of the default target.
+    pub fn report(&self) -> &Report {
+        self.reports
+            .get(&self.set.default_target)
+            .expect("the default target has a report")
+    }
 }
 
 /// Trains from the configured CSV and writes `model.json` and `report.json` into `out` only
@@ -121,14 +168,42 @@ fn write(out: &Path, outcome: &Outcome) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The whole pipeline on checked rows, without touching the disk.
+/// The columns the fairness variant is trained without.
+pub const SENSITIVE: [&str; 2] = ["gender", "race_ethnicity"];
+
+/// The columns whose groups the fairness audit reports.
+pub const AUDITED: [&str; 3] = ["gender", "race_ethnicity", "lunch"];
+
+/// What the search and the refit need, shared by every target and variant.
+struct Shared<'a> {
+    split: split::Split,
+    train: Vec<&'a Row>,
+    test: Vec<&'a Row>,
+    folds: Vec<(Vec<usize>, Vec<usize>)>,
+    plan: Plan<'a>,
+}
+
+/// One served model (a target, with or without some columns) and how it was chosen.
+struct Served {
+    bundle: ModelBundle,
+    predictor: Predictor,
+    winner: String,
+    families: Vec<FamilyReport>,
+    interval: model::Interval,
+    /// The served model's test-split predictions.
+    test_predictions: Vec<f64>,
+}
+
+/// The whole pipeline on checked rows, without touching the disk: for every configured target
+/// the full model and, when asked, the variant without the sensitive columns.
 pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Result<Outcome> {
-    ensure!(
-        model::fields::SCORE_FIELDS.contains(&config.target.as_str()),
-        "target {:?} is not one of {:?}",
-        config.target,
-        model::fields::SCORE_FIELDS
-    );
+    for target in config.targets() {
+        ensure!(
+            model::fields::SCORE_FIELDS.contains(&target),
+            "target {target:?} is not one of {:?}",
+            model::fields::SCORE_FIELDS
+        );
+    }
     ensure!(config.folds >= 2, "--folds must be at least 2");
     ensure!(
         config.interval_level > 0.0 && config.interval_level < 1.0,
@@ -150,8 +225,6 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
         split.train.len(),
         config.folds
     );
-    let train: Vec<&Row> = split.train.iter().map(|&i| &rows[i]).collect();
-    let test: Vec<&Row> = split.test.iter().map(|&i| &rows[i]).collect();
 
     let all = families::all();
     let mut planned = families::plan(&all, &config.grids)?;
@@ -175,22 +248,131 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
                 .join(", ")
         );
     }
-    let plan = Plan { families: planned };
+    let shared = Shared {
+        train: split.train.iter().map(|&i| &rows[i]).collect(),
+        test: split.test.iter().map(|&i| &rows[i]).collect(),
+        folds: split::folds(split.train.len(), config.folds, config.seed),
+        split,
+        plan: Plan { families: planned },
+    };
 
+    let mut bundles = Vec::new();
+    let mut reports = Vec::new();
+    for target in config.targets() {
+        let full = serve(config, &shared, target, &[])?;
+        let mut fairness = Vec::new();
+        let mut variant = None;
+        if config.fairness {
+            let unaware = serve(config, &shared, target, &SENSITIVE)?;
+            fairness.push(audit(
+                &shared,
+                target,
+                "full",
+                &full,
+                full.bundle.metrics.test_r2,
+            ));
+            fairness.push(audit(
+                &shared,
+                target,
+                "without gender and race/ethnicity",
+                &unaware,
+                full.bundle.metrics.test_r2,
+            ));
+            variant = Some(unaware);
+        }
+        let report = Report {
+            report_version: 2,
+            target: target.to_owned(),
+            data: DataInfo {
+                rows: rows.len(),
+                sha256: data_sha256.clone(),
+            },
+            split: SplitInfo {
+                seed: config.seed,
+                test_fraction: config.test_fraction,
+                n_train: shared.train.len(),
+                n_test: shared.test.len(),
+                test_rows: shared.split.test.clone(),
+            },
+            cv: CvInfo {
+                folds: config.folds,
+                seed: config.seed,
+                metric: "r2".into(),
+            },
+            winner: full.winner.clone(),
+            served: full.bundle.metrics.family.clone(),
+            interval: full.interval.clone(),
+            insights: crate::report::insights(
+                &shared.train,
+                &shared.test,
+                target,
+                &full.predictor,
+            )?,
+            families: full.families,
+            fairness,
+        };
+        ensure_finite(&report)?;
+        reports.push(report);
+        bundles.push(full.bundle);
+        bundles.extend(variant.map(|v| v.bundle));
+    }
+    let set = ModelSet {
+        format: SET_FORMAT_NAME.into(),
+        format_version: SET_FORMAT_VERSION,
+        default_target: config.target.clone(),
+        bundles,
+    };
+    // The set's own checks (one full model for the default target, no repeats).
+    Predictors::new(set.clone()).context("the exported model set is invalid")?;
+    let report_set = ReportSet {
+        report_version: 2,
+        default_target: config.target.clone(),
+        reports,
+    };
+    Ok(Outcome {
+        // Compact: the app embeds this document in its wasm.
+        model_json: serde_json::to_string(&set)? + "\n",
+        // Compact too: the app embeds it; `trainer train` prints the leaderboards for people.
+        report_json: serde_json::to_string(&report_set)? + "\n",
+        set,
+        reports: report_set,
+    })
+}
+
+/// Searches every family for `target` without the `excluded` columns, refits each family's
+/// best grid point on the whole training split, and exports the CV winner (or `--family`).
+fn serve(
+    config: &Config,
+    shared: &Shared<'_>,
+    target: &str,
+    excluded: &[&str],
+) -> anyhow::Result<Served> {
+    let (train, test) = (&shared.train, &shared.test);
     // Features come from the training split only; so does every fitted preprocessing value.
-    let features = prep::fit_features(&train, &config.target);
-    let folds = split::folds(train.len(), config.folds, config.seed);
-    let bars: Vec<_> = plan
+    let features = prep::fit_features(train, target, excluded);
+    let label = if excluded.is_empty() {
+        target.to_owned()
+    } else {
+        format!("{target} without {}", excluded.join(", "))
+    };
+    let bars: Vec<_> = shared
+        .plan
         .families
         .iter()
-        .map(|(f, grid)| progress::bar((grid.len() * folds.len()) as u64, f.name(), config.quiet))
+        .map(|(f, grid)| {
+            progress::bar(
+                (grid.len() * shared.folds.len()) as u64,
+                &format!("{label}: {}", f.name()),
+                config.quiet,
+            )
+        })
         .collect();
     let searched = search::run(
-        &plan,
-        &train,
+        &shared.plan,
+        train,
         &features,
-        &config.target,
-        &folds,
+        target,
+        &shared.folds,
         config.seed,
         &|f, n| bars[f].inc(n as u64),
     )?;
@@ -199,21 +381,21 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
     let winner = &searched[search::best_index(searched.iter().map(|s| s.best().cv_r2_mean))];
     let served_name = config.family.as_deref().unwrap_or(winner.family);
 
-    let preprocessor = prep::fit_preprocessor(&features, &train);
+    let preprocessor = prep::fit_preprocessor(&features, train);
     let encoder = model::Encoder::new(&features, &preprocessor)?;
-    let x_train = prep::encode(&encoder, &train)?;
-    let y_train = prep::target(&train, &config.target);
-    let x_test = prep::encode(&encoder, &test)?;
-    let y_test = prep::target(&test, &config.target).to_vec();
+    let x_train = prep::encode(&encoder, train)?;
+    let y_train = prep::target(train, target);
+    let x_test = prep::encode(&encoder, test)?;
+    let y_test = prep::target(test, target).to_vec();
 
     let mut reports = Vec::new();
     let mut served = None;
-    for (s, (family, _)) in searched.iter().zip(&plan.families) {
+    for (s, (family, _)) in searched.iter().zip(&shared.plan.families) {
         let best = s.best();
         let started = Instant::now();
         let fitted = family
             .fit(&best.params, &x_train, &y_train, config.seed)
-            .with_context(|| format!("refitting {}", s.family))?;
+            .with_context(|| format!("refitting {} for {label}", s.family))?;
         let fit_seconds = started.elapsed().as_secs_f64();
         let predicted = fitted.predict(&x_test)?;
         let scores = Scores::of(&y_test, &predicted);
@@ -246,11 +428,10 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
 
     // Split-conformal interval from the served configuration's out-of-fold residuals on the
     // training split; its coverage is then measured on the untouched test split.
-    let y_train_vec = y_train.to_vec();
     let residuals: Vec<f64> = best
         .oof
         .iter()
-        .zip(&y_train_vec)
+        .zip(y_train.iter())
         .map(|(p, t)| t - p)
         .collect();
     let half_width = interval::conformal_half_width(&residuals, config.interval_level);
@@ -264,7 +445,7 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
     let bundle = ModelBundle {
         format: FORMAT_NAME.into(),
         format_version: FORMAT_VERSION,
-        target: config.target.clone(),
+        target: target.to_owned(),
         features,
         preprocessor,
         model: fitted.export()?,
@@ -281,45 +462,70 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
             n_test: test.len() as u32,
         },
         interval: Some(interval.clone()),
+        excluded: excluded.iter().map(|e| (*e).to_owned()).collect(),
     };
     // The reader's checks (finite numbers, consistent arrays) before anything is written, then
     // parity: the exported document predicts what the in-memory model predicts.
-    let predictor = Predictor::new(bundle.clone()).context("the exported model is invalid")?;
-    check_parity(&predictor, &test, &in_memory)?;
-
-    let report = Report {
-        report_version: 1,
-        target: config.target.clone(),
-        data: DataInfo {
-            rows: rows.len(),
-            sha256: data_sha256,
-        },
-        split: SplitInfo {
-            seed: config.seed,
-            test_fraction: config.test_fraction,
-            n_train: train.len(),
-            n_test: test.len(),
-            test_rows: split.test.clone(),
-        },
-        cv: CvInfo {
-            folds: config.folds,
-            seed: config.seed,
-            metric: "r2".into(),
-        },
-        winner: winner.family.into(),
-        served: served_name.into(),
-        interval,
-        families: reports,
-        insights: crate::report::insights(&train, &test, &config.target, &predictor)?,
-    };
-    ensure_finite(&report)?;
-    Ok(Outcome {
-        // Compact: the app embeds this document in its wasm.
-        model_json: serde_json::to_string(&bundle)? + "\n",
-        report_json: serde_json::to_string_pretty(&report)? + "\n",
+    let predictor = Predictor::new(bundle.clone())
+        .with_context(|| format!("the exported model for {label} is invalid"))?;
+    check_parity(&predictor, test, &in_memory).with_context(|| label.clone())?;
+    Ok(Served {
         bundle,
-        report,
+        predictor,
+        winner: winner.family.into(),
+        families: reports,
+        interval,
+        test_predictions: in_memory,
     })
+}
+
+/// Per-group test errors of a served model for the audited columns.
+fn audit(
+    shared: &Shared<'_>,
+    target: &str,
+    variant: &str,
+    served: &Served,
+    full_test_r2: f64,
+) -> FairnessAudit {
+    let m = &served.bundle.metrics;
+    let mut groups = Vec::new();
+    for feature in AUDITED {
+        let mut categories: Vec<&str> = shared
+            .test
+            .iter()
+            .filter_map(|r| r.student.get(feature))
+            .collect();
+        categories.sort_unstable();
+        categories.dedup();
+        for category in categories {
+            let errors: Vec<f64> = shared
+                .test
+                .iter()
+                .zip(&served.test_predictions)
+                .filter(|(r, _)| r.student.get(feature) == Some(category))
+                .map(|(r, p)| p - r.score(target))
+                .collect();
+            let n = errors.len() as f64;
+            groups.push(GroupErrors {
+                feature: feature.into(),
+                category: category.into(),
+                n: errors.len(),
+                mae: errors.iter().map(|e| e.abs()).sum::<f64>() / n,
+                mean_signed_error: errors.iter().sum::<f64>() / n,
+            });
+        }
+    }
+    FairnessAudit {
+        variant: variant.into(),
+        excluded: served.bundle.excluded.clone(),
+        family: m.family.clone(),
+        cv_r2_mean: m.cv_r2_mean,
+        test_r2: m.test_r2,
+        test_mae: m.test_mae,
+        test_rmse: m.test_rmse,
+        r2_cost: full_test_r2 - m.test_r2,
+        groups,
+    }
 }
 
 /// Exported predictions must equal the in-memory model's within 1e-9 on every test row.

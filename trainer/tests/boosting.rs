@@ -43,8 +43,8 @@ fn each_boosting_family_trains_exports_and_reads_back() {
         let dir = tempfile::tempdir().unwrap();
         let out = train::run(&forced(dir.path(), &csv, family))
             .unwrap_or_else(|e| panic!("{family}: {e:#}"));
-        assert_eq!(out.bundle.metrics.family, family);
-        let model = serde_json::to_value(&out.bundle.model).unwrap();
+        assert_eq!(out.bundle().metrics.family, family);
+        let model = serde_json::to_value(&out.bundle().model).unwrap();
         assert_eq!(model["kind"], "tree_ensemble", "{family}");
         let aggregation = if family == "adaboost" {
             "weighted_median"
@@ -53,14 +53,18 @@ fn each_boosting_family_trains_exports_and_reads_back() {
         };
         assert_eq!(model["aggregation"]["kind"], aggregation, "{family}");
         assert!(
-            out.bundle.metrics.test_r2 > 0.8,
+            out.bundle().metrics.test_r2 > 0.8,
             "{family}: {}",
-            out.bundle.metrics.test_r2
+            out.bundle().metrics.test_r2
         );
         let text = std::fs::read_to_string(dir.path().join("out/model.json")).unwrap();
         assert_eq!(
-            model::Predictor::from_json(&text).unwrap().bundle(),
-            &out.bundle
+            model::Predictors::from_json(&text)
+                .unwrap()
+                .full("math_score")
+                .unwrap()
+                .bundle(),
+            out.bundle()
         );
     }
 }
@@ -74,7 +78,8 @@ fn the_exported_bundle_predicts_what_the_fitted_model_does_on_every_test_row() {
         let config = forced(dir.path(), &csv, family);
         let out = train::run(&config).unwrap();
         let text = std::fs::read_to_string(dir.path().join("out/model.json")).unwrap();
-        let predictor = model::Predictor::from_json(&text).unwrap();
+        let set = model::Predictors::from_json(&text).unwrap();
+        let predictor = set.full("math_score").unwrap();
 
         // Refit the served parameters on the same split, encoded by the exported preprocessing.
         let s = split::train_test(rows.len(), config.test_fraction, config.seed);
@@ -107,7 +112,7 @@ fn the_exported_bundle_predicts_what_the_fitted_model_does_on_every_test_row() {
         // The refit is the served model: its test R² is the one reported.
         let y: Vec<f64> = prep::target(&test_rows, &config.target).to_vec();
         let r2 = trainer::metrics::Scores::of(&y, &in_memory).r2;
-        assert_eq!(r2, out.bundle.metrics.test_r2, "{family}");
+        assert_eq!(r2, out.bundle().metrics.test_r2, "{family}");
     }
 }
 

@@ -21,21 +21,28 @@ fn forced_catboost_trains_exports_and_reads_back() {
     config.family = Some("catboost".into());
     // `train` itself refuses an export that predicts differently (> 1e-9) on any test row.
     let out = train::run(&config).unwrap_or_else(|e| panic!("{e:#}"));
-    assert_eq!(out.bundle.metrics.family, "catboost");
-    let kind = serde_json::to_value(&out.bundle.model).unwrap()["kind"].clone();
+    assert_eq!(out.bundle().metrics.family, "catboost");
+    let kind = serde_json::to_value(&out.bundle().model).unwrap()["kind"].clone();
     assert_eq!(kind, "oblivious_ensemble");
     let report: serde_json::Value = serde_json::from_str(&out.report_json).unwrap();
-    let family = &report["families"][0];
+    let family = &report["reports"][0]["families"][0];
     // Four grid points, two groups (one per depth), each fitted once per fold.
     assert_eq!(family["grid"].as_array().unwrap().len(), 4);
     assert_eq!(family["search_fits"], 2 * 5);
     assert!(
-        out.bundle.metrics.test_r2 > 0.8,
+        out.bundle().metrics.test_r2 > 0.8,
         "{}",
-        out.bundle.metrics.test_r2
+        out.bundle().metrics.test_r2
     );
     let text = std::fs::read_to_string(dir.path().join("out/model.json")).unwrap();
-    assert_eq!(Predictor::from_json(&text).unwrap().bundle(), &out.bundle);
+    assert_eq!(
+        model::Predictors::from_json(&text)
+            .unwrap()
+            .full("math_score")
+            .unwrap()
+            .bundle(),
+        out.bundle()
+    );
 }
 
 #[test]
@@ -57,7 +64,10 @@ fn exported_json_predicts_every_test_row_like_the_fitted_model() {
     config.grids = families::parse_grids(SMALL_GRID).unwrap();
     // A trained bundle supplies the features and the preprocessing fitted on the training split;
     // its model is swapped for each fit below.
-    let trained = train::train(&config, &rows, String::new()).unwrap().bundle;
+    let trained = train::train(&config, &rows, String::new())
+        .unwrap()
+        .bundle()
+        .clone();
     let split = split::train_test(rows.len(), config.test_fraction, config.seed);
     let train: Vec<&Row> = split.train.iter().map(|&i| &rows[i]).collect();
     let test: Vec<&Row> = split.test.iter().map(|&i| &rows[i]).collect();

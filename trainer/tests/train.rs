@@ -68,7 +68,9 @@ fn same_seed_and_data_give_byte_identical_outputs() {
 fn the_report_holds_every_family_the_split_and_a_cv_chosen_winner() {
     let dir = tempfile::tempdir().unwrap();
     let out = train::run(&config(dir.path(), &common::synthetic_csv(300, 2))).unwrap();
-    let report: serde_json::Value = serde_json::from_str(&out.report_json).unwrap();
+    let all: serde_json::Value = serde_json::from_str(&out.report_json).unwrap();
+    assert_eq!(all["default_target"], "math_score");
+    let report = &all["reports"][0];
     assert_eq!(report["split"]["n_test"], 60);
     assert_eq!(report["split"]["test_rows"].as_array().unwrap().len(), 60);
     assert_eq!(report["cv"]["folds"], 5);
@@ -104,7 +106,7 @@ fn the_report_holds_every_family_the_split_and_a_cv_chosen_winner() {
     }
     // A 90 % split-conformal interval calibrated on out-of-fold residuals, its test coverage
     // measured and consistent with the bundle's.
-    let interval = out.bundle.interval.as_ref().unwrap();
+    let interval = out.bundle().interval.as_ref().unwrap();
     assert_eq!(interval.level, 0.9);
     assert_eq!(interval.n_calibration, 240);
     assert!(
@@ -114,11 +116,11 @@ fn the_report_holds_every_family_the_split_and_a_cv_chosen_winner() {
     assert!(interval.test_coverage >= 0.75, "{interval:?}");
     assert_eq!(report["interval"]["half_width"], interval.half_width);
     // The synthetic target is nearly linear: a linear family wins and fits it well.
-    assert_eq!(common::export_kind(&out.bundle.metrics.family), "linear");
+    assert_eq!(common::export_kind(&out.bundle().metrics.family), "linear");
     assert!(
-        out.bundle.metrics.test_r2 > 0.9,
+        out.bundle().metrics.test_r2 > 0.9,
         "{}",
-        out.bundle.metrics.test_r2
+        out.bundle().metrics.test_r2
     );
 }
 
@@ -132,14 +134,18 @@ fn every_family_exports_a_model_that_predicts_like_the_fitted_one() {
         let mut c = config(dir.path(), &csv);
         c.family = Some(family.into());
         let out = train::run(&c).unwrap_or_else(|e| panic!("{family}: {e:#}"));
-        assert_eq!(out.bundle.metrics.family, family);
-        let kind = serde_json::to_value(&out.bundle.model).unwrap()["kind"].clone();
+        assert_eq!(out.bundle().metrics.family, family);
+        let kind = serde_json::to_value(&out.bundle().model).unwrap()["kind"].clone();
         assert_eq!(kind, common::export_kind(family), "{family}");
         // And the written file reads back into the same predictor.
         let text = std::fs::read_to_string(dir.path().join("out/model.json")).unwrap();
         assert_eq!(
-            model::Predictor::from_json(&text).unwrap().bundle(),
-            &out.bundle
+            model::Predictors::from_json(&text)
+                .unwrap()
+                .full("math_score")
+                .unwrap()
+                .bundle(),
+            out.bundle()
         );
     }
 }
@@ -227,8 +233,10 @@ fn predict_prints_one_prediction_per_row_and_exits_2_on_bad_rows() {
     let (low, high): (f64, f64) = (ann[9].parse().unwrap(), ann[10].parse().unwrap());
     assert!(low < value && value < high);
     assert!(((high - value) - (value - low)).abs() < 1e-9);
-    let predictor = model::Predictor::from_json(&std::fs::read_to_string(&model).unwrap()).unwrap();
-    let expected = predictor
+    let set = model::Predictors::from_json(&std::fs::read_to_string(&model).unwrap()).unwrap();
+    let expected = set
+        .full("math_score")
+        .unwrap()
         .predict(
             &model::Student::new()
                 .with("writing_score", "70")
@@ -247,4 +255,96 @@ fn predict_prints_one_prediction_per_row_and_exits_2_on_bad_rows() {
         "{}",
         lines[2]
     );
+}
+
+#[test]
+fn every_target_and_the_fairness_variant_are_trained_and_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = common::synthetic_csv(300, 6);
+    let mut c = config(dir.path(), &csv);
+    c.also = vec!["reading_score".into(), "writing_score".into()];
+    c.fairness = true;
+    c.only = vec!["linear_regression".into(), "decision_tree".into()];
+    let out = train::run(&c).unwrap();
+
+    let text = std::fs::read_to_string(dir.path().join("out/model.json")).unwrap();
+    let set = model::Predictors::from_json(&text).unwrap();
+    assert_eq!(set.default_target(), "math_score");
+    assert_eq!(
+        set.targets(),
+        ["math_score", "reading_score", "writing_score"]
+    );
+    assert_eq!(set.iter().count(), 6);
+
+    let rows = trainer::data::parse(csv.as_bytes()).unwrap();
+    let split = trainer::split::train_test(rows.len(), c.test_fraction, c.seed);
+    for target in ["math_score", "reading_score", "writing_score"] {
+        let full = set.full(target).unwrap();
+        let unaware = set.get(target, &train::SENSITIVE).unwrap();
+        let names = |p: &model::Predictor| -> Vec<String> {
+            p.features().iter().map(|f| f.name().to_owned()).collect()
+        };
+        // Each target is predicted from the other two scores and the categories.
+        assert!(!names(full).contains(&target.to_owned()));
+        assert_eq!(names(full).len(), 7);
+        assert_eq!(names(unaware).len(), 5);
+        assert!(!names(unaware)
+            .iter()
+            .any(|n| n == "gender" || n == "race_ethnicity"));
+
+        // With the switch on, gender and race/ethnicity change nothing: not the prediction,
+        // not the explanation.
+        let base = rows[split.test[0]].student.clone();
+        let mut other = base.clone();
+        other.set(
+            "gender",
+            if base.get("gender") == Some("male") {
+                "female"
+            } else {
+                "male"
+            },
+        );
+        other.set("race_ethnicity", "group E");
+        let (a, b) = (
+            unaware.explain(&base, model::Missing::Reject).unwrap(),
+            unaware.explain(&other, model::Missing::Reject).unwrap(),
+        );
+        assert_eq!(a, b, "{target}");
+        assert!(a
+            .contributions
+            .iter()
+            .all(|c| c.feature != "gender" && c.feature != "race_ethnicity"));
+
+        // The audit's per-group figures, recomputed here from the test split.
+        let report = out.reports.get(target).unwrap();
+        assert_eq!(report.fairness.len(), 2);
+        for (audit, predictor) in report.fairness.iter().zip([full, unaware]) {
+            assert_eq!(audit.excluded, predictor.bundle().excluded);
+            for g in &audit.groups {
+                let errors: Vec<f64> = split
+                    .test
+                    .iter()
+                    .map(|&i| &rows[i])
+                    .filter(|r| r.student.get(&g.feature) == Some(g.category.as_str()))
+                    .map(|r| predictor.predict(&r.student).unwrap() - r.score(target))
+                    .collect();
+                assert_eq!(g.n, errors.len());
+                let mae = errors.iter().map(|e| e.abs()).sum::<f64>() / errors.len() as f64;
+                let mse = errors.iter().sum::<f64>() / errors.len() as f64;
+                assert!((g.mae - mae).abs() < 1e-9, "{target} {g:?}");
+                assert!((g.mean_signed_error - mse).abs() < 1e-9, "{target} {g:?}");
+            }
+            let audited: std::collections::BTreeSet<&str> =
+                audit.groups.iter().map(|g| g.feature.as_str()).collect();
+            assert_eq!(
+                audited.into_iter().collect::<Vec<_>>(),
+                ["gender", "lunch", "race_ethnicity"]
+            );
+        }
+        let cost = report.fairness[1].r2_cost;
+        assert!(
+            (cost - (full.bundle().metrics.test_r2 - unaware.bundle().metrics.test_r2)).abs()
+                < 1e-12
+        );
+    }
 }

@@ -1,0 +1,677 @@
+//! The Batch page: predictions for every row of a CSV file, read in the browser (never
+//! uploaded), shown a page of rows at a time and downloadable as CSV.
+//!
+//! The work runs in a task: it shows "Processing…", lets the browser paint, then predicts a
+//! piece of the file at a time with pauses between pieces (see [`crate::chunked`]), so even a
+//! long file or a slow model never freezes the page. Rows out = rows in: a row with a problem
+//! keeps its place, with its message.
+
+use std::ops::Range;
+use std::sync::Arc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos::wasm_bindgen::{JsCast, JsValue};
+use leptos::web_sys;
+use model::{fields, Batch, BatchError, Predictor};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::chunked::{append, CsvChunks};
+use crate::pages::predict::TARGET_RANGE;
+use crate::{format_count, format_score, use_predictor, ModelError};
+
+/// Rows per page of the results table.
+pub const PAGE_SIZE: usize = 100;
+
+/// How many pages `rows` rows fill (at least one, so an empty table has a page).
+pub fn page_count(rows: usize) -> usize {
+    rows.div_ceil(PAGE_SIZE).max(1)
+}
+
+/// The rows on page `page` (0-based) of `rows`.
+pub fn page_range(page: usize, rows: usize) -> Range<usize> {
+    let start = page.saturating_mul(PAGE_SIZE).min(rows);
+    start..(start + PAGE_SIZE).min(rows)
+}
+
+/// The name of the results file for an input file: `"class.csv"` → `"class-predictions.csv"`.
+pub fn results_name(input: &str) -> String {
+    let stem = input
+        .strip_suffix(".csv")
+        .or_else(|| input.strip_suffix(".CSV"))
+        .unwrap_or(input);
+    let stem = if stem.is_empty() { "batch" } else { stem };
+    format!("{stem}-predictions.csv")
+}
+
+/// Where the page is: nothing chosen yet, working on a file, or done with it.
+#[derive(Clone)]
+enum Run {
+    Idle,
+    Working {
+        file: String,
+        /// Rows predicted so far, of `total` (both 0 until the file is read).
+        done: usize,
+        total: usize,
+    },
+    Done {
+        file: String,
+        outcome: Result<Arc<Batch>, String>,
+        /// Time spent predicting (the file already read).
+        millis: f64,
+    },
+}
+
+/// The Batch page, or the model's error card.
+#[component]
+pub fn BatchPage() -> impl IntoView {
+    match use_predictor() {
+        Ok(predictor) => view! { <BatchView predictor /> }.into_any(),
+        Err(message) => view! { <ModelError message /> }.into_any(),
+    }
+}
+
+#[component]
+fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
+    let run = RwSignal::new(Run::Idle);
+    let dragging = RwSignal::new(false);
+    // Each file gets a ticket; a slower, older file never overwrites a newer one's results.
+    let ticket = StoredValue::new(0u64);
+
+    let columns: Vec<String> = predictor
+        .features()
+        .iter()
+        .map(|f| f.name().to_owned())
+        .collect();
+    let target = predictor.bundle().target.clone();
+
+    let start = {
+        let predictor = Arc::clone(&predictor);
+        move |file: web_sys::File| {
+            let predictor = Arc::clone(&predictor);
+            let name = file.name();
+            ticket.update_value(|t| *t += 1);
+            let mine = ticket.get_value();
+            run.set(Run::Working {
+                file: name.clone(),
+                done: 0,
+                total: 0,
+            });
+            spawn_local(async move {
+                let bytes = read_file(&file).await;
+                // Let "Processing…" reach the screen before the heavy work.
+                next_paint().await;
+                let current = || ticket.get_value() == mine;
+                let (outcome, millis) = match bytes {
+                    Ok(bytes) => {
+                        let progress = |done, total| {
+                            if current() {
+                                run.set(Run::Working {
+                                    file: name.clone(),
+                                    done,
+                                    total,
+                                });
+                            }
+                        };
+                        let (outcome, millis) =
+                            predict_with_pauses(&predictor, &bytes, progress, current).await;
+                        (outcome.map(Arc::new).map_err(|e| e.to_string()), millis)
+                    }
+                    Err(message) => (Err(message), 0.0),
+                };
+                if ticket.get_value() == mine {
+                    run.set(Run::Done {
+                        file: name,
+                        outcome,
+                        millis,
+                    });
+                }
+            });
+        }
+    };
+    let on_drop = {
+        let start = start.clone();
+        move |ev: web_sys::DragEvent| {
+            ev.prevent_default();
+            dragging.set(false);
+            if let Some(file) = ev
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|files| files.get(0))
+            {
+                start(file);
+            }
+        }
+    };
+    let on_choose = move |ev: leptos::ev::Targeted<web_sys::Event, web_sys::HtmlInputElement>| {
+        let input = ev.target();
+        if let Some(file) = input.files().and_then(|files| files.get(0)) {
+            start(file);
+        }
+        // Choosing the same file again is a new run.
+        input.set_value("");
+    };
+
+    let status = move || match run.get() {
+        Run::Idle => String::new(),
+        Run::Working { file, total: 0, .. } => format!("Processing {file}…"),
+        Run::Working { file, done, total } => format!(
+            "Processing {file}… {} of {} rows",
+            format_count(done),
+            format_count(total)
+        ),
+        Run::Done {
+            file,
+            outcome: Ok(batch),
+            ..
+        } => format!(
+            "Done: {} rows of {file} read, {} predicted.",
+            format_count(batch.rows.len()),
+            format_count(batch.rows.len() - batch.errors())
+        ),
+        Run::Done {
+            file,
+            outcome: Err(_),
+            ..
+        } => format!("{file} could not be used."),
+    };
+    let busy = move || run.with(|r| matches!(r, Run::Working { .. }));
+
+    let results = move || match run.get() {
+        Run::Idle | Run::Working { .. } => None,
+        Run::Done {
+            file,
+            outcome: Err(message),
+            ..
+        } => Some(
+            view! {
+                <section class="card error-card" role="alert" data-testid="batch-error">
+                    <h3>{format!("{file} cannot be used")}</h3>
+                    <p class="error-detail">{message}</p>
+                    <p>"Fix the file and choose it again. Nothing was predicted."</p>
+                </section>
+            }
+            .into_any(),
+        ),
+        Run::Done {
+            file,
+            outcome: Ok(batch),
+            millis,
+        } => Some(view! { <Results file batch millis target=target.clone() /> }.into_any()),
+    };
+
+    view! {
+        <h2 class="page-title">"Predict a whole class"</h2>
+        <p class="intro">
+            "Choose a CSV file with one student per row; it is read in your browser and never uploaded. "
+            "Every row gets a prediction or, when something is wrong with it, a message — in its own place."
+        </p>
+        <section class="card panel" aria-labelledby="file-title">
+            <h3 id="file-title">"Your file"</h3>
+            <div
+                class="dropzone"
+                class:dragging=dragging
+                data-testid="dropzone"
+                on:dragenter=move |ev: web_sys::DragEvent| {
+                    ev.prevent_default();
+                    dragging.set(true);
+                }
+                on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
+                on:dragleave=move |_| dragging.set(false)
+                on:drop=on_drop
+            >
+                <p class="dropzone-text" aria-hidden="true">
+                    "Drop a CSV file here, or choose one:"
+                </p>
+                <label for="batch-file">"CSV file"</label>
+                <input
+                    id="batch-file"
+                    type="file"
+                    accept=".csv,text/csv"
+                    aria-describedby="batch-columns"
+                    on:change:target=on_choose
+                />
+            </div>
+            <p class="muted" id="batch-columns">
+                "A header line naming the columns is required: "
+                {columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        view! {
+                            {(i > 0).then_some(", ")}
+                            <code>{c.clone()}</code>
+                        }
+                    })
+                    .collect_view()} ". Other columns are kept. With a "
+                <code>{predictor.bundle().target.clone()}</code>
+                " column, the page also scores the predictions against it. Empty cells take the model's typical value."
+            </p>
+            <p class="batch-status" role="status" data-testid="batch-status" class:busy=busy>
+                {status}
+            </p>
+        </section>
+        {results}
+    }
+}
+
+/// The summary, the download button and the results table of one file.
+#[component]
+fn Results(file: String, batch: Arc<Batch>, millis: f64, target: String) -> impl IntoView {
+    let page = RwSignal::new(0usize);
+    let only_problems = RwSignal::new(false);
+    let errors = batch.errors();
+    let total = batch.rows.len();
+    let scores = batch.scores();
+    // The rows shown, as indices into the batch: all of them, or only those with a problem.
+    let shown: Arc<Vec<usize>> = Arc::new((0..total).collect());
+    let problems: Arc<Vec<usize>> = Arc::new(
+        (0..total)
+            .filter(|&i| batch.rows[i].outcome.is_err())
+            .collect(),
+    );
+    let visible = {
+        let (shown, problems) = (Arc::clone(&shown), Arc::clone(&problems));
+        Signal::derive(move || {
+            if only_problems.get() {
+                Arc::clone(&problems)
+            } else {
+                Arc::clone(&shown)
+            }
+        })
+    };
+    let pages = move || visible.with(|v| page_count(v.len()));
+
+    let download = {
+        let batch = Arc::clone(&batch);
+        let name = results_name(&file);
+        move |_| {
+            if let Err(e) = save_csv(&batch.to_csv(), &name) {
+                leptos::logging::error!("the download failed: {e:?}");
+            }
+        }
+    };
+
+    let header = batch.header.clone();
+    let target_column = header.iter().position(|h| *h == target);
+    let rows = {
+        let batch = Arc::clone(&batch);
+        move || {
+            let indices = visible.get();
+            let range = page_range(page.get(), indices.len());
+            indices[range]
+                .iter()
+                .map(|&i| {
+                    let row = &batch.rows[i];
+                    let cells = row
+                        .fields
+                        .iter()
+                        .enumerate()
+                        .map(|(c, v)| {
+                            view! { <td class:num=Some(c) == target_column>{v.clone()}</td> }
+                        })
+                        .collect_view();
+                    let (prediction, interval, problem) = match &row.outcome {
+                        Ok(p) => (
+                            format_score(p.value).unwrap_or_default(),
+                            match (p.low, p.high) {
+                                (Some(l), Some(h)) => format!(
+                                    "{:.1} – {:.1}",
+                                    l.max(TARGET_RANGE.0),
+                                    h.min(TARGET_RANGE.1)
+                                ),
+                                _ => String::new(),
+                            },
+                            String::new(),
+                        ),
+                        Err(e) => (String::new(), String::new(), e.clone()),
+                    };
+                    let bad = row.outcome.is_err();
+                    view! {
+                        <tr class:problem=bad>
+                            <td class="num">{row.line}</td>
+                            {cells}
+                            <td class="num strong">{prediction}</td>
+                            <td class="num">{interval}</td>
+                            <td class="message">{problem}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+        }
+    };
+    let showing = move || {
+        let n = visible.with(|v| v.len());
+        let range = page_range(page.get(), n);
+        if n == 0 {
+            "No rows to show.".to_owned()
+        } else {
+            format!(
+                "Rows {}–{} of {}{}",
+                format_count(range.start + 1),
+                format_count(range.end),
+                format_count(n),
+                if only_problems.get() {
+                    " with problems"
+                } else {
+                    ""
+                },
+            )
+        }
+    };
+
+    let scored = scores.map(|s| {
+        view! {
+            <div>
+                <dt>"R²"</dt>
+                <dd data-testid="batch-r2">{format!("{:.3}", s.r2)}</dd>
+            </div>
+            <div>
+                <dt>"MAE"</dt>
+                <dd data-testid="batch-mae">{format!("{:.2}", s.mae)}</dd>
+            </div>
+        }
+    });
+    let scored_note = match scores {
+        Some(s) => format!(
+            "R² and MAE compare the predictions with the file's {} column on {} rows.",
+            fields::label(&target).to_ascii_lowercase(),
+            format_count(s.n)
+        ),
+        None => format!("Add a {target} column to see how close the predictions come."),
+    };
+
+    view! {
+        <section class="card panel" aria-labelledby="results-title">
+            <div class="results-head">
+                <h3 id="results-title">{format!("Results for {file}")}</h3>
+                <button type="button" class="button primary" on:click=download>
+                    "Download results CSV"
+                </button>
+            </div>
+            <dl class="summary" data-testid="batch-summary">
+                <div>
+                    <dt>"Rows"</dt>
+                    <dd data-testid="batch-rows">{format_count(total)}</dd>
+                </div>
+                <div>
+                    <dt>"Predicted"</dt>
+                    <dd data-testid="batch-predicted">{format_count(total - errors)}</dd>
+                </div>
+                <div class:bad={errors > 0}>
+                    <dt>"With problems"</dt>
+                    <dd data-testid="batch-errors">{format_count(errors)}</dd>
+                </div>
+                {scored}
+            </dl>
+            <p class="muted">
+                {scored_note}
+                {if millis < 1.0 {
+                    " Predicted in under a millisecond.".to_owned()
+                } else {
+                    format!(" Predicted in {millis:.0} ms.")
+                }}
+            </p>
+            <p class="muted" data-testid="batch-millis" hidden>
+                {format!("{millis:.1}")}
+            </p>
+            <div class="table-tools">
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || only_problems.get()
+                        disabled=errors == 0
+                        on:change:target=move |ev| {
+                            only_problems.set(ev.target().checked());
+                            page.set(0);
+                        }
+                    />
+                    {format!("Only rows with problems ({})", format_count(errors))}
+                </label>
+                <Pager page pages />
+            </div>
+            <p class="muted" aria-live="polite" data-testid="batch-showing">
+                {showing}
+            </p>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Results table">
+                <table class="data-table results" data-testid="batch-table">
+                    <thead>
+                        <tr>
+                            <th scope="col" class="num">"Line"</th>
+                            {header
+                                .iter()
+                                .map(|h| view! { <th scope="col">{fields::label(h).to_owned()}</th> })
+                                .collect_view()}
+                            <th scope="col" class="num">"Prediction"</th>
+                            <th scope="col" class="num">"90 % interval"</th>
+                            <th scope="col">"Problem"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// Previous / next buttons and where we are.
+#[component]
+fn Pager(
+    page: RwSignal<usize>,
+    pages: impl Fn() -> usize + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="pager">
+            <button
+                type="button"
+                class="button"
+                disabled=move || page.get() == 0
+                on:click=move |_| page.update(|p| *p = p.saturating_sub(1))
+            >
+                "Previous"
+            </button>
+            <span class="pager-pos">
+                {move || format!("Page {} of {}", page.get() + 1, pages())}
+            </span>
+            <button
+                type="button"
+                class="button"
+                disabled=move || { page.get() + 1 >= pages() }
+                on:click=move |_| page.update(|p| *p = (*p + 1).min(pages() - 1))
+            >
+                "Next"
+            </button>
+        </div>
+    }
+}
+
+/// The bytes of a chosen or dropped file.
+async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| format!("the file could not be read: {}", js_message(&e)))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// A JavaScript error's message.
+fn js_message(value: &JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| "unknown error".to_owned())
+}
+
+/// Rows in the first piece of a file; later pieces are sized to take about [`PIECE_MS`].
+const FIRST_PIECE_ROWS: usize = 500;
+
+/// How long one piece of work may hold the page, in milliseconds.
+const PIECE_MS: f64 = 40.0;
+
+/// Predicts the file a piece at a time, pausing for the browser between pieces (see
+/// [`crate::chunked`]); reports progress as (rows done, rows in all) and stops early once
+/// `current` says a newer file replaced this one. Also returns the time spent working.
+async fn predict_with_pauses(
+    predictor: &Predictor,
+    bytes: &[u8],
+    progress: impl Fn(usize, usize),
+    current: impl Fn() -> bool,
+) -> (Result<Batch, BatchError>, f64) {
+    let started = now();
+    let chunks = CsvChunks::new(bytes);
+    let total = chunks.rows();
+    let mut working = now() - started;
+    let mut whole = None;
+    let (mut next, mut size) = (0, FIRST_PIECE_ROWS);
+    while whole.is_none() || next < total {
+        let rows = next..(next + size).min(total);
+        let t = now();
+        match predictor.predict_csv(&chunks.piece(rows.clone())) {
+            Ok(part) => append(&mut whole, part, rows.start),
+            Err(e) => return (Err(e), working + now() - t),
+        }
+        let spent = now() - t;
+        working += spent;
+        next = rows.end;
+        if next < total {
+            progress(next, total);
+            let per_row = spent / rows.len().max(1) as f64;
+            size = if per_row > 0.0 {
+                ((PIECE_MS / per_row) as usize).clamp(100, 50_000)
+            } else {
+                50_000
+            };
+            pause().await;
+            if !current() {
+                break;
+            }
+        }
+    }
+    (whole.ok_or(BatchError::Empty), working)
+}
+
+/// Resolves after the browser has had the chance to paint (a frame, then a task), or after
+/// 100 ms in a background tab, where frames never come.
+async fn next_paint() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let again = resolve.clone();
+        request_animation_frame(move || {
+            set_timeout(
+                move || {
+                    let _ = resolve.call0(&JsValue::UNDEFINED);
+                },
+                Duration::ZERO,
+            )
+        });
+        set_timeout(
+            move || {
+                let _ = again.call0(&JsValue::UNDEFINED);
+            },
+            Duration::from_millis(100),
+        );
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Resolves in a new task, so the browser can handle input and paint in between.
+async fn pause() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        set_timeout(
+            move || {
+                let _ = resolve.call0(&JsValue::UNDEFINED);
+            },
+            Duration::ZERO,
+        )
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// Milliseconds from the page's clock.
+fn now() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
+}
+
+/// Offers `csv` as a download named `name`: a Blob, an object URL and a temporary link.
+fn save_csv(csv: &str, name: &str) -> Result<(), JsValue> {
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let parts = js_sys::Array::of1(&JsValue::from_str(csv));
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let link: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();
+    link.set_href(&url);
+    link.set_download(name);
+    link.set_hidden(true);
+    let body = document().body().ok_or("no body")?;
+    body.append_child(&link)?;
+    link.click();
+    link.remove();
+    // The browser has taken its copy once the click is handled.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        Duration::from_secs(1),
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_cover_every_row_once() {
+        assert_eq!(page_count(0), 1);
+        assert_eq!(page_count(100), 1);
+        assert_eq!(page_count(101), 2);
+        assert_eq!(page_count(10_000), 100);
+        assert_eq!(page_range(0, 250), 0..100);
+        assert_eq!(page_range(2, 250), 200..250);
+        assert_eq!(page_range(3, 250), 250..250);
+        assert_eq!(page_range(0, 0), 0..0);
+        let covered: usize = (0..page_count(12_345))
+            .map(|p| page_range(p, 12_345).len())
+            .sum();
+        assert_eq!(covered, 12_345);
+    }
+
+    #[test]
+    fn results_files_are_named_after_the_input() {
+        assert_eq!(results_name("class.csv"), "class-predictions.csv");
+        assert_eq!(results_name("DATA.CSV"), "DATA-predictions.csv");
+        assert_eq!(results_name("notes"), "notes-predictions.csv");
+        assert_eq!(results_name(".csv"), "batch-predictions.csv");
+    }
+
+    #[test]
+    fn a_file_with_a_bad_row_keeps_every_row() {
+        let predictor = crate::parse_model(crate::MODEL_JSON).expect("parses");
+        let header = predictor
+            .features()
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(",");
+        let reference = predictor.reference_student();
+        let good = predictor
+            .features()
+            .iter()
+            .map(|f| reference.get(f.name()).unwrap_or_default().to_owned())
+            .collect::<Vec<_>>()
+            .join(",");
+        let csv = format!("{header}\n{good}\n{}\n{good}\n", good.replace("70", "170"));
+        let batch = predictor
+            .predict_csv(csv.as_bytes())
+            .expect("a usable file");
+        assert_eq!(batch.rows.len(), 3);
+        assert_eq!(batch.errors(), 1);
+        assert!(batch.rows[1].outcome.is_err());
+        assert_eq!(
+            batch.to_csv().lines().count(),
+            4,
+            "rows out = rows in, plus the header"
+        );
+    }
+}

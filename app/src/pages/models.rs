@@ -1,0 +1,249 @@
+//! The Models page: how every model family did in the trainer's search, from report.json.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use model::report::{FamilyReport, Params, Report};
+
+use crate::charts::{nice_bounds, nice_step, Bar, BarChart};
+use model::fields;
+
+use crate::{family_label, format_percent, use_report, ReportError};
+
+/// A duration in seconds as people read it: `"29 µs"`, `"7.1 ms"`, `"0.54 s"`.
+pub fn format_duration(seconds: f64) -> String {
+    if !seconds.is_finite() || seconds < 0.0 {
+        "—".to_owned()
+    } else if seconds < 1e-3 {
+        format!("{:.0} µs", seconds * 1e6)
+    } else if seconds < 1.0 {
+        format!("{:.1} ms", seconds * 1e3)
+    } else {
+        format!("{seconds:.2} s")
+    }
+}
+
+/// Hyper-parameters as one line: `"alpha = 0.03, max_depth = 10"`, or `"—"` for none.
+pub fn format_params(params: &Params) -> String {
+    if params.is_empty() {
+        return "—".to_owned();
+    }
+    params
+        .iter()
+        .map(|(name, value)| match value {
+            serde_json::Value::String(s) => format!("{name} = {s}"),
+            other => format!("{name} = {other}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The families best first, by mean CV R² (the order the trainer chose by).
+fn ranked(report: &Report) -> Vec<&FamilyReport> {
+    let mut families: Vec<&FamilyReport> = report.families.iter().collect();
+    families.sort_by(|a, b| b.cv_r2_mean.total_cmp(&a.cv_r2_mean));
+    families
+}
+
+/// The Models page, or the report's error card.
+#[component]
+pub fn ModelsPage() -> impl IntoView {
+    match use_report() {
+        Ok(report) => view! { <Leaderboard report /> }.into_any(),
+        Err(message) => view! { <ReportError message /> }.into_any(),
+    }
+}
+
+#[component]
+fn Leaderboard(report: Arc<Report>) -> impl IntoView {
+    let families = ranked(&report);
+    let target = fields::label(&report.target).to_ascii_lowercase();
+    let (folds, split, cv) = (report.cv.folds, &report.split, &report.cv);
+
+    // The axis spans the error bars, in round steps (R² differences are small).
+    let lo = families
+        .iter()
+        .map(|f| f.cv_r2_mean - f.cv_r2_std)
+        .fold(f64::INFINITY, f64::min);
+    let hi = families
+        .iter()
+        .map(|f| f.cv_r2_mean + f.cv_r2_std)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let domain = if lo.is_finite() && hi.is_finite() {
+        let step = nice_step((hi - lo).max(0.01), 4);
+        let (lo, hi) = nice_bounds(lo, hi, step);
+        (lo, hi.min(1.0).max(lo + step))
+    } else {
+        (0.0, 1.0)
+    };
+    let bars: Vec<Bar> = families
+        .iter()
+        .map(|f| Bar {
+            label: family_label(&f.family),
+            value: f.cv_r2_mean,
+            error: Some(f.cv_r2_std),
+            note: format!("{:.3}", f.cv_r2_mean),
+            highlight: f.family == report.winner,
+        })
+        .collect();
+    let aria = format!(
+        "Mean cross-validation R² of {} model families with ± one standard deviation, best first: {} is best at {:.3}",
+        families.len(),
+        family_label(&report.winner),
+        families.first().map_or(f64::NAN, |f| f.cv_r2_mean),
+    );
+
+    let rows = families
+        .iter()
+        .enumerate()
+        .map(|(rank, f)| {
+            let winner = f.family == report.winner;
+            let served = f.family == report.served;
+            let badges = match (winner, served) {
+                (true, true) => Some("winner · served"),
+                (true, false) => Some("winner"),
+                (false, true) => Some("served"),
+                (false, false) => None,
+            };
+            view! {
+                <tr class:winner=winner class:served=served>
+                    <td class="num">{rank + 1}</td>
+                    <th scope="row">
+                        {family_label(&f.family)}
+                        {badges.map(|b| view! { <span class="badge">{b}</span> })}
+                    </th>
+                    <td class="num">{format!("{:.3} ± {:.3}", f.cv_r2_mean, f.cv_r2_std)}</td>
+                    <td class="num">{format!("{:.3}", f.test_r2)}</td>
+                    <td class="num">{format!("{:.2}", f.test_mae)}</td>
+                    <td class="num">{format!("{:.2}", f.test_rmse)}</td>
+                    <td class="num">{format_duration(f.fit_seconds)}</td>
+                    <td class="params">{format_params(&f.best_params)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+
+    let served_differs = report.served != report.winner;
+    let interval = &report.interval;
+
+    view! {
+        <h2 class="page-title">"Models compared"</h2>
+        <p class="intro">
+            {format!(
+                "{} model families predicted the {target}; each was tuned by {folds}-fold cross-validation on the training split.",
+                report.families.len(),
+            )}
+        </p>
+        <section class="card panel" aria-labelledby="cv-title">
+            <h3 id="cv-title">"Cross-validation R² (mean ± standard deviation)"</h3>
+            <figure class="chart-figure">
+                <BarChart aria_label=aria bars domain width=360.0 />
+                <figcaption class="muted">
+                    {format!(
+                        "Higher is better. The axis starts at {:.2} so the differences show; the table below has every number.",
+                        domain.0,
+                    )}
+                </figcaption>
+            </figure>
+        </section>
+        <section class="card panel" aria-labelledby="table-title">
+            <h3 id="table-title">"Leaderboard"</h3>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Leaderboard table">
+                <table class="data-table" data-testid="leaderboard">
+                    <thead>
+                        <tr>
+                            <th scope="col" class="num">"#"</th>
+                            <th scope="col">"Family"</th>
+                            <th scope="col" class="num">"CV R²"</th>
+                            <th scope="col" class="num">"Test R²"</th>
+                            <th scope="col" class="num">"Test MAE"</th>
+                            <th scope="col" class="num">"Test RMSE"</th>
+                            <th scope="col" class="num">"Fit time"</th>
+                            <th scope="col">"Best parameters"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <div class="notes">
+                <p>
+                    <strong>"How the winner was chosen: "</strong>
+                    {format!(
+                        "on mean cross-validation R² alone ({folds} folds over the {} training students). The {} test students were held out: their scores are only reported, never used to choose.",
+                        split.n_train,
+                        split.n_test,
+                    )}
+                </p>
+                {served_differs
+                    .then(|| {
+                        view! {
+                            <p>
+                                {format!(
+                                    "The app serves {} instead of the winner {}.",
+                                    family_label(&report.served),
+                                    family_label(&report.winner),
+                                )}
+                            </p>
+                        }
+                    })}
+                <p>
+                    {format!(
+                        "Reproducible: split seed {}, test fraction {}, {} train / {} test; fold seed {}. Fit time is one refit on the training split, measured on the training machine.",
+                        split.seed,
+                        format_percent(split.test_fraction),
+                        split.n_train,
+                        split.n_test,
+                        cv.seed,
+                    )}
+                </p>
+                <p>
+                    {format!(
+                        "Prediction interval: ± {:.1} points for {} coverage, calibrated on {} out-of-fold residuals; it covered {} of the test students.",
+                        interval.half_width,
+                        format_percent(interval.level),
+                        interval.n_calibration,
+                        format_percent(interval.test_coverage),
+                    )}
+                </p>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{parse_report, REPORT_JSON};
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(format_duration(2.8753e-05), "29 µs");
+        assert_eq!(format_duration(0.00712386), "7.1 ms");
+        assert_eq!(format_duration(0.541518151), "541.5 ms");
+        assert_eq!(format_duration(2.5), "2.50 s");
+        assert_eq!(format_duration(f64::NAN), "—");
+    }
+
+    #[test]
+    fn params_read_as_one_line() {
+        let mut params = Params::new();
+        assert_eq!(format_params(&params), "—");
+        params.insert("alpha".into(), serde_json::json!(0.03));
+        params.insert("weights".into(), serde_json::json!("distance"));
+        assert_eq!(format_params(&params), "alpha = 0.03, weights = distance");
+    }
+
+    #[test]
+    fn families_rank_by_cv_alone() {
+        let report = parse_report(REPORT_JSON).expect("parses");
+        let ranked = ranked(&report);
+        assert_eq!(ranked.len(), report.families.len());
+        assert!(ranked
+            .windows(2)
+            .all(|w| w[0].cv_r2_mean >= w[1].cv_r2_mean));
+        assert_eq!(
+            ranked[0].family, report.winner,
+            "the winner has the best CV R²"
+        );
+    }
+}

@@ -1,0 +1,190 @@
+// The Batch page in Chromium: a CSV file in, one prediction (or one message) per row out, the
+// results downloadable, bad files explained, and 10,000 rows without freezing the page.
+//   trunk build --release && make parity-cases && node --test e2e/
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, collectErrors, defaultModel, launchChromium, serveStatic } from './server.mjs';
+import { parseCsv, toCsv } from './csv.mjs';
+
+const PARITY = process.env.E2E_PARITY ?? join(ROOT, 'target/parity/test_split.json');
+const model = defaultModel();
+const FEATURES = model.features.map((f) => f.name);
+const TARGET = model.target;
+
+function readCases() {
+  assert.ok(existsSync(PARITY), `${PARITY} is missing: run \`make parity-cases\` first`);
+  return JSON.parse(readFileSync(PARITY, 'utf8'));
+}
+
+/** A CSV of the parity students: every feature, the target, and an extra column kept as is. */
+function casesCsv(cases, { columns = [...FEATURES, TARGET, 'student_id'], edit } = {}) {
+  const rows = cases.map((c, i) => {
+    const row = { ...c.student, student_id: `s${i + 1}` };
+    edit?.(row, i);
+    return columns.map((name) => row[name] ?? '');
+  });
+  return toCsv([columns, ...rows]);
+}
+
+const file = (name, text) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
+
+describe('the batch page in Chromium', () => {
+  let server;
+  let browser;
+  let context;
+  let page;
+  let errors;
+
+  before(async () => {
+    server = await serveStatic(join(ROOT, 'dist'));
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    page = await context.newPage();
+    errors = collectErrors(page);
+    await page.goto(`${server.url}batch`);
+    await page.getByLabel('CSV file').waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** Chooses `upload` in the file input and waits for the results or the error card. */
+  async function choose(upload) {
+    await page.getByLabel('CSV file').setInputFiles(upload);
+    await page.locator('[data-testid="batch-summary"], [data-testid="batch-error"]').first().waitFor();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="batch-status"]')?.textContent.startsWith('Processing'));
+  }
+
+  const summary = async (id) => (await page.locator(`[data-testid="batch-${id}"]`).textContent()).trim();
+
+  test('the test split: every row predicted as the native trainer does, scored, downloadable', async () => {
+    const cases = readCases();
+    await choose(file('test-split.csv', casesCsv(cases)));
+    assert.equal(await summary('rows'), String(cases.length));
+    assert.equal(await summary('predicted'), String(cases.length));
+    assert.equal(await summary('errors'), '0');
+    assert.match(await summary('r2'), /^0\.\d{3}$/, 'R² shown when the target column is there');
+    assert.match(await summary('mae'), /^\d+\.\d{2}$/);
+    assert.equal(await page.locator('[data-testid="batch-table"] tbody tr').count(), Math.min(100, cases.length));
+    assert.match(await page.locator('[data-testid="batch-showing"]').textContent(), new RegExp(`Rows 1–100 of ${cases.length}`));
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download results CSV' }).click(),
+    ]);
+    assert.equal(download.suggestedFilename(), 'test-split-predictions.csv');
+    const [header, ...rows] = parseCsv(readFileSync(await download.path(), 'utf8'));
+    assert.deepEqual(header, [...FEATURES, TARGET, 'student_id', 'prediction', 'interval_low', 'interval_high', 'error']);
+    assert.equal(rows.length, cases.length, 'rows out = rows in');
+    const at = (name) => header.indexOf(name);
+    const mismatches = [];
+    rows.forEach((row, i) => {
+      assert.equal(row[at('student_id')], `s${i + 1}`, 'rows keep their order and extra columns');
+      const shown = Number(row[at('prediction')]);
+      if (!(Math.abs(shown - cases[i].prediction) < 1e-9)) mismatches.push(`row ${i}: ${shown} vs native ${cases[i].prediction}`);
+      if (model.interval) {
+        const half = model.interval.half_width;
+        assert.ok(Math.abs(Number(row[at('interval_low')]) - (shown - half)) < 1e-9);
+        assert.ok(Math.abs(Number(row[at('interval_high')]) - (shown + half)) < 1e-9);
+      }
+      assert.equal(row[at('error')], '');
+    });
+    assert.deepEqual(mismatches, []);
+  });
+
+  test('a bad row keeps its place, with its line and reason; the others are predicted', async () => {
+    const cases = readCases().slice(0, 30);
+    const csv = casesCsv(cases, {
+      edit: (row, i) => {
+        if (i === 12) row.reading_score = '150';
+      },
+    });
+    await choose(file('one-bad-row.csv', csv));
+    assert.equal(await summary('rows'), '30');
+    assert.equal(await summary('predicted'), '29');
+    assert.equal(await summary('errors'), '1');
+    const bad = page.locator('[data-testid="batch-table"] tbody tr').nth(12);
+    assert.match(await bad.getAttribute('class'), /problem/);
+    const text = await bad.textContent();
+    assert.match(text, /line 14/, 'the file line (header is line 1)');
+    assert.match(text, /reading_score/);
+    assert.match(text, /150 is not between 0 and 100/);
+    // Neighbours are untouched.
+    assert.doesNotMatch(await page.locator('[data-testid="batch-table"] tbody tr').nth(11).getAttribute('class') ?? '', /problem/);
+
+    await page.getByLabel(/Only rows with problems/).check();
+    assert.equal(await page.locator('[data-testid="batch-table"] tbody tr').count(), 1);
+    await page.getByLabel(/Only rows with problems/).uncheck();
+    assert.equal(await page.locator('[data-testid="batch-table"] tbody tr').count(), 30);
+  });
+
+  test('a file missing a column is refused with the column named', async () => {
+    const columns = FEATURES.filter((n) => n !== 'reading_score');
+    await choose(file('no-reading.csv', casesCsv(readCases().slice(0, 5), { columns })));
+    const card = page.locator('[data-testid="batch-error"]');
+    assert.equal(await card.getAttribute('role'), 'alert');
+    assert.match(await card.textContent(), /lacks the column\(s\) reading_score/);
+    assert.equal(await page.locator('[data-testid="batch-summary"]').count(), 0, 'no stale results');
+  });
+
+  test('an empty file is refused', async () => {
+    await choose(file('empty.csv', ''));
+    assert.match(await page.locator('[data-testid="batch-error"]').textContent(), /the file is empty/);
+  });
+
+  test('a file dropped on the drop zone is read', async () => {
+    const csv = casesCsv(readCases().slice(0, 7));
+    await page.locator('[data-testid="dropzone"]').evaluate((zone, text) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
+      zone.dispatchEvent(new DragEvent('dragenter', { dataTransfer: data, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, csv);
+    await page.getByRole('heading', { name: 'Results for dropped.csv' }).waitFor();
+    assert.equal(await summary('rows'), '7');
+  });
+
+  test('10,000 rows: processed without freezing the page, paginated', async () => {
+    const cases = readCases();
+    const many = Array.from({ length: 10_000 }, (_, i) => cases[i % cases.length]);
+    const csv = casesCsv(many);
+    // Long tasks (> 50 ms) on the main thread while the file is processed.
+    await page.evaluate(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+      }).observe({ type: 'longtask' });
+    });
+    const started = Date.now();
+    await page.getByLabel('CSV file').setInputFiles(file('ten-thousand.csv', csv));
+    await page.getByText('Processing ten-thousand.csv…').waitFor({ timeout: 2000 }).catch(() => {});
+    await page.getByRole('heading', { name: 'Results for ten-thousand.csv' }).waitFor({ timeout: 30_000 });
+    const wall = Date.now() - started;
+    const predictMs = Number(await page.locator('[data-testid="batch-millis"]').textContent());
+    const longest = Math.max(0, ...(await page.evaluate(() => window.__longTasks)));
+    console.log(`10,000 rows: ${wall} ms from choosing the file to the results; ${predictMs.toFixed(1)} ms of it predicting (in pieces, with pauses between); longest main-thread task ${longest.toFixed(0)} ms`);
+
+    assert.equal(await summary('rows'), '10,000');
+    assert.equal(await summary('predicted'), '10,000');
+    assert.ok(wall < 10_000, `processing took ${wall} ms`);
+    assert.ok(longest < 250, `the page froze for ${longest} ms`);
+    assert.equal(await page.locator('[data-testid="batch-table"] tbody tr').count(), 100, 'one page of rows rendered');
+    assert.match(await page.locator('.pager-pos').textContent(), /Page 1 of 100/);
+    await page.getByRole('button', { name: 'Next' }).click();
+    assert.match(await page.locator('[data-testid="batch-showing"]').textContent(), /Rows 101–200 of 10,000/);
+    // The page answers at once afterwards.
+    const t0 = Date.now();
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await page.getByText('Rows 1–100 of 10,000').waitFor();
+    assert.ok(Date.now() - t0 < 1000, 'paging stays quick');
+  });
+
+  test('no console errors or page errors', () => {
+    assert.deepEqual(errors, []);
+  });
+});

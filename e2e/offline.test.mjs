@@ -1,0 +1,131 @@
+// The installable, offline app: after one visit the service worker serves every file, so a
+// reload with no network renders and predicts; a new deploy replaces the old cache and the
+// user sees the new version after a reload.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, launchChromium } from './server.mjs';
+import { serveLikeAzure } from './swa-server.mjs';
+
+const DIST = join(ROOT, 'dist');
+let browser;
+let work;
+
+before(async () => {
+  browser = await launchChromium();
+  work = mkdtempSync(join(tmpdir(), 'predictor-deploys-'));
+});
+
+after(async () => {
+  await browser?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** Waits until a service worker controls the page and its cache is filled. */
+async function waitForOfflineReady(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((ok) => navigator.serviceWorker.addEventListener('controllerchange', ok, { once: true }));
+    }
+  });
+}
+
+const cacheNames = (page) => page.evaluate(() => caches.keys());
+const build = (page) =>
+  page.evaluate(() => document.querySelector('meta[name="build"]')?.content ?? 'v1');
+
+async function predicts(page) {
+  const prediction = page.getByTestId('prediction');
+  await prediction.filter({ hasText: /\d/ }).waitFor();
+  await page.getByLabel('Reading score', { exact: true }).fill('88');
+  await prediction.filter({ hasText: /\d/ }).waitFor();
+  return prediction.textContent();
+}
+
+test('the manifest makes the app installable', () => {
+  const manifest = JSON.parse(readFileSync(join(DIST, 'manifest.webmanifest'), 'utf8'));
+  assert.equal(manifest.display, 'standalone');
+  assert.equal(manifest.start_url, '/');
+  const sizes = manifest.icons.map((i) => i.sizes);
+  assert.ok(sizes.includes('192x192') && sizes.includes('512x512'), sizes.join());
+  for (const icon of manifest.icons) {
+    assert.ok(readFileSync(join(DIST, icon.src)).length > 0, icon.src);
+  }
+  const html = readFileSync(join(DIST, 'index.html'), 'utf8');
+  assert.match(html, /<link rel="manifest" href="\/manifest\.webmanifest"/);
+});
+
+test('after one visit the app loads, routes and predicts with no network', async (t) => {
+  const server = await serveLikeAzure(DIST);
+  const context = await browser.newContext();
+  t.after(() => Promise.all([context.close(), server.close()]));
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await predicts(page);
+  await waitForOfflineReady(page);
+  const precached = JSON.parse(
+    readFileSync(join(DIST, 'sw.js'), 'utf8').match(/const PRECACHE = (\[[\s\S]*?\]);/)[1],
+  );
+  assert.ok(precached.some((u) => u.endsWith('.wasm')), 'the wasm is precached');
+
+  await context.setOffline(true);
+  await page.reload();
+  const offline = await predicts(page);
+  assert.match(offline, /\d/);
+  await page.goto(new URL('/models', server.url).href);
+  await page.locator('main').waitFor();
+  assert.ok((await page.locator('main').textContent()).length > 0);
+});
+
+/** A copy of dist/ as a second deploy: a changed page, and sw.js rebuilt for it. */
+function secondDeploy() {
+  const v1 = join(work, 'v1');
+  const v2 = join(work, 'v2');
+  cpSync(DIST, v1, { recursive: true });
+  cpSync(DIST, v2, { recursive: true });
+  const index = join(v2, 'index.html');
+  writeFileSync(
+    index,
+    readFileSync(index, 'utf8').replace('</head>', '<meta name="build" content="v2" /></head>'),
+  );
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'postbuild.mjs')], {
+    env: { ...process.env, TRUNK_STAGING_DIR: v2 },
+    stdio: 'pipe',
+  });
+  return { v1, v2 };
+}
+
+test('a new deploy replaces the old cache and shows after a reload', async (t) => {
+  const { v1, v2 } = secondDeploy();
+  const server = await serveLikeAzure(v1);
+  const context = await browser.newContext();
+  t.after(() => Promise.all([context.close(), server.close()]));
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await predicts(page);
+  await waitForOfflineReady(page);
+  const [oldCache] = await cacheNames(page);
+  assert.match(oldCache, /^predictor-/);
+  assert.equal(await build(page), 'v1');
+
+  server.setRoot(v2);
+  await page.reload();
+  assert.equal(await build(page), 'v2', 'the reload shows the new version');
+  await predicts(page);
+  // The new worker installs its own cache, takes over and deletes the old one.
+  await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
+  await page.waitForFunction(
+    (old) => caches.keys().then((keys) => keys.length === 1 && keys[0] !== old),
+    oldCache,
+    { timeout: 20_000 },
+  );
+  await context.setOffline(true);
+  await page.reload();
+  assert.equal(await build(page), 'v2', 'offline, the new version is what is cached');
+  await predicts(page);
+});

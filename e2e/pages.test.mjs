@@ -1,0 +1,306 @@
+// Every page in Chromium: navigation and deep links (reload included), the predictor's interval,
+// reasons and what-if controls, the models leaderboard, the insights charts, accessibility
+// (axe-core, light and dark) and screenshots of each page on a desktop and a phone.
+//   trunk build --release && make parity-cases && node --test e2e/
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, collectErrors, defaultModel, defaultReport, launchChromium, serveStatic } from './server.mjs';
+
+const SCREENSHOTS = join(ROOT, 'e2e/screenshots');
+const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
+const model = defaultModel();
+const report = defaultReport();
+
+// Each page: its path, its navigation label, its heading and the document title.
+const PAGES = [
+  { name: 'predict', path: '/', nav: 'Predict', heading: 'Predict a score', title: 'Student Performance Predictor' },
+  { name: 'models', path: '/models', nav: 'Models', heading: 'Models compared', title: 'Models · Student Performance Predictor' },
+  { name: 'insights', path: '/insights', nav: 'Insights', heading: 'Data insights', title: 'Insights · Student Performance Predictor' },
+  { name: 'batch', path: '/batch', nav: 'Batch', heading: 'Predict a whole class', title: 'Batch · Student Performance Predictor' },
+];
+
+const PREDICTION = '[data-testid="prediction"]';
+
+/** A few students from the parity file as a small CSV (for the batch page's pictures). */
+function smallCsv() {
+  const cases = JSON.parse(readFileSync(join(ROOT, 'target/parity/test_split.json'), 'utf8')).slice(0, 12);
+  const columns = [...model.features.map((f) => f.name), model.target];
+  const lines = cases.map((c, i) =>
+    columns.map((n) => (i === 4 && n === 'writing_score' ? 'n/a' : c.student[n])).join(','),
+  );
+  return [columns.join(','), ...lines].join('\n') + '\n';
+}
+
+/** Runs axe-core on the page; resolves to its violations, summarised. */
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ['violations'] }),
+  );
+  return result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`,
+  );
+}
+
+/** Shows a typical page state worth a picture (and an accessibility check). */
+async function prepare(page, name) {
+  if (name === 'predict') {
+    await page.getByLabel('Gender', { exact: true }).selectOption('male');
+    await page.getByLabel('Writing score', { exact: true }).fill('84');
+    await page.getByLabel('Test preparation course', { exact: true }).selectOption('completed');
+    await page.locator('.waterfall').waitFor();
+    await page.evaluate(() => {
+      document.activeElement?.blur();
+      window.scrollTo(0, 0);
+    });
+  }
+  if (name === 'batch') {
+    await page.getByLabel('CSV file').setInputFiles({
+      name: 'class.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(smallCsv()),
+    });
+    await page.locator('[data-testid="batch-summary"]').waitFor();
+    await page.locator('#results-title').evaluate((el) => el.scrollIntoView());
+  }
+}
+
+describe('the pages in Chromium', () => {
+  let server;
+  let browser;
+  let page;
+  let errors;
+
+  before(async () => {
+    server = await serveStatic(join(ROOT, 'dist'));
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    errors = collectErrors(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const heading = (text) => page.getByRole('heading', { level: 2, name: text, exact: true });
+
+  test('the navigation links every page and marks the current one, without reloading', async () => {
+    await page.goto(server.url);
+    await heading('Predict a score').waitFor();
+    await page.evaluate(() => {
+      window.__sameDocument = true;
+    });
+    const nav = page.getByRole('navigation', { name: 'Pages' });
+    for (const p of [...PAGES.slice(1), PAGES[0]]) {
+      await nav.getByRole('link', { name: p.nav, exact: true }).click();
+      await heading(p.heading).waitFor();
+      assert.equal(new URL(page.url()).pathname, p.path);
+      assert.equal(await page.title(), p.title);
+      const current = nav.locator('[aria-current="page"]');
+      assert.equal(await current.count(), 1, 'one current page');
+      assert.equal((await current.textContent()).trim(), p.nav);
+    }
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'client-side navigation');
+    // The browser's back button goes back a page.
+    await page.goBack();
+    await heading('Predict a whole class').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/batch');
+  });
+
+  for (const p of PAGES) {
+    test(`${p.path} works as a deep link and after a reload`, async () => {
+      await page.goto(server.url + p.path.slice(1));
+      await heading(p.heading).waitFor();
+      await page.reload();
+      await heading(p.heading).waitFor();
+      assert.equal(await page.title(), p.title);
+      assert.equal(
+        (await page.locator('nav [aria-current="page"]').textContent()).trim(),
+        p.nav,
+      );
+    });
+  }
+
+  test('an unknown address says so and links back', async () => {
+    await page.goto(`${server.url}no-such-page`);
+    await heading('Page not found').waitFor();
+    await page.getByRole('link', { name: 'start with a prediction' }).click();
+    await heading('Predict a score').waitFor();
+  });
+
+  test('the skip link moves keyboard focus to the page', async () => {
+    await page.goto(server.url);
+    await heading('Predict a score').waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'field-gender', 'the first field is next');
+  });
+
+  test('predict: the interval, its coverage and its limits', async () => {
+    await page.goto(server.url);
+    const interval = page.locator('[data-testid="interval"]');
+    await interval.waitFor();
+    const value = Number((await page.locator(PREDICTION).textContent()).trim());
+    const half = model.interval.half_width;
+    const level = Math.round(model.interval.level * 100);
+    const text = (await interval.textContent()).replace(/\s+/g, ' ');
+    const [, shownLevel, low, high] = text.match(/^(\d+) % interval: (\d+\.\d) – (\d+\.\d)$/) ?? [];
+    assert.equal(Number(shownLevel), level, text);
+    assert.ok(Math.abs(Number(low) - (value - half)) <= 0.11, text);
+    assert.ok(Math.abs(Number(high) - (value + half)) <= 0.11, text);
+    assert.match(await interval.getAttribute('title'), /limited to the 0–100 score range/);
+    const coverage = Math.round(model.interval.test_coverage * 100);
+    assert.match(await page.locator('.coverage').textContent(), new RegExp(`covered ${coverage}\\s% of held-out students`));
+
+    // A very strong student: the upper bound stops at 100.
+    await page.getByLabel('Reading score', { exact: true }).fill('100');
+    await page.getByLabel('Writing score', { exact: true }).fill('100');
+    await page.getByLabel('Gender', { exact: true }).selectOption('male');
+    await page.waitForFunction(() => document.querySelector('[data-testid="interval"]')?.textContent.includes('100.0'));
+    assert.match(await interval.textContent(), /– 100\.0/);
+  });
+
+  test('predict: the reasons add up and follow every change', async () => {
+    await page.goto(server.url);
+    await page.locator('[data-testid="why-empty"]').waitFor();
+    assert.match(await page.locator('.baseline').textContent(), /A typical student — .+ — scores \d+\.\d\./);
+    await page.getByLabel('Writing score', { exact: true }).fill('90');
+    const bars = page.locator('.waterfall .row');
+    await bars.first().waitFor();
+    assert.equal(await bars.count(), model.features.length, 'one bar per field');
+    const sum = (await page.locator('[data-testid="why-sum"]').textContent()).replace('\u2212', '-');
+    const [baseline, delta, total] = sum.match(/[-+]?\d+\.\d/g).map(Number);
+    assert.ok(Math.abs(baseline + delta - total) <= 0.11, sum);
+    assert.equal(total.toFixed(1), (await page.locator(PREDICTION).textContent()).trim());
+    // The largest bar comes first.
+    const first = await bars.first().locator('.label').textContent();
+    assert.match(first, /^Writing score: 90$/);
+  });
+
+  test('predict: sliders and chips share the fields, and move the prediction while dragging', async () => {
+    await page.goto(server.url);
+    const slider = page.getByRole('slider', { name: 'Reading score slider' });
+    const field = page.getByLabel('Reading score', { exact: true });
+    assert.equal(await slider.getAttribute('min'), '0');
+    assert.equal(await slider.getAttribute('max'), '100');
+    assert.equal(await slider.getAttribute('step'), '1');
+    const before = (await page.locator(PREDICTION).textContent()).trim();
+
+    // Dragging fires `input` events as the thumb moves: the prediction follows each one.
+    await slider.scrollIntoViewIfNeeded();
+    const box = await slider.boundingBox();
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.5, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.95, y, { steps: 4 });
+    const during = (await page.locator(PREDICTION).textContent()).trim();
+    const fieldDuring = await field.inputValue();
+    await page.mouse.up();
+    assert.notEqual(during, before, 'the prediction moved while dragging');
+    assert.ok(Number(fieldDuring) > 85, `the text field follows the slider (${fieldDuring})`);
+
+    // Keyboard on the slider, then typing in the field: one value, two controls.
+    await slider.focus();
+    await page.keyboard.press('Home');
+    assert.equal(await field.inputValue(), '0');
+    await field.fill('63');
+    assert.equal(await slider.inputValue(), '63');
+
+    // A chip sets the select, and the select moves the chip.
+    await page.getByRole('radio', { name: /^Male/ }).check();
+    assert.equal(await page.getByLabel('Gender', { exact: true }).inputValue(), 'male');
+    await page.getByLabel('Gender', { exact: true }).selectOption('female');
+    assert.equal(await page.getByRole('radio', { name: /^Female/ }).isChecked(), true);
+    // Every other chip says how far it would move the prediction.
+    assert.match(await page.getByRole('radio', { name: /^Male/ }).locator('..').textContent(), /Male[+\u2212]\d+\.\d/);
+  });
+
+  test('models: every family, the winner marked, the chart and how it was chosen', async () => {
+    await page.goto(`${server.url}models`);
+    const table = page.locator('[data-testid="leaderboard"]');
+    await table.waitFor();
+    const rows = table.locator('tbody tr');
+    assert.equal(await rows.count(), report.families.length);
+    const winner = table.locator('tr.winner');
+    assert.equal(await winner.count(), 1);
+    assert.match(await winner.textContent(), /winner/);
+    const best = [...report.families].sort((a, b) => b.cv_r2_mean - a.cv_r2_mean)[0];
+    assert.match(await rows.first().textContent(), new RegExp(`${best.cv_r2_mean.toFixed(3)} ± ${best.cv_r2_std.toFixed(3)}`));
+    const header = await table.locator('thead').textContent();
+    for (const column of ['CV R²', 'Test R²', 'Test MAE', 'Test RMSE', 'Fit time', 'Best parameters']) {
+      assert.ok(header.includes(column), `a ${column} column`);
+    }
+    const chart = page.locator('svg.chart.bars');
+    assert.equal(await chart.locator('.row').count(), report.families.length);
+    assert.equal(await chart.locator('path.error').count(), report.families.length, 'error bars');
+    const notes = await page.locator('.notes').textContent();
+    assert.match(notes, /cross-validation R² alone/);
+    assert.match(notes, new RegExp(`split seed ${report.split.seed}`));
+    assert.match(notes, new RegExp(`fold seed ${report.cv.seed}`));
+    assert.match(notes, new RegExp(`${report.split.n_train} train / ${report.split.n_test} test`));
+  });
+
+  test('insights: every aggregate drawn, each chart with a text alternative', async () => {
+    await page.goto(`${server.url}insights`);
+    await heading('Data insights').waitFor();
+    const i = report.insights;
+    assert.equal(await page.locator('svg.histogram').count(), i.histograms.length);
+    assert.equal(await page.locator('svg.line').count(), i.relations.length);
+    assert.equal(await page.locator('svg.bars').count(), i.by_category.length + 1);
+    for (const svg of await page.locator('svg.chart').all()) {
+      assert.equal(await svg.getAttribute('role'), 'img');
+      assert.ok((await svg.getAttribute('aria-label')).length > 20);
+    }
+    assert.equal(await page.locator('figure .visually-hidden table').count(), i.histograms.length + i.by_category.length + i.relations.length);
+    const r = i.relations[0];
+    assert.match(await page.locator('svg.line').first().locator('..').textContent(), new RegExp(`r = ${r.correlation.toFixed(2)}`));
+    assert.doesNotMatch(await page.locator('main').innerText(), /NaN|undefined/);
+  });
+
+  for (const scheme of ['light', 'dark']) {
+    test(`no accessibility violations on any page (${scheme})`, async () => {
+      await page.emulateMedia({ colorScheme: scheme });
+      const found = [];
+      for (const p of PAGES) {
+        await page.goto(server.url + p.path.slice(1));
+        await heading(p.heading).waitFor();
+        await prepare(page, p.name);
+        found.push(...(await axeViolations(page)).map((v) => `${p.path}: ${v}`));
+      }
+      await page.emulateMedia({ colorScheme: null });
+      assert.deepEqual(found, []);
+    });
+  }
+
+  test('screenshots: each page on a desktop and a phone, no sideways scrolling', async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const mobile = await phone.newPage();
+    const mobileErrors = collectErrors(mobile);
+    for (const p of PAGES) {
+      for (const [tab, kind] of [[page, 'desktop'], [mobile, 'mobile']]) {
+        await tab.goto(server.url + p.path.slice(1));
+        await tab.getByRole('heading', { level: 2, name: p.heading, exact: true }).waitFor();
+        await prepare(tab, p.name);
+        const width = await tab.evaluate(() => document.documentElement.scrollWidth);
+        const viewport = tab.viewportSize().width;
+        assert.ok(width <= viewport, `${p.path} on ${kind}: the page is ${width}px wide in a ${viewport}px window`);
+        await tab.screenshot({ path: join(SCREENSHOTS, `${p.name}-${kind}.png`) });
+      }
+    }
+    await phone.close();
+    assert.deepEqual(mobileErrors, []);
+  });
+
+  test('no console errors or page errors', () => {
+    assert.deepEqual(errors, []);
+  });
+});

@@ -1,0 +1,41 @@
+// Trunk post_build hook (Trunk.toml): writes sw.js into the staging folder with the list of
+// every file this build emits (hashed names) to precache, and a cache version derived from
+// their contents, so a new deploy installs a new cache and removes the old one.
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+
+const staging = process.env.TRUNK_STAGING_DIR;
+if (!staging) {
+  console.error("postbuild: TRUNK_STAGING_DIR is not set (run by trunk's post_build hook)");
+  process.exit(1);
+}
+
+function files(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+// Not precached: the worker itself and the hosting configuration.
+const skip = new Set(["sw.js", "staticwebapp.config.json"]);
+const emitted = files(staging)
+  .map((path) => relative(staging, path).split(sep).join("/"))
+  .filter((name) => !skip.has(name))
+  .sort();
+
+const hash = createHash("sha256");
+for (const name of emitted) {
+  hash.update(name);
+  hash.update(readFileSync(join(staging, name)));
+}
+const version = hash.digest("hex").slice(0, 16);
+const urls = emitted.map((name) => (name === "index.html" ? "/" : `/${name}`));
+
+const template = readFileSync(new URL("../assets/sw.template.js", import.meta.url), "utf8");
+const sw = template
+  .replace("__VERSION__", JSON.stringify(version))
+  .replace("__PRECACHE__", JSON.stringify(urls, null, 2));
+writeFileSync(join(staging, "sw.js"), sw);
+console.log(`postbuild: sw.js precaches ${urls.length} files, cache version ${version}`);
