@@ -9,6 +9,7 @@ use model::{
     ModelBundle, ModelSet, Predictor, Predictors, FORMAT_NAME, FORMAT_VERSION, SET_FORMAT_NAME,
     SET_FORMAT_VERSION,
 };
+use rayon::prelude::*;
 
 use crate::data::{self, Row};
 use crate::families::{self, GridSpec};
@@ -388,20 +389,26 @@ fn serve(
     let x_test = prep::encode(&encoder, test)?;
     let y_test = prep::target(test, target).to_vec();
 
+    // Each family's best grid point refitted on the whole training split, on both cores.
+    let refits: Vec<_> = searched
+        .par_iter()
+        .zip(&shared.plan.families)
+        .map(|(s, (family, _))| {
+            let best = s.best();
+            let started = Instant::now();
+            let fitted = family
+                .fit(&best.params, &x_train, &y_train, config.seed)
+                .with_context(|| format!("refitting {} for {label}", s.family))?;
+            let fit_seconds = started.elapsed().as_secs_f64();
+            let predicted = fitted.predict(&x_test)?;
+            Ok((fitted, predicted, fit_seconds))
+        })
+        .collect::<anyhow::Result<_>>()?;
     let mut reports = Vec::new();
     let mut served = None;
-    for (s, (family, _)) in searched.iter().zip(&shared.plan.families) {
+    for (s, (fitted, predicted, fit_seconds)) in searched.iter().zip(refits) {
         let best = s.best();
-        let started = Instant::now();
-        let fitted = family
-            .fit(&best.params, &x_train, &y_train, config.seed)
-            .with_context(|| format!("refitting {} for {label}", s.family))?;
-        let fit_seconds = started.elapsed().as_secs_f64();
-        let predicted = fitted.predict(&x_test)?;
         let scores = Scores::of(&y_test, &predicted);
-        if s.family == served_name {
-            served = Some((fitted, predicted, scores, best.clone()));
-        }
         reports.push(FamilyReport {
             family: s.family.into(),
             best_params: best.params.clone(),
@@ -423,6 +430,9 @@ fn serve(
                 })
                 .collect(),
         });
+        if s.family == served_name {
+            served = Some((fitted, predicted, scores, best.clone()));
+        }
     }
     let (fitted, in_memory, scores, best) = served.expect("the served family was searched");
 
