@@ -12,6 +12,26 @@ pub const CATEGORICAL_FIELDS: [&str; 5] = [
 /// The three score columns (0 to 100), in dataset order.
 pub const SCORE_FIELDS: [&str; 3] = ["math_score", "reading_score", "writing_score"];
 
+/// The values the dataset's schema allows in a categorical column (data/README.md), or `None`
+/// for a column that is not one of the five categorical columns.
+pub fn allowed_categories(name: &str) -> Option<&'static [&'static str]> {
+    Some(match name {
+        "gender" => &["female", "male"],
+        "race_ethnicity" => &["group A", "group B", "group C", "group D", "group E"],
+        "parental_level_of_education" => &[
+            "associate's degree",
+            "bachelor's degree",
+            "high school",
+            "master's degree",
+            "some college",
+            "some high school",
+        ],
+        "lunch" => &["free/reduced", "standard"],
+        "test_preparation_course" => &["completed", "none"],
+        _ => return None,
+    })
+}
+
 /// The human label of a dataset column, as the app shows it ("Reading score"); unknown names
 /// are returned unchanged.
 pub fn label(name: &str) -> &str {
@@ -43,5 +63,16 @@ mod tests {
         assert_eq!(labels.len(), all.len());
         assert!(all.iter().all(|n| label(n) != *n));
         assert_eq!(label("shoe_size"), "shoe_size");
+    }
+
+    #[test]
+    fn every_categorical_column_has_its_allowed_values() {
+        for name in CATEGORICAL_FIELDS {
+            assert!(
+                allowed_categories(name).is_some_and(|c| c.len() >= 2),
+                "{name}"
+            );
+        }
+        assert_eq!(allowed_categories("math_score"), None);
     }
 }

@@ -139,11 +139,19 @@ pub fn parse(input: impl Read) -> Result<Vec<Row>, DataError> {
         let mut row_ok = true;
         for name in CATEGORICAL_FIELDS {
             let value = record[index(name)].trim();
+            let allowed = model::fields::allowed_categories(name).expect("a categorical column");
             if value.is_empty() {
                 errors.push(RowError {
                     line,
                     column: Some(name.into()),
                     message: "is empty".into(),
+                });
+                row_ok = false;
+            } else if !allowed.contains(&value) {
+                errors.push(RowError {
+                    line,
+                    column: Some(name.into()),
+                    message: format!("{value:?} is not one of: {}", allowed.join(", ")),
                 });
                 row_ok = false;
             }
@@ -214,14 +222,16 @@ mod tests {
         let text = format!(
             "{HEADER}female,group B,high school,standard,none,72,72,74\n\
              male,group A,high school,standard,none,abc,57,44\n\
-             male,,high school,standard,none,50,101,44\n"
+             male,,high school,standard,none,50,101,44\n\
+             robot,group B,high school,standard,none,50,50,50\n"
         );
         assert_eq!(
             errors(&text),
-            "3 bad row(s):\n\
+            "4 bad row(s):\n\
              line 3: column math_score: \"abc\" is not a score between 0 and 100\n\
              line 4: column race_ethnicity: is empty\n\
-             line 4: column reading_score: \"101\" is not a score between 0 and 100"
+             line 4: column reading_score: \"101\" is not a score between 0 and 100\n\
+             line 5: column gender: \"robot\" is not one of: female, male"
         );
     }
 

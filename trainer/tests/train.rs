@@ -179,6 +179,14 @@ fn bad_data_exits_2_naming_line_and_column_and_writes_nothing() {
             "line 10: column math_score: \"abc\" is not a score between 0 and 100",
         ),
         (
+            "unknown-category.csv",
+            format!(
+                "{}\nfemale,group F,high school,standard,none,50,50,50\n",
+                common::HEADER
+            ),
+            "line 2: column race_ethnicity: \"group F\" is not one of: group A, group B",
+        ),
+        (
             "ragged.csv",
             format!("{}\nmale,group A\n", common::HEADER),
             "line 2: has 2 fields, the header has 8",
