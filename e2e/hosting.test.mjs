@@ -140,7 +140,7 @@ test('the app runs under that CSP with no violation and predicts with no network
 
 test('every page renders under the CSP with no violation', async () => {
   const { context, page, errors } = await recordedPage();
-  for (const path of ['/', '/models', '/insights', '/batch']) {
+  for (const path of ['/', '/models', '/insights', '/batch', '/about']) {
     await page.goto(new URL(path, server.url).href);
     await page.locator('main').waitFor();
     await page.waitForLoadState('networkidle');

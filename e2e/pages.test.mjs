@@ -20,6 +20,7 @@ const PAGES = [
   { name: 'models', path: '/models', nav: 'Models', heading: 'Models compared', title: 'Models · Student Performance Predictor' },
   { name: 'insights', path: '/insights', nav: 'Insights', heading: 'Data insights', title: 'Insights · Student Performance Predictor' },
   { name: 'batch', path: '/batch', nav: 'Batch', heading: 'Predict a whole class', title: 'Batch · Student Performance Predictor' },
+  { name: 'about', path: '/about', nav: 'About', heading: 'About this model', title: 'About · Student Performance Predictor' },
 ];
 
 const PREDICTION = '[data-testid="prediction"]';
@@ -108,8 +109,9 @@ describe('the pages in Chromium', () => {
     assert.equal(await page.evaluate(() => window.__sameDocument), true, 'client-side navigation');
     // The browser's back button goes back a page.
     await page.goBack();
-    await heading('Predict a whole class').waitFor();
-    assert.equal(new URL(page.url()).pathname, '/batch');
+    const last = PAGES.at(-1);
+    await heading(last.heading).waitFor();
+    assert.equal(new URL(page.url()).pathname, last.path);
   });
 
   for (const p of PAGES) {

@@ -26,6 +26,7 @@ pub mod charts;
 pub mod chunked;
 mod pages;
 
+pub use pages::about::AboutPage;
 pub use pages::batch::{page_count, page_range, BatchPage, PAGE_SIZE};
 pub use pages::insights::InsightsPage;
 pub use pages::models::{format_duration, format_params, ModelsPage};
@@ -108,11 +109,18 @@ pub enum Route {
     Models,
     Insights,
     Batch,
+    About,
 }
 
 impl Route {
     /// Every page, in navigation order.
-    pub const ALL: [Route; 4] = [Route::Predict, Route::Models, Route::Insights, Route::Batch];
+    pub const ALL: [Route; 5] = [
+        Route::Predict,
+        Route::Models,
+        Route::Insights,
+        Route::Batch,
+        Route::About,
+    ];
 
     /// The page's address.
     pub fn path(&self) -> &'static str {
@@ -121,6 +129,7 @@ impl Route {
             Route::Models => "/models",
             Route::Insights => "/insights",
             Route::Batch => "/batch",
+            Route::About => "/about",
         }
     }
 
@@ -136,6 +145,7 @@ impl Route {
             Route::Models => "Models",
             Route::Insights => "Insights",
             Route::Batch => "Batch",
+            Route::About => "About",
         }
     }
 
@@ -207,6 +217,7 @@ pub fn AppWithModel(
                     <RouteView path=StaticSegment(Route::Models.segment()) view=ModelsPage />
                     <RouteView path=StaticSegment(Route::Insights.segment()) view=InsightsPage />
                     <RouteView path=StaticSegment(Route::Batch.segment()) view=BatchPage />
+                    <RouteView path=StaticSegment(Route::About.segment()) view=AboutPage />
                 </Routes>
             </main>
             <DocumentTitle />

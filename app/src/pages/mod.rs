@@ -1,5 +1,6 @@
 //! One module per page; each page reads what it needs from context.
 
+pub mod about;
 pub mod batch;
 pub mod insights;
 pub mod models;

@@ -1,0 +1,163 @@
+//! The About page: the model card — where the data comes from, what the model is for and not
+//! for, how it was measured, its limitations, and the fairness audit, from report.json.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use model::fields;
+use model::report::{FairnessAudit, Report};
+
+use crate::{family_label, format_percent, use_report, ReportError};
+
+/// The About page, or the report's error card.
+#[component]
+pub fn AboutPage() -> impl IntoView {
+    match use_report() {
+        Ok(report) => view! { <ModelCard report /> }.into_any(),
+        Err(message) => view! { <ReportError message /> }.into_any(),
+    }
+}
+
+/// A signed number of points with one decimal: `"+1.3"`, `"−0.4"`.
+pub fn signed(v: f64) -> String {
+    if v < 0.0 {
+        format!("\u{2212}{:.1}", -v)
+    } else {
+        format!("+{v:.1}")
+    }
+}
+
+#[component]
+fn ModelCard(report: Arc<Report>) -> impl IntoView {
+    let target = fields::label(&report.target).to_ascii_lowercase();
+    let served = report
+        .families
+        .iter()
+        .find(|f| f.family == report.served)
+        .cloned();
+    let interval = report.interval.clone();
+    let (split, cv) = (report.split.clone(), report.cv.clone());
+    let fairness = report.fairness.clone();
+    view! {
+        <section class="card prose" aria-labelledby="about-heading">
+            <h2 id="about-heading">"About this model"</h2>
+            <h3>"Data"</h3>
+            <p>
+                "A fictional, generated dataset of " {report.data.rows}
+                " students (\"Students Performance in Exams\"): gender, race/ethnicity group, parental level of education, lunch type, test-preparation course and math, reading and writing scores. No real student is in it."
+            </p>
+            <h3>"Intended use"</h3>
+            <p>
+                "Learning and exploration: how background and known scores relate to a third score. It is not for decisions about real students — not for grading, placement, admission or support."
+            </p>
+            <h3>"How it was measured"</h3>
+            <p>
+                {format!(
+                    "The {target} model was chosen among {} model families by {}-fold cross-validated R² on {} training students (fold seed {}); the {} held-out students (split seed {}) were used only to report.",
+                    report.families.len(), cv.folds, split.n_train, cv.seed, split.n_test, split.seed
+                )}
+            </p>
+            {served
+                .map(|f| {
+                    view! {
+                        <dl class="facts">
+                            <dt>"Served model"</dt>
+                            <dd>{family_label(&f.family)}</dd>
+                            <dt>"Cross-validated R²"</dt>
+                            <dd>{format!("{:.3} ± {:.3}", f.cv_r2_mean, f.cv_r2_std)}</dd>
+                            <dt>"Test R²"</dt>
+                            <dd data-testid="about-test-r2">{format!("{:.3}", f.test_r2)}</dd>
+                            <dt>"Test MAE / RMSE"</dt>
+                            <dd>{format!("{:.2} / {:.2} points", f.test_mae, f.test_rmse)}</dd>
+                            <dt>"90 % interval"</dt>
+                            <dd>
+                                {format!(
+                                    "± {:.1} points; covered {} of held-out students",
+                                    interval.half_width,
+                                    format_percent(interval.test_coverage)
+                                )}
+                            </dd>
+                        </dl>
+                    }
+                })}
+            <h3>"Limitations"</h3>
+            <ul>
+                <li>"The data is synthetic; patterns in it need not hold for real students."</li>
+                <li>
+                    "The interval is calibrated on the whole test population; for a small group it may be too narrow or too wide."
+                </li>
+                <li>
+                    "The model describes associations, not causes: changing a field in the what-if controls does not mean the score would change."
+                </li>
+            </ul>
+            <h3>"Fairness"</h3>
+            <p>
+                "Test-split errors per group of the served model, and of the same search without gender and race/ethnicity (a positive mean signed error means the group is over-predicted)."
+            </p>
+            {fairness
+                .into_iter()
+                .map(|audit| view! { <AuditTable audit /> })
+                .collect_view()}
+        </section>
+    }
+}
+
+#[component]
+fn AuditTable(audit: FairnessAudit) -> impl IntoView {
+    let caption = format!(
+        "{} — {}, test R² {:.3}{}",
+        audit.variant,
+        family_label(&audit.family),
+        audit.test_r2,
+        if audit.excluded.is_empty() {
+            String::new()
+        } else {
+            format!(" (cost {:.3})", audit.r2_cost)
+        }
+    );
+    view! {
+        <div class="table-scroll">
+            <table class="data-table audit">
+                <caption>{caption}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Field"</th>
+                        <th scope="col">"Group"</th>
+                        <th scope="col">"n"</th>
+                        <th scope="col">"MAE"</th>
+                        <th scope="col">"Mean signed error"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {audit
+                        .groups
+                        .into_iter()
+                        .map(|g| {
+                            view! {
+                                <tr>
+                                    <td>{fields::label(&g.feature).to_owned()}</td>
+                                    <td>{g.category}</td>
+                                    <td class="num">{g.n}</td>
+                                    <td class="num">{format!("{:.2}", g.mae)}</td>
+                                    <td class="num">{signed(g.mean_signed_error)}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signed_errors_read_with_their_sign() {
+        assert_eq!(signed(1.26), "+1.3");
+        assert_eq!(signed(-0.44), "\u{2212}0.4");
+        assert_eq!(signed(0.0), "+0.0");
+    }
+}
