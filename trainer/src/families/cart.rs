@@ -625,28 +625,6 @@ pub(crate) fn checked_mean(y: &[f64], n_rows: usize) -> anyhow::Result<f64> {
     Ok(y.iter().sum::<f64>() / y.len() as f64)
 }
 
-/// A group of grid points that differ only in their stage count: the parameters to fit once
-/// (with the largest count) and each point's count, in order. `stages` reads a point's count
-/// and `with_stages` sets it.
-pub(crate) fn one_fit_for<C: Clone + PartialEq>(
-    family: &str,
-    points: Vec<C>,
-    stages: impl Fn(&C) -> usize,
-    with_stages: impl Fn(&C, usize) -> C,
-) -> anyhow::Result<(C, Vec<usize>)> {
-    let counts: Vec<usize> = points.iter().map(&stages).collect();
-    let most = counts.iter().copied().max();
-    let (Some(first), Some(most)) = (points.first(), most) else {
-        anyhow::bail!("{family}: an empty group of grid points");
-    };
-    let fit = with_stages(first, most);
-    anyhow::ensure!(
-        points.iter().all(|p| with_stages(p, most) == fit),
-        "{family}: grid points of one group differ in more than n_estimators"
-    );
-    Ok((fit, counts))
-}
-
 /// Small data sets and helpers for the boosting families' unit tests.
 #[cfg(test)]
 pub(crate) mod testing {

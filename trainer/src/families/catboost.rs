@@ -23,7 +23,7 @@
 //!
 //! Nothing is random: no random strength, no bagging, so `seed` is not used.
 
-use anyhow::{ensure, Context};
+use anyhow::ensure;
 use ndarray::{Array1, Array2, ArrayView1};
 
 use super::{group_by_all_but, Family, Fitted, ParamError, Params, Reader};
@@ -102,19 +102,13 @@ impl Family for CatBoost {
             .iter()
             .map(|p| self.read(p))
             .collect::<Result<Vec<_>, _>>()?;
-        let first = *checked.first().context("catboost: an empty group")?;
-        let most = checked.iter().map(|c| c.iterations).max().unwrap_or(1);
-        let same = |c: &Checked| Checked {
-            iterations: most,
-            ..*c
-        };
-        ensure!(
-            checked.iter().all(|c| same(c) == same(&first)),
-            "catboost: a group's points differ in more than iterations"
-        );
-        let booster = Booster::fit(&same(&first), x_fit, y_fit)?;
-        let stages: Vec<usize> = checked.iter().map(|c| c.iterations).collect();
-        booster.predict_staged(x_val, &stages)
+        let (c, stages) = super::one_fit_for(
+            self.name(),
+            checked,
+            |c| c.iterations,
+            |c, iterations| Checked { iterations, ..*c },
+        )?;
+        Booster::fit(&c, x_fit, y_fit)?.predict_staged(x_val, &stages)
     }
 
     fn fit(

@@ -80,7 +80,7 @@ impl Family for GradientBoosting {
             .iter()
             .map(|p| self.read(p))
             .collect::<Result<Vec<_>, _>>()?;
-        let (c, stages) = cart::one_fit_for(
+        let (c, stages) = super::one_fit_for(
             self.name(),
             points,
             |c| c.n_estimators,

@@ -12,6 +12,7 @@ use crate::export::smartcore_trees;
 
 pub struct RandomForest;
 
+#[derive(Debug, Clone, PartialEq)]
 struct Checked {
     n_estimators: usize,
     max_depth: Option<usize>,
@@ -97,25 +98,27 @@ impl Family for RandomForest {
             .iter()
             .map(|p| self.read(p))
             .collect::<Result<_, _>>()?;
-        let largest = checked
-            .iter()
-            .max_by_key(|c| c.n_estimators)
-            .context("an empty group")?;
-        let forest = self.fit_forest(largest, x_fit, y_fit, seed)?;
+        let (largest, stages) = super::one_fit_for(
+            self.name(),
+            checked,
+            |c| c.n_estimators,
+            |c, n_estimators| Checked {
+                n_estimators,
+                ..c.clone()
+            },
+        )?;
+        let forest = self.fit_forest(&largest, x_fit, y_fit, seed)?;
         // The mean of the first n trees is the n-tree forest's prediction.
         let outputs: Vec<Vec<f64>> = forest
             .trees
             .iter()
             .map(|t| x_val.rows().into_iter().map(|r| leaf_value(t, r)).collect())
             .collect();
-        Ok(checked
+        Ok(stages
             .iter()
-            .map(|c| {
+            .map(|&n| {
                 (0..x_val.nrows())
-                    .map(|i| {
-                        outputs[..c.n_estimators].iter().map(|o| o[i]).sum::<f64>()
-                            / c.n_estimators as f64
-                    })
+                    .map(|i| outputs[..n].iter().map(|o| o[i]).sum::<f64>() / n as f64)
                     .collect()
             })
             .collect())
