@@ -19,6 +19,7 @@ const PAGES = [
   { name: 'predict', path: '/', nav: 'Predict', heading: 'Predict a score', title: 'Student Performance Predictor' },
   { name: 'models', path: '/models', nav: 'Models', heading: 'Models compared', title: 'Models · Student Performance Predictor' },
   { name: 'insights', path: '/insights', nav: 'Insights', heading: 'Data insights', title: 'Insights · Student Performance Predictor' },
+  { name: 'fairness', path: '/fairness', nav: 'Fairness', heading: 'Fairness', title: 'Fairness · Student Performance Predictor' },
   { name: 'batch', path: '/batch', nav: 'Batch', heading: 'Predict a whole class', title: 'Batch · Student Performance Predictor' },
   { name: 'about', path: '/about', nav: 'About', heading: 'About this model', title: 'About · Student Performance Predictor' },
 ];

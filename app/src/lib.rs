@@ -1,18 +1,21 @@
-//! The browser app: four pages over the embedded model and training report.
+//! The browser app: six pages over the embedded model set and training reports.
 //!
 //! - **Predict** (`/`): a form built from the model's features, a live prediction with its
 //!   interval, the reasons for it and what-if controls.
 //! - **Models** (`/models`): every model family the trainer compared.
 //! - **Insights** (`/insights`): charts of the training data's aggregates.
+//! - **Fairness** (`/fairness`): how the model errs for each group, with and without gender
+//!   and race/ethnicity.
 //! - **Batch** (`/batch`): predictions for a whole CSV file, downloadable.
+//! - **About** (`/about`): the model card.
 //!
-//! The model and the report are parsed once, in [`AppWithModel`], and handed to the pages
-//! through context ([`provide_predictor`] / [`use_predictor`], [`provide_report`] /
-//! [`use_report`]). Either may be unreadable: the pages that need it show an error card and the
-//! others keep working. Every field's raw text is a signal; everything shown is derived from
-//! them with memos, so nothing is synchronised by hand.
-
-use std::sync::Arc;
+//! The header holds the visitor's [`Selection`]: the score to predict (math by default) and a
+//! switch that leaves gender and race/ethnicity out. The documents are parsed once, in
+//! [`AppWithModel`], into an [`AppState`] every page reads through context ([`use_state`]);
+//! a page follows the selection because it reads the model or report inside a reactive
+//! closure. Either document may be unreadable: the pages that need it show an error card and
+//! the others keep working. Every field's raw text is a signal; everything shown is derived
+//! from them with memos, so nothing is synchronised by hand.
 
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -25,13 +28,19 @@ use model::Predictor;
 pub mod charts;
 pub mod chunked;
 mod pages;
+pub mod state;
 
 pub use pages::about::AboutPage;
 pub use pages::batch::{page_count, page_range, BatchPage, PAGE_SIZE};
+pub use pages::fairness::FairnessPage;
 pub use pages::insights::InsightsPage;
 pub use pages::models::{format_duration, format_params, ModelsPage};
 pub use pages::predict::{
     describe_reference, interval_bounds, slider_position, PredictPage, TARGET_RANGE,
+};
+pub use state::{
+    parse_models, parse_reports, provide_state, use_state, AppState, Catalog, FormValues, Loaded,
+    Selection,
 };
 
 /// The model the trainer wrote, embedded at build time.
@@ -47,56 +56,23 @@ pub const REPORT_JSON: &str = include_str!(concat!(
 /// The app's name, shown in the header.
 pub const APP_NAME: &str = "Student Performance Predictor";
 
-/// Something the app loaded at start, or the reason it could not.
-pub type Loaded<T> = Result<Arc<T>, String>;
-
-/// The parsed model, shared by every page.
-#[derive(Clone)]
-struct PredictorContext(Loaded<Predictor>);
-
-/// Makes the model (or why it is unusable) available to every component below this one.
-pub fn provide_predictor(predictor: Loaded<Predictor>) {
-    provide_context(PredictorContext(predictor));
-}
-
-/// The model provided by an ancestor with [`provide_predictor`].
-///
-/// # Panics
-/// When no ancestor provided one: a programming error, not something user input can cause.
-pub fn use_predictor() -> Loaded<Predictor> {
-    expect_context::<PredictorContext>().0
-}
-
-/// The parsed training report, shared by every page.
-#[derive(Clone)]
-struct ReportContext(Loaded<Report>);
-
-/// Makes the report (or why it is unusable) available to every component below this one.
-pub fn provide_report(report: Loaded<Report>) {
-    provide_context(ReportContext(report));
-}
-
-/// The report provided by an ancestor with [`provide_report`].
-///
-/// # Panics
-/// When no ancestor provided one: a programming error, not something user input can cause.
-pub fn use_report() -> Loaded<Report> {
-    expect_context::<ReportContext>().0
-}
-
-/// Reads the model document (a set of bundles, one per target and variant) and returns the
-/// full model of its default target.
+/// The default target's full model: what the benchmark and the tests of one model use.
 pub fn parse_model(json: &str) -> Result<Predictor, String> {
-    let set = model::Predictors::from_json(json).map_err(|e| e.to_string())?;
-    set.full(set.default_target())
-        .cloned()
-        .ok_or_else(|| format!("the model set has no model for {}", set.default_target()))
+    let catalog = parse_models(json)?;
+    catalog
+        .get(catalog.default_target(), false)
+        .map(|p| p.as_ref().clone())
+        .ok_or_else(|| {
+            format!(
+                "the model set has no model for {}",
+                catalog.default_target()
+            )
+        })
 }
 
-/// Reads a report document (a report per target) and returns the default target's report.
+/// The default target's report: what the tests of one report use.
 pub fn parse_report(json: &str) -> Result<Report, String> {
-    let set: model::report::ReportSet = serde_json::from_str(json)
-        .map_err(|e| format!("the report is not valid JSON for this app: {e}"))?;
+    let set = parse_reports(json)?;
     set.get(&set.default_target)
         .cloned()
         .ok_or_else(|| format!("the report has no {} section", set.default_target))
@@ -108,16 +84,18 @@ pub enum Route {
     Predict,
     Models,
     Insights,
+    Fairness,
     Batch,
     About,
 }
 
 impl Route {
     /// Every page, in navigation order.
-    pub const ALL: [Route; 5] = [
+    pub const ALL: [Route; 6] = [
         Route::Predict,
         Route::Models,
         Route::Insights,
+        Route::Fairness,
         Route::Batch,
         Route::About,
     ];
@@ -128,6 +106,7 @@ impl Route {
             Route::Predict => "/",
             Route::Models => "/models",
             Route::Insights => "/insights",
+            Route::Fairness => "/fairness",
             Route::Batch => "/batch",
             Route::About => "/about",
         }
@@ -144,6 +123,7 @@ impl Route {
             Route::Predict => "Predict",
             Route::Models => "Models",
             Route::Insights => "Insights",
+            Route::Fairness => "Fairness",
             Route::Batch => "Batch",
             Route::About => "About",
         }
@@ -181,8 +161,9 @@ pub fn AppWithModel(
     model_json: &'static str,
     #[prop(default = REPORT_JSON)] report_json: &'static str,
 ) -> impl IntoView {
-    provide_predictor(parse_model(model_json).map(Arc::new));
-    provide_report(parse_report(report_json).map(Arc::new));
+    let state = AppState::new(parse_models(model_json), parse_reports(report_json));
+    state.remember();
+    provide_state(state);
 
     // The skip link moves focus itself (its listener runs before the router's, on the window).
     let skip = |ev: leptos::ev::MouseEvent| {
@@ -210,12 +191,16 @@ pub fn AppWithModel(
                     </div>
                     <Nav />
                 </div>
+                <div class="wrap">
+                    <SelectionBar />
+                </div>
             </header>
             <main id="main" class="wrap" tabindex="-1">
                 <Routes fallback=NotFound>
                     <RouteView path=StaticSegment(Route::Predict.segment()) view=PredictPage />
                     <RouteView path=StaticSegment(Route::Models.segment()) view=ModelsPage />
                     <RouteView path=StaticSegment(Route::Insights.segment()) view=InsightsPage />
+                    <RouteView path=StaticSegment(Route::Fairness.segment()) view=FairnessPage />
                     <RouteView path=StaticSegment(Route::Batch.segment()) view=BatchPage />
                     <RouteView path=StaticSegment(Route::About.segment()) view=AboutPage />
                 </Routes>
@@ -246,6 +231,66 @@ fn Nav() -> impl IntoView {
             </ul>
         </nav>
     }
+}
+
+/// The score to predict and the switch that leaves gender and race/ethnicity out: every page
+/// follows them. Absent when the model set is unreadable (the pages say why).
+#[component]
+fn SelectionBar() -> impl IntoView {
+    let state = use_state();
+    let models = state.models.clone().ok()?;
+    let Selection { target, unaware } = state.selection;
+    let options = models
+        .targets()
+        .iter()
+        .map(|t| {
+            let selected = target.with_untracked(|current| current == t);
+            view! {
+                <option value=t.clone() selected=selected>
+                    {model::fields::label(t).to_owned()}
+                </option>
+            }
+        })
+        .collect_view();
+    let available = Memo::new(move |_| target.with(|t| models.has_unaware(t)));
+    Some(view! {
+        <div class="selection" data-testid="selection">
+            <div class="selection-target">
+                <label for="target-select">"Score to predict"</label>
+                <select
+                    id="target-select"
+                    prop:value=move || target.get()
+                    on:change:target=move |ev| target.set(ev.target().value())
+                >
+                    {options}
+                </select>
+            </div>
+            <div class="selection-switch">
+                <input
+                    id="unaware-switch"
+                    type="checkbox"
+                    role="switch"
+                    aria-describedby="unaware-hint"
+                    prop:checked=move || unaware.get()
+                    // Never stuck on: a switch that is on can always be turned off.
+                    disabled=move || !unaware.get() && !available.get()
+                    on:change:target=move |ev| unaware.set(ev.target().checked())
+                />
+                <label for="unaware-switch">"Don't use gender or race/ethnicity"</label>
+                <span id="unaware-hint" class="hint">
+                    {move || {
+                        if !available.get() {
+                            "This build has no such model for this score."
+                        } else if unaware.get() {
+                            "On: predictions and reasons never use them."
+                        } else {
+                            "Off: every field is used."
+                        }
+                    }}
+                </span>
+            </div>
+        </div>
+    })
 }
 
 /// Keeps the browser tab's title in step with the page (the outside world: an effect).

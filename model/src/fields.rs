@@ -9,6 +9,10 @@ pub const CATEGORICAL_FIELDS: [&str; 5] = [
     "test_preparation_course",
 ];
 
+/// The columns the fairness variant is trained without, and that the app's "don't use gender
+/// or race/ethnicity" switch leaves out.
+pub const SENSITIVE_FIELDS: [&str; 2] = ["gender", "race_ethnicity"];
+
 /// The three score columns (0 to 100), in dataset order.
 pub const SCORE_FIELDS: [&str; 3] = ["math_score", "reading_score", "writing_score"];
 

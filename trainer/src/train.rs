@@ -170,7 +170,7 @@ fn write(out: &Path, outcome: &Outcome) -> anyhow::Result<()> {
 }
 
 /// The columns the fairness variant is trained without.
-pub const SENSITIVE: [&str; 2] = ["gender", "race_ethnicity"];
+pub const SENSITIVE: [&str; 2] = model::fields::SENSITIVE_FIELDS;
 
 /// The columns whose groups the fairness audit reports.
 pub const AUDITED: [&str; 3] = ["gender", "race_ethnicity", "lunch"];

@@ -7,23 +7,18 @@ use leptos::prelude::*;
 use model::fields;
 use model::report::{FairnessAudit, Report};
 
-use crate::{family_label, format_percent, use_report, ReportError};
+use leptos_router::components::A;
+
+use crate::charts::signed;
+use crate::{family_label, format_percent, use_state, ReportError, Route};
 
 /// The About page, or the report's error card.
 #[component]
 pub fn AboutPage() -> impl IntoView {
-    match use_report() {
+    let state = use_state();
+    move || match state.report() {
         Ok(report) => view! { <ModelCard report /> }.into_any(),
         Err(message) => view! { <ReportError message /> }.into_any(),
-    }
-}
-
-/// A signed number of points with one decimal: `"+1.3"`, `"−0.4"`.
-pub fn signed(v: f64) -> String {
-    if v < 0.0 {
-        format!("\u{2212}{:.1}", -v)
-    } else {
-        format!("+{v:.1}")
     }
 }
 
@@ -92,7 +87,9 @@ fn ModelCard(report: Arc<Report>) -> impl IntoView {
             </ul>
             <h3>"Fairness"</h3>
             <p>
-                "Test-split errors per group of the served model, and of the same search without gender and race/ethnicity (a positive mean signed error means the group is over-predicted)."
+                "Test-split errors per group of the served model, and of the same search without gender and race/ethnicity (a positive mean signed error means the group is over-predicted). The "
+                <A href=Route::Fairness.path()>"Fairness page"</A>
+                " draws them; the switch at the top of every page predicts with the model without those two fields."
             </p>
             {fairness
                 .into_iter()
@@ -139,7 +136,7 @@ fn AuditTable(audit: FairnessAudit) -> impl IntoView {
                                     <td>{g.category}</td>
                                     <td class="num">{g.n}</td>
                                     <td class="num">{format!("{:.2}", g.mae)}</td>
-                                    <td class="num">{signed(g.mean_signed_error)}</td>
+                                    <td class="num">{signed(g.mean_signed_error, 2)}</td>
                                 </tr>
                             }
                         })
@@ -147,17 +144,5 @@ fn AuditTable(audit: FairnessAudit) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn signed_errors_read_with_their_sign() {
-        assert_eq!(signed(1.26), "+1.3");
-        assert_eq!(signed(-0.44), "\u{2212}0.4");
-        assert_eq!(signed(0.0), "+0.0");
     }
 }

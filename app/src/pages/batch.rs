@@ -19,7 +19,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::chunked::{append, CsvChunks};
 use crate::pages::predict::TARGET_RANGE;
-use crate::{format_count, format_score, use_predictor, ModelError};
+use crate::{format_count, format_score, use_state, ModelError};
 
 /// Rows per page of the results table.
 pub const PAGE_SIZE: usize = 100;
@@ -66,7 +66,9 @@ enum Run {
 /// The Batch page, or the model's error card.
 #[component]
 pub fn BatchPage() -> impl IntoView {
-    match use_predictor() {
+    // A new target or the switch starts the page afresh: results are for one model.
+    let state = use_state();
+    move || match state.predictor() {
         Ok(predictor) => view! { <BatchView predictor /> }.into_any(),
         Err(message) => view! { <ModelError message /> }.into_any(),
     }
@@ -77,6 +79,8 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
     let run = RwSignal::new(Run::Idle);
     let dragging = RwSignal::new(false);
     // Each file gets a ticket; a slower, older file never overwrites a newer one's results.
+    // A run whose page is gone (another target chosen, another page opened) finds its ticket
+    // disposed and stops.
     let ticket = StoredValue::new(0u64);
 
     let columns: Vec<String> = predictor
@@ -102,12 +106,12 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
                 let bytes = read_file(&file).await;
                 // Let "Processing…" reach the screen before the heavy work.
                 next_paint().await;
-                let current = || ticket.get_value() == mine;
+                let current = || ticket.try_get_value() == Some(mine);
                 let (outcome, millis) = match bytes {
                     Ok(bytes) => {
                         let progress = |done, total| {
                             if current() {
-                                run.set(Run::Working {
+                                run.try_set(Run::Working {
                                     file: name.clone(),
                                     done,
                                     total,
@@ -120,8 +124,8 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
                     }
                     Err(message) => (Err(message), 0.0),
                 };
-                if ticket.get_value() == mine {
-                    run.set(Run::Done {
+                if current() {
+                    run.try_set(Run::Done {
                         file: name,
                         outcome,
                         millis,

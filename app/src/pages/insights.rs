@@ -9,7 +9,7 @@ use model::report::{CategoryMeans, Histogram as HistogramData, Importance, Repor
 
 use crate::charts::{nice_bounds, nice_step, Bar, BarChart, Histogram, LineDots};
 use crate::pages::predict::TARGET_RANGE;
-use crate::{category_label, family_label, use_report, ReportError};
+use crate::{category_label, family_label, use_state, ReportError};
 
 /// The bins between `edges` as people read them: "60–70".
 fn bin_labels(edges: &[f64]) -> Vec<String> {
@@ -35,7 +35,8 @@ fn overall_mean(means: &CategoryMeans) -> Option<f64> {
 /// The Insights page, or the report's error card.
 #[component]
 pub fn InsightsPage() -> impl IntoView {
-    match use_report() {
+    let state = use_state();
+    move || match state.report() {
         Ok(report) => view! { <Insights report /> }.into_any(),
         Err(message) => view! { <ReportError message /> }.into_any(),
     }

@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod batch;
+pub mod fairness;
 pub mod insights;
 pub mod models;
 pub mod predict;

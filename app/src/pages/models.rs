@@ -8,7 +8,7 @@ use model::report::{FamilyReport, Params, Report};
 use crate::charts::{nice_bounds, nice_step, Bar, BarChart};
 use model::fields;
 
-use crate::{family_label, format_percent, use_report, ReportError};
+use crate::{family_label, format_percent, use_state, ReportError};
 
 /// A duration in seconds as people read it: `"29 µs"`, `"7.1 ms"`, `"0.54 s"`.
 pub fn format_duration(seconds: f64) -> String {
@@ -48,15 +48,34 @@ fn ranked(report: &Report) -> Vec<&FamilyReport> {
 /// The Models page, or the report's error card.
 #[component]
 pub fn ModelsPage() -> impl IntoView {
-    match use_report() {
-        Ok(report) => view! { <Leaderboard report /> }.into_any(),
+    let state = use_state();
+    move || match state.report() {
+        Ok(report) => {
+            let unaware = state.selection.unaware.get();
+            view! { <Leaderboard report unaware /> }.into_any()
+        }
         Err(message) => view! { <ReportError message /> }.into_any(),
     }
 }
 
 #[component]
-fn Leaderboard(report: Arc<Report>) -> impl IntoView {
+fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
     let families = ranked(&report);
+    // With the switch on, another search's model predicts: say which, and how it did.
+    let switched = report
+        .fairness
+        .iter()
+        .find(|a| !a.excluded.is_empty())
+        .filter(|_| unaware)
+        .map(|a| {
+            format!(
+                "The switch is on: the app predicts with {} trained without gender and race/ethnicity (CV R² {:.3}, test R² {:.3}, {:.3} below the full model). The table compares the search with every field; the Fairness page compares the two.",
+                family_label(&a.family),
+                a.cv_r2_mean,
+                a.test_r2,
+                a.r2_cost,
+            )
+        });
     let target = fields::label(&report.target).to_ascii_lowercase();
     let (folds, split, cv) = (report.cv.folds, &report.split, &report.cv);
 
@@ -134,6 +153,7 @@ fn Leaderboard(report: Arc<Report>) -> impl IntoView {
                 report.families.len(),
             )}
         </p>
+        {switched.map(|text| view! { <p class="notice" data-testid="models-switched">{text}</p> })}
         <section class="card panel" aria-labelledby="cv-title">
             <h3 id="cv-title">"Cross-validation R² (mean ± standard deviation)"</h3>
             <figure class="chart-figure">

@@ -9,14 +9,13 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use model::{
-    fields, Explanation, Feature, Interval, Missing, Predictor, Step, Student,
-    MAX_EXPLAINED_FEATURES,
+    fields, Explanation, Feature, Interval, Missing, Predictor, Student, MAX_EXPLAINED_FEATURES,
 };
 
 use crate::charts::{signed, WaterfallChart};
 use crate::{
-    category_label, dom_id, family_label, format_percent, format_score, scale_percent,
-    use_predictor, ModelError,
+    category_label, dom_id, family_label, format_percent, format_score, scale_percent, use_state,
+    FormValues, ModelError,
 };
 
 /// The range every score (and so the target) lies in.
@@ -34,19 +33,6 @@ struct FieldState {
 impl FieldState {
     fn name(&self) -> &str {
         self.feature.name()
-    }
-}
-
-/// The value a field starts with: the model's own imputation value (the most frequent training
-/// category, the training median), so a prediction shows at once.
-fn initial_value(feature: &Feature, step: Option<&Step>) -> String {
-    match (feature, step) {
-        (_, Some(Step::OneHot { impute })) => impute.clone(),
-        (_, Some(Step::Standardize { impute, .. })) => impute.to_string(),
-        (Feature::Categorical { categories, .. }, None) => {
-            categories.first().cloned().unwrap_or_default()
-        }
-        (Feature::Numeric { min, max, .. }, None) => ((min + max) / 2.0).to_string(),
     }
 }
 
@@ -97,22 +83,23 @@ pub fn describe_reference(predictor: &Predictor) -> String {
 /// The Predict page, or the model's error card.
 #[component]
 pub fn PredictPage() -> impl IntoView {
-    match use_predictor() {
-        Ok(predictor) => view! { <PredictorView predictor /> }.into_any(),
+    let state = use_state();
+    move || match state.predictor() {
+        Ok(predictor) => view! { <PredictorView predictor form=state.form /> }.into_any(),
         Err(message) => view! { <ModelError message /> }.into_any(),
     }
 }
 
 /// The form, the result, the reasons and the what-if controls.
 #[component]
-fn PredictorView(predictor: Arc<Predictor>) -> impl IntoView {
-    let steps = &predictor.bundle().preprocessor.steps;
+fn PredictorView(predictor: Arc<Predictor>, form: FormValues) -> impl IntoView {
+    // The model's fields only: with the switch on, gender and race/ethnicity are not among
+    // them, so they are neither shown nor read.
     let fields: Vec<FieldState> = predictor
         .features()
         .iter()
-        .enumerate()
-        .map(|(i, feature)| FieldState {
-            value: RwSignal::new(initial_value(feature, steps.get(i))),
+        .map(|feature| FieldState {
+            value: form.get(feature.name()),
             feature: feature.clone(),
         })
         .collect();
@@ -658,22 +645,6 @@ mod tests {
 
     fn predictor() -> Predictor {
         crate::parse_model(MODEL_JSON).expect("assets/model.json parses")
-    }
-
-    #[test]
-    fn default_values_predict_a_finite_score() {
-        let predictor = predictor();
-        let steps = &predictor.bundle().preprocessor.steps;
-        let student: Student = predictor
-            .features()
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.name().to_owned(), initial_value(f, steps.get(i))))
-            .collect();
-        let score = predictor
-            .predict_with(&student, Missing::Reject)
-            .expect("the defaults are valid");
-        assert!(score.is_finite());
     }
 
     #[test]

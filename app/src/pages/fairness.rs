@@ -1,0 +1,347 @@
+//! The Fairness page: for the selected score, how the served model errs for each group of
+//! gender, race/ethnicity and lunch on the held-out students, next to the model trained
+//! without gender and race/ethnicity, and what leaving them out costs in test R².
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use model::fields;
+use model::report::{FairnessAudit, GroupErrors, Report};
+
+use crate::charts::{nice_bounds, nice_step, Bar, BarChart};
+use crate::{category_label, family_label, use_state, ReportError};
+
+/// The Fairness page, or the report's error card. It follows the target and marks the model
+/// the switch selects.
+#[component]
+pub fn FairnessPage() -> impl IntoView {
+    let state = use_state();
+    move || match state.report() {
+        Ok(report) => {
+            let unaware = state.selection.unaware.get();
+            view! { <Audit report unaware /> }.into_any()
+        }
+        Err(message) => view! { <ReportError message /> }.into_any(),
+    }
+}
+
+/// One group's errors under both models (`None` where a model has no figure for it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupRow {
+    pub category: String,
+    pub n: usize,
+    pub full: Option<GroupErrors>,
+    pub unaware: Option<GroupErrors>,
+}
+
+/// The audited fields in report order, each with its groups under both models.
+pub fn group_rows(
+    full: &FairnessAudit,
+    unaware: Option<&FairnessAudit>,
+) -> Vec<(String, Vec<GroupRow>)> {
+    let mut out: Vec<(String, Vec<GroupRow>)> = Vec::new();
+    let all = full
+        .groups
+        .iter()
+        .chain(unaware.into_iter().flat_map(|a| &a.groups));
+    for g in all {
+        let index = match out.iter().position(|(f, _)| *f == g.feature) {
+            Some(i) => i,
+            None => {
+                out.push((g.feature.clone(), Vec::new()));
+                out.len() - 1
+            }
+        };
+        let rows = &mut out[index].1;
+        if !rows.iter().any(|r| r.category == g.category) {
+            rows.push(GroupRow {
+                category: g.category.clone(),
+                n: g.n,
+                full: find(full, g),
+                unaware: unaware.and_then(|a| find(a, g)),
+            });
+        }
+    }
+    out
+}
+
+fn find(audit: &FairnessAudit, like: &GroupErrors) -> Option<GroupErrors> {
+    audit
+        .groups
+        .iter()
+        .find(|g| g.feature == like.feature && g.category == like.category)
+        .cloned()
+}
+
+/// The widest gap between two groups' values (`None` when no group has one).
+pub fn widest_gap(rows: &[GroupRow], pick: fn(&GroupRow) -> Option<f64>) -> Option<f64> {
+    let values: Vec<f64> = rows.iter().filter_map(pick).collect();
+    let lo = values.iter().copied().reduce(f64::min)?;
+    let hi = values.iter().copied().reduce(f64::max)?;
+    Some(hi - lo)
+}
+
+/// A mean signed error as the page shows it: two decimals and an explicit sign.
+fn signed(value: f64) -> String {
+    crate::charts::signed(value, 2)
+}
+
+#[component]
+fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
+    let target = fields::label(&report.target).to_ascii_lowercase();
+    let full = report
+        .fairness
+        .iter()
+        .find(|a| a.excluded.is_empty())
+        .cloned();
+    let variant = report
+        .fairness
+        .iter()
+        .find(|a| !a.excluded.is_empty())
+        .cloned();
+    let Some(full) = full else {
+        return view! {
+            <h2 class="page-title">"Fairness"</h2>
+            <section class="card panel">
+                <p>
+                    {format!(
+                        "This build's report has no fairness audit for the {target} model (the trainer ran without it).",
+                    )}
+                </p>
+            </section>
+        }
+        .into_any();
+    };
+    let summary = variant.as_ref().map(|v| {
+        format!(
+            "Leaving out gender and race/ethnicity costs {:.3} of test R² for the {target}: {:.3} with every field ({}), {:.3} without them ({}).",
+            v.r2_cost,
+            full.test_r2,
+            family_label(&full.family),
+            v.test_r2,
+            family_label(&v.family),
+        )
+    });
+    let in_use = if unaware && variant.is_some() {
+        "The switch is on: the app predicts with the model without gender and race/ethnicity (its bars are the highlighted ones)."
+    } else {
+        "The switch is off: the app predicts with the model that uses every field (its bars are the highlighted ones)."
+    };
+    let sections = group_rows(&full, variant.as_ref())
+        .into_iter()
+        .map(|(feature, rows)| {
+            view! { <FieldAudit feature rows unaware=unaware && variant.is_some() /> }
+        })
+        .collect_view();
+
+    view! {
+        <h2 class="page-title">"Fairness"</h2>
+        <p class="intro">
+            {format!(
+                "How the {target} model errs for each group of the {} held-out students, with every field and without gender and race/ethnicity. Mean absolute error (MAE) is the typical miss in points; a positive mean signed error means the group's scores are over-predicted.",
+                report.split.n_test,
+            )}
+        </p>
+        <section class="card panel" aria-labelledby="cost-title">
+            <h3 id="cost-title">"The price of leaving them out"</h3>
+            {summary.map(|s| view! { <p data-testid="fairness-cost">{s}</p> })}
+            <p class="muted" data-testid="fairness-in-use">{in_use}</p>
+        </section>
+        {sections}
+    }
+    .into_any()
+}
+
+/// One audited field: MAE and mean signed error per group as charts, and the figures as a
+/// table.
+#[component]
+fn FieldAudit(feature: String, rows: Vec<GroupRow>, unaware: bool) -> impl IntoView {
+    let label = fields::label(&feature).to_owned();
+    let lower = label.to_ascii_lowercase();
+    let has_variant = rows.iter().any(|r| r.unaware.is_some());
+    let bars = |value: fn(&GroupErrors) -> f64, note: fn(f64) -> String| -> Vec<Bar> {
+        rows.iter()
+            .flat_map(|r| {
+                let name = category_label(&r.category);
+                let full = r.full.as_ref().map(|g| Bar {
+                    label: format!("{name} · every field"),
+                    value: value(g),
+                    error: None,
+                    note: note(value(g)),
+                    highlight: !unaware,
+                });
+                let without = r.unaware.as_ref().map(|g| Bar {
+                    label: format!("{name} · without"),
+                    value: value(g),
+                    error: None,
+                    note: note(value(g)),
+                    highlight: unaware,
+                });
+                [full, without].into_iter().flatten()
+            })
+            .collect()
+    };
+    let mae_bars = bars(|g| g.mae, |v| format!("{v:.2}"));
+    let signed_bars = bars(|g| g.mean_signed_error, signed);
+    let mae_max = mae_bars.iter().map(|b| b.value).fold(0.0, f64::max);
+    let mae_domain = nice_bounds(0.0, mae_max, nice_step(mae_max, 5));
+    let reach = signed_bars
+        .iter()
+        .map(|b| b.value.abs())
+        .fold(0.5, f64::max);
+    let signed_domain = nice_bounds(-reach, reach, nice_step(2.0 * reach, 5));
+    let describe = |bars: &[Bar]| {
+        bars.iter()
+            .map(|b| format!("{} {}", b.label, b.note))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mae_aria = format!("Mean absolute error by {lower}: {}", describe(&mae_bars));
+    let signed_aria = format!("Mean signed error by {lower}: {}", describe(&signed_bars));
+    let gap = |pick: fn(&GroupRow) -> Option<f64>| widest_gap(&rows, pick);
+    let gaps = match (
+        gap(|r| r.full.as_ref().map(|g| g.mae)),
+        gap(|r| r.unaware.as_ref().map(|g| g.mae)),
+    ) {
+        (Some(full), Some(without)) => format!(
+            "Widest gap in MAE between two {lower} groups: {full:.2} points with every field, {without:.2} without gender and race/ethnicity."
+        ),
+        (Some(full), None) => {
+            format!("Widest gap in MAE between two {lower} groups: {full:.2} points.")
+        }
+        _ => String::new(),
+    };
+    let cell = |g: &Option<GroupErrors>, f: fn(&GroupErrors) -> String| {
+        g.as_ref().map_or_else(|| "—".to_owned(), f)
+    };
+    let table_rows = rows
+        .iter()
+        .map(|r| {
+            view! {
+                <tr>
+                    <th scope="row">{category_label(&r.category)}</th>
+                    <td class="num">{r.n}</td>
+                    <td class="num">{cell(&r.full, |g| format!("{:.2}", g.mae))}</td>
+                    <td class="num">{cell(&r.full, |g| signed(g.mean_signed_error))}</td>
+                    {has_variant
+                        .then(|| {
+                            view! {
+                                <td class="num">{cell(&r.unaware, |g| format!("{:.2}", g.mae))}</td>
+                                <td class="num">
+                                    {cell(&r.unaware, |g| signed(g.mean_signed_error))}
+                                </td>
+                            }
+                        })}
+                </tr>
+            }
+        })
+        .collect_view();
+    let id = crate::dom_id("audit", &feature);
+    let labelled_by = id.clone();
+
+    view! {
+        <section class="card panel" aria-labelledby=labelled_by data-testid="fairness-field">
+            <h3 id=id>{format!("By {lower}")}</h3>
+            <div class="chart-grid">
+                <figure class="chart-figure">
+                    <figcaption class="figure-title">"Mean absolute error (points)"</figcaption>
+                    <BarChart aria_label=mae_aria bars=mae_bars domain=mae_domain width=360.0 />
+                </figure>
+                <figure class="chart-figure">
+                    <figcaption class="figure-title">
+                        "Mean signed error (points; above 0: over-predicted)"
+                    </figcaption>
+                    <BarChart
+                        aria_label=signed_aria
+                        bars=signed_bars
+                        domain=signed_domain
+                        width=360.0
+                    />
+                </figure>
+            </div>
+            <p class="muted">{gaps}</p>
+            <div class="table-scroll">
+                <table class="data-table audit" data-testid="fairness-table">
+                    <caption>{format!("Test-split errors by {lower}")}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{label}</th>
+                            <th scope="col">"n"</th>
+                            <th scope="col">"MAE, every field"</th>
+                            <th scope="col">"Signed, every field"</th>
+                            {has_variant
+                                .then(|| {
+                                    view! {
+                                        <th scope="col">"MAE, without"</th>
+                                        <th scope="col">"Signed, without"</th>
+                                    }
+                                })}
+                        </tr>
+                    </thead>
+                    <tbody>{table_rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(feature: &str, category: &str, mae: f64) -> GroupErrors {
+        GroupErrors {
+            feature: feature.into(),
+            category: category.into(),
+            n: 10,
+            mae,
+            mean_signed_error: -mae / 2.0,
+        }
+    }
+
+    fn audit(excluded: &[&str], groups: Vec<GroupErrors>) -> FairnessAudit {
+        FairnessAudit {
+            variant: "v".into(),
+            excluded: excluded.iter().map(|s| s.to_string()).collect(),
+            family: "lasso".into(),
+            cv_r2_mean: 0.8,
+            test_r2: 0.8,
+            test_mae: 4.0,
+            test_rmse: 5.0,
+            r2_cost: 0.0,
+            groups,
+        }
+    }
+
+    #[test]
+    fn groups_pair_up_by_field_and_category_in_report_order() {
+        let full = audit(
+            &[],
+            vec![
+                group("gender", "female", 4.0),
+                group("lunch", "standard", 3.0),
+                group("gender", "male", 5.0),
+            ],
+        );
+        let without = audit(
+            &["gender"],
+            vec![group("gender", "male", 6.0), group("gender", "female", 4.5)],
+        );
+        let rows = group_rows(&full, Some(&without));
+        let fields: Vec<&str> = rows.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["gender", "lunch"]);
+        let gender = &rows[0].1;
+        assert_eq!(gender.len(), 2);
+        assert_eq!(gender[0].category, "female");
+        assert_eq!(gender[0].full.as_ref().unwrap().mae, 4.0);
+        assert_eq!(gender[0].unaware.as_ref().unwrap().mae, 4.5);
+        assert_eq!(gender[1].unaware.as_ref().unwrap().mae, 6.0);
+        // A group only one model reports keeps an empty place for the other.
+        assert!(rows[1].1[0].unaware.is_none());
+        assert_eq!(
+            widest_gap(gender, |r| r.full.as_ref().map(|g| g.mae)),
+            Some(1.0)
+        );
+        assert_eq!(widest_gap(&[], |r| Some(r.n as f64)), None);
+    }
+}

@@ -1,0 +1,316 @@
+// Every score and the gender / race-ethnicity switch in Chromium: each of the set's models
+// (math, reading and writing, each with every field and without gender and race/ethnicity)
+// shows the native trainer's prediction for every test-split student; with the switch on
+// those two fields are neither asked for nor used (form, reasons, what-if, batch); every page
+// follows the selected score; the Fairness page shows the report's per-group figures; and the
+// choice survives a change of page and a reload.
+//   trunk build --release && make parity-cases && node --test e2e/
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, collectErrors, launchChromium, rustFixed1, serveStatic } from './server.mjs';
+import { parseCsv, toCsv } from './csv.mjs';
+
+const PARITY = process.env.E2E_PARITY ?? join(ROOT, 'target/parity/test_split.json');
+const SET = JSON.parse(readFileSync(join(ROOT, 'assets/model.json'), 'utf8'));
+const REPORTS = JSON.parse(readFileSync(join(ROOT, 'assets/report.json'), 'utf8'));
+const SENSITIVE = ['gender', 'race_ethnicity'];
+const PREDICTION = '[data-testid="prediction"]';
+
+// The contract: model::fields::label.
+const LABELS = {
+  gender: 'Gender',
+  race_ethnicity: 'Race/ethnicity',
+  parental_level_of_education: 'Parental level of education',
+  lunch: 'Lunch',
+  test_preparation_course: 'Test preparation course',
+  math_score: 'Math score',
+  reading_score: 'Reading score',
+  writing_score: 'Writing score',
+};
+
+const FAMILY_LABELS = {
+  linear_regression: 'Linear regression',
+  ridge: 'Ridge regression',
+  lasso: 'Lasso regression',
+  decision_tree: 'Decision tree',
+  random_forest: 'Random forest',
+  gradient_boosting: 'Gradient boosting',
+  adaboost: 'AdaBoost',
+  xgboost: 'XGBoost',
+  catboost: 'CatBoost',
+  knn: 'k-nearest neighbours',
+};
+
+/** Each model of the set: its target, whether the switch selects it, its key in the parity file. */
+const MODELS = SET.bundles.map((bundle) => {
+  const excluded = bundle.excluded ?? [];
+  return {
+    bundle,
+    target: bundle.target,
+    unaware: excluded.length > 0,
+    key: excluded.length ? `${bundle.target} without ${excluded.join(',')}` : bundle.target,
+    name: `${LABELS[bundle.target].toLowerCase()}${excluded.length ? ' without gender and race/ethnicity' : ''}`,
+  };
+});
+
+function readCases() {
+  assert.ok(existsSync(PARITY), `${PARITY} is missing: run \`make parity-cases\` first`);
+  return JSON.parse(readFileSync(PARITY, 'utf8'));
+}
+
+const reportFor = (target) => REPORTS.reports.find((r) => r.target === target);
+
+describe('every score and the switch in Chromium', () => {
+  let server;
+  let browser;
+  let context;
+  let page;
+  let errors;
+
+  before(async () => {
+    server = await serveStatic(join(ROOT, 'dist'));
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    page = await context.newPage();
+    errors = collectErrors(page);
+    await page.goto(server.url);
+    await page.locator(PREDICTION).waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const targetSelect = () => page.getByLabel('Score to predict', { exact: true });
+  const theSwitch = () => page.getByRole('switch', { name: "Don't use gender or race/ethnicity" });
+
+  /** Selects a score and the switch, on whatever page is open. */
+  async function choose(target, unaware) {
+    await targetSelect().selectOption(target);
+    await theSwitch().setChecked(unaware);
+  }
+
+  async function open(path) {
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: path, exact: true }).click();
+  }
+
+  /** The prediction text once it equals `expected` (or whatever it is after a short wait). */
+  async function predictionText(expected) {
+    await page
+      .waitForFunction(
+        ([sel, want]) => document.querySelector(sel)?.textContent.trim() === want,
+        [PREDICTION, expected],
+        { timeout: 2000, polling: 'raf' },
+      )
+      .catch(() => {});
+    return (await page.locator(PREDICTION).textContent()).trim();
+  }
+
+  test('the set has every score, each with a model without gender and race/ethnicity', () => {
+    const targets = [...new Set(MODELS.map((m) => m.target))];
+    assert.deepEqual(targets.sort(), ['math_score', 'reading_score', 'writing_score']);
+    for (const t of targets) assert.ok(MODELS.some((m) => m.target === t && m.unaware), t);
+  });
+
+  test('math is the default score and the switch starts off', async () => {
+    assert.equal(await targetSelect().inputValue(), SET.default_target);
+    assert.equal(await theSwitch().isChecked(), false);
+    const options = await targetSelect().locator('option').evaluateAll((os) => os.map((o) => o.textContent));
+    assert.deepEqual(options, ['Math score', 'Reading score', 'Writing score']);
+  });
+
+  for (const m of MODELS) {
+    test(`${m.name}: every test-split student gets the native prediction`, async () => {
+      await open('Predict');
+      await choose(m.target, m.unaware);
+      await page.locator('.page-title', { hasText: 'Predict a score' }).waitFor();
+      const intro = await page.locator('.intro').first().textContent();
+      assert.match(intro, new RegExp(`predict their ${LABELS[m.target].toLowerCase()}`));
+      const features = m.bundle.features.map((f) => ({ ...f, label: LABELS[f.name] }));
+      // The form asks for exactly this model's fields: never its own target, and with the
+      // switch on, neither gender nor race/ethnicity.
+      for (const name of Object.keys(LABELS)) {
+        const wanted = features.some((f) => f.name === name);
+        assert.equal(await page.getByLabel(LABELS[name], { exact: true }).count(), wanted ? 1 : 0, `${name} asked for: ${wanted}`);
+      }
+      if (m.unaware) for (const s of SENSITIVE) assert.ok(!features.some((f) => f.name === s));
+
+      const cases = readCases();
+      const current = new Map();
+      const mismatches = [];
+      for (const c of cases) {
+        for (const f of features) {
+          const value = c.student[f.name];
+          if (current.get(f.name) === value) continue;
+          const control = page.getByLabel(f.label, { exact: true });
+          if (f.kind === 'categorical') await control.selectOption(value);
+          else await control.fill(value);
+          current.set(f.name, value);
+        }
+        const native = c.all?.[m.key];
+        assert.equal(typeof native, 'number', `row ${c.row}: no native ${m.key} prediction`);
+        const expected = rustFixed1(native);
+        const shown = await predictionText(expected);
+        if (shown !== expected) mismatches.push(`row ${c.row}: shown ${shown}, native ${native}`);
+      }
+      assert.deepEqual(mismatches, [], `${mismatches.length} of ${cases.length} predictions differ`);
+
+      const info = await page.locator('[data-testid="model-info"]').textContent();
+      assert.match(info, new RegExp(`test R² ${m.bundle.metrics.test_r2.toFixed(2)}`));
+    });
+  }
+
+  test('with the switch on, gender and race/ethnicity appear in no reason and no what-if control', async () => {
+    await open('Predict');
+    await choose('math_score', false);
+    // A student unlike the typical one, so every field has a reason.
+    await page.getByLabel('Gender', { exact: true }).selectOption('male');
+    await page.getByLabel('Race/ethnicity', { exact: true }).selectOption('group E');
+    await page.getByLabel('Reading score', { exact: true }).fill('40');
+    await page.locator('.waterfall').waitFor();
+    const before = await page.locator('.outputs').textContent();
+    assert.match(before, /Gender|male/, 'the full model gives gender a reason');
+
+    await theSwitch().check();
+    await page.waitForFunction(() => !document.querySelector('select[name="gender"]'));
+    await page.locator('.waterfall').waitFor();
+    const why = await page.locator('.outputs').textContent();
+    for (const word of ['Gender', 'Race', 'male', 'group E', 'group C']) {
+      assert.ok(!why.includes(word), `"${word}" in the reasons with the switch on: ${why}`);
+    }
+    const whatIf = await page.locator('.inputs').textContent();
+    for (const word of ['Gender', 'Race/ethnicity', 'Group E']) {
+      assert.ok(!whatIf.includes(word), `"${word}" in the form or what-if with the switch on`);
+    }
+    // The reading score typed before is still there: the form keeps values across models.
+    assert.equal(await page.getByLabel('Reading score', { exact: true }).inputValue(), '40');
+    await theSwitch().uncheck();
+    assert.equal(await page.getByLabel('Gender', { exact: true }).inputValue(), 'male', 'values come back');
+  });
+
+  test('every page follows the selected score', async () => {
+    for (const target of ['reading_score', 'writing_score', 'math_score']) {
+      const report = reportFor(target);
+      const label = LABELS[target].toLowerCase();
+      await choose(target, false);
+
+      await open('Models');
+      const served = report.families.find((f) => f.family === report.served);
+      const row = page.locator('[data-testid="leaderboard"] tbody tr', { hasText: FAMILY_LABELS[report.served] });
+      await row.first().waitFor();
+      assert.match(await page.locator('.intro').first().textContent(), new RegExp(`predicted the ${label}`));
+      assert.match(await row.first().textContent(), new RegExp(served.test_r2.toFixed(3)));
+
+      await open('Insights');
+      await page.locator('.page-title', { hasText: 'Data insights' }).waitFor();
+      assert.match(await page.locator('main').textContent(), new RegExp(`Mean ${label} by gender`));
+
+      await open('About');
+      assert.equal(await page.locator('[data-testid="about-test-r2"]').textContent(), served.test_r2.toFixed(3));
+
+      await open('Batch');
+      const columns = await page.locator('#batch-columns').textContent();
+      for (const f of SET.bundles.find((b) => b.target === target && !(b.excluded ?? []).length).features) {
+        assert.ok(columns.includes(f.name), `${target}: batch asks for ${f.name}`);
+      }
+      assert.ok(columns.includes(`With a ${target} column`), `${target}: ${columns}`);
+    }
+  });
+
+  test('the models page says which model predicts when the switch is on', async () => {
+    await choose('math_score', true);
+    await open('Models');
+    const audit = reportFor('math_score').fairness.find((a) => (a.excluded ?? []).length);
+    const note = await page.locator('[data-testid="models-switched"]').textContent();
+    assert.match(note, new RegExp(`test R² ${audit.test_r2.toFixed(3)}`));
+    await theSwitch().uncheck();
+    assert.equal(await page.locator('[data-testid="models-switched"]').count(), 0);
+  });
+
+  test('the fairness page shows each score\'s per-group figures and the cost of the switch', async () => {
+    await open('Fairness');
+    for (const target of ['math_score', 'reading_score', 'writing_score']) {
+      await choose(target, false);
+      const report = reportFor(target);
+      const [full, without] = [
+        report.fairness.find((a) => !(a.excluded ?? []).length),
+        report.fairness.find((a) => (a.excluded ?? []).length),
+      ];
+      const cost = await page.locator('[data-testid="fairness-cost"]').textContent();
+      assert.match(cost, new RegExp(`costs ${without.r2_cost.toFixed(3)} of test R² for the ${LABELS[target].toLowerCase()}`));
+      assert.match(cost, new RegExp(`${full.test_r2.toFixed(3)} with every field`));
+      const fieldsShown = await page.locator('[data-testid="fairness-field"] h3').allTextContents();
+      assert.deepEqual(fieldsShown, ['By gender', 'By race/ethnicity', 'By lunch']);
+      // Every group's n and MAE under both models, as the report has them.
+      const tables = page.locator('[data-testid="fairness-table"]');
+      const rows = await tables.locator('tbody tr').evaluateAll((trs) =>
+        trs.map((tr) => [...tr.children].map((td) => td.textContent.trim())),
+      );
+      assert.equal(rows.length, full.groups.length);
+      full.groups.forEach((g, i) => {
+        const w = without.groups.find((x) => x.feature === g.feature && x.category === g.category);
+        assert.equal(rows[i][1], String(g.n), `${target} ${g.category} n`);
+        assert.equal(rows[i][2], g.mae.toFixed(2), `${target} ${g.category} MAE`);
+        assert.equal(rows[i][4], w.mae.toFixed(2), `${target} ${g.category} MAE without`);
+      });
+      // Each field has its two charts, labelled for screen readers.
+      assert.equal(await page.locator('[data-testid="fairness-field"] svg[role="img"]').count(), 6);
+    }
+    // The highlighted bars are those of the model in use.
+    await theSwitch().check();
+    assert.match(await page.locator('[data-testid="fairness-in-use"]').textContent(), /The switch is on/);
+    await theSwitch().uncheck();
+  });
+
+  test('with the switch on, the batch page predicts without gender and race/ethnicity', async () => {
+    const cases = readCases().slice(0, 40);
+    const target = 'reading_score';
+    const key = `${target} without gender,race_ethnicity`;
+    const columns = ['gender', 'race_ethnicity', 'parental_level_of_education', 'lunch', 'test_preparation_course', 'math_score', 'writing_score', target];
+    const run = async (name, edit) => {
+      const csv = toCsv([columns, ...cases.map((c) => columns.map((n) => edit(n, c.student[n])))]);
+      await page.getByLabel('CSV file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await page.locator('[data-testid="batch-summary"]').waitFor();
+      await page.waitForFunction(() => !document.querySelector('[data-testid="batch-status"]')?.textContent.startsWith('Processing'));
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download results CSV' }).click(),
+      ]);
+      const [header, ...rows] = parseCsv(readFileSync(await download.path(), 'utf8'));
+      return rows.map((r) => Number(r[header.indexOf('prediction')]));
+    };
+    await open('Batch');
+    await choose(target, true);
+    const asIs = await run('class.csv', (_, v) => v);
+    asIs.forEach((p, i) => assert.ok(Math.abs(p - cases[i].all[key]) < 1e-9, `row ${i}: ${p} vs ${cases[i].all[key]}`));
+    // Other genders and groups change nothing.
+    const swapped = await run('swapped.csv', (n, v) =>
+      n === 'gender' ? (v === 'male' ? 'female' : 'male') : n === 'race_ethnicity' ? 'group A' : v,
+    );
+    assert.deepEqual(swapped, asIs);
+  });
+
+  test('the choice survives a change of page and a reload', async () => {
+    await open('Predict');
+    await choose('writing_score', true);
+    await open('Insights');
+    assert.equal(await targetSelect().inputValue(), 'writing_score');
+    await page.reload();
+    await page.locator('.page-title', { hasText: 'Data insights' }).waitFor();
+    assert.equal(await targetSelect().inputValue(), 'writing_score');
+    assert.equal(await theSwitch().isChecked(), true);
+    await open('Predict');
+    assert.match(await page.locator('.intro').first().textContent(), /writing score/);
+    assert.equal(await page.getByLabel('Gender', { exact: true }).count(), 0);
+    // Back to the defaults for whoever comes next.
+    await choose('math_score', false);
+  });
+
+  test('no console errors or page errors', () => {
+    assert.deepEqual(errors, []);
+  });
+});
