@@ -43,7 +43,22 @@ pub use state::{
     Selection,
 };
 
-/// The model the trainer wrote, embedded at build time.
+/// The models of `assets/model.json`, built into the wasm ready-made: `build.rs` reads and
+/// validates the document and writes it as Rust (`model::codegen`), so the app carries no JSON
+/// parser for them.
+pub fn embedded_set() -> model::ModelSet {
+    include!(concat!(env!("OUT_DIR"), "/model_set.rs"))
+}
+
+/// The embedded models, checked as the JSON reader checks them, ready to predict.
+pub fn embedded_models() -> Result<Catalog, String> {
+    model::Predictors::new(embedded_set())
+        .map(|set| Catalog::new(&set))
+        .map_err(|e| e.to_string())
+}
+
+/// The model document the trainer wrote, as text: what [`embedded_set`] was built from (the
+/// tests compare the two).
 pub const MODEL_JSON: &str =
     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/model.json"));
 
@@ -150,18 +165,18 @@ impl Route {
 /// The root component, running the embedded model and report.
 #[component]
 pub fn App() -> impl IntoView {
-    view! { <AppWithModel model_json=MODEL_JSON /> }
+    view! { <AppWithModel models=embedded_models() /> }
 }
 
-/// The app for the model document `model_json` and the report `report_json`: the header and
-/// navigation, then the current page. Both documents are parsed here, once; an unreadable one
-/// becomes an error card on the pages that need it.
+/// The app for these models and reports (each read once, by the caller): the header, the
+/// navigation and the selection, then the current page. An unreadable document becomes an
+/// error card on the pages that need it.
 #[component]
 pub fn AppWithModel(
-    model_json: &'static str,
-    #[prop(default = REPORT_JSON)] report_json: &'static str,
+    models: Result<Catalog, String>,
+    #[prop(default = parse_reports(REPORT_JSON))] reports: Result<model::report::ReportSet, String>,
 ) -> impl IntoView {
-    let state = AppState::new(parse_models(model_json), parse_reports(report_json));
+    let state = AppState::new(models, reports);
     state.remember();
     provide_state(state);
 
@@ -479,6 +494,14 @@ mod tests {
     }
 
     #[test]
+    fn the_models_built_into_the_app_are_exactly_the_json_document() {
+        let parsed: model::ModelSet = serde_json::from_str(MODEL_JSON).expect("parses");
+        assert_eq!(embedded_set(), parsed);
+        let catalog = embedded_models().expect("valid");
+        assert_eq!(catalog.targets().len(), 3);
+    }
+
+    #[test]
     fn a_bad_report_is_an_error_naming_the_report() {
         let error = parse_report("{ nope").unwrap_err();
         assert!(error.starts_with("the report is not valid JSON"), "{error}");
@@ -541,7 +564,10 @@ mod tests {
 /// with `performance.now()`. The students vary so no work can be skipped.
 #[wasm_bindgen::prelude::wasm_bindgen(js_name = benchPredictions)]
 pub fn bench_predictions(n: u32) -> f64 {
-    let Ok(predictor) = parse_model(MODEL_JSON) else {
+    let Some(predictor) = embedded_models()
+        .ok()
+        .and_then(|m| m.get(m.default_target(), false).cloned())
+    else {
         return f64::NAN;
     };
     let students: Vec<model::Student> = (0..64)

@@ -119,7 +119,7 @@ async fn an_unreadable_model_shows_an_error_card() {
     let root = container();
     let _app = mount_to(
         root.clone(),
-        || view! { <AppWithModel model_json="{ not json" /> },
+        || view! { <AppWithModel models=app::parse_models("{ not json") /> },
     );
     tick().await;
 
@@ -202,7 +202,7 @@ async fn an_unreadable_report_leaves_the_predictor_working() {
     go("/");
     let root = container();
     let _app = mount_to(root.clone(), || {
-        view! { <AppWithModel model_json=MODEL_JSON report_json="[1, 2" /> }
+        view! { <AppWithModel models=app::embedded_models() reports=app::parse_reports("[1, 2") /> }
     });
     settle().await;
     assert!(root
@@ -214,7 +214,7 @@ async fn an_unreadable_report_leaves_the_predictor_working() {
     go("/models");
     let other = container();
     let _models = mount_to(other.clone(), || {
-        view! { <AppWithModel model_json=MODEL_JSON report_json="[1, 2" /> }
+        view! { <AppWithModel models=app::embedded_models() reports=app::parse_reports("[1, 2") /> }
     });
     settle().await;
     let card = text(&other, "[role=alert]");

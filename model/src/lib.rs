@@ -15,6 +15,8 @@
 
 #[cfg(feature = "batch")]
 mod batch;
+#[cfg(feature = "codegen")]
+pub mod codegen;
 mod error;
 mod explain;
 pub mod fields;

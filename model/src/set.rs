@@ -36,15 +36,22 @@ pub struct Predictors {
 impl Predictors {
     /// Parses and validates a set document (or a single bundle, as a set of one).
     pub fn from_json(json: &str) -> Result<Self, FormatError> {
-        let value: serde_json::Value = serde_json::from_str(json)?;
-        if value.get("format").and_then(|f| f.as_str()) != Some(SET_FORMAT_NAME) {
+        // Only the header first (every other field skipped), then the document straight into
+        // its types: going through a `serde_json::Value` would double the parsing code in the
+        // wasm.
+        #[derive(Deserialize)]
+        struct Header {
+            format: Option<String>,
+        }
+        let header: Header = serde_json::from_str(json)?;
+        if header.format.as_deref() != Some(SET_FORMAT_NAME) {
             let predictor = Predictor::from_json(json)?;
             return Ok(Self {
                 default_target: predictor.bundle().target.clone(),
                 predictors: vec![predictor],
             });
         }
-        let set: ModelSet = serde_json::from_value(value)?;
+        let set: ModelSet = serde_json::from_str(json)?;
         Self::new(set)
     }
 
