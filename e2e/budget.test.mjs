@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ROOT } from './server.mjs';
 
-/** The goal for bytes transferred before the first prediction. Not met yet: the four-page
- * Leptos app with its embedded models and reports is one wasm module of about 400 KB gzip
- * (see README, "Load performance"). */
+/** The goal for bytes transferred before the first prediction. The first load is the shell
+ * and the Predict page; every other page, with the reports, is the pages module, fetched on
+ * demand (not referenced by index.html, so not counted here). */
 export const TARGET_BYTES = 150 * 1024;
 /** The ceiling this test enforces meanwhile, so the bundle cannot grow unnoticed. Lower it as
  * the bundle shrinks; it must end at TARGET_BYTES. */
-export const BUDGET_BYTES = 380 * 1024;
+export const BUDGET_BYTES = 200 * 1024;
 const DIST = join(ROOT, 'dist');
 
 /** The files the first prediction needs, from dist/index.html. */

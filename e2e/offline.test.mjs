@@ -71,15 +71,18 @@ test('after one visit the app loads, routes and predicts with no network', async
   const precached = JSON.parse(
     readFileSync(join(DIST, 'sw.js'), 'utf8').match(/const PRECACHE = (\[[\s\S]*?\]);/)[1],
   );
-  assert.ok(precached.some((u) => u.endsWith('.wasm')), 'the wasm is precached');
+  assert.ok(precached.some((u) => /^\/app-.*\.wasm$/.test(u)), 'the app wasm is precached');
+  assert.ok(precached.some((u) => /^\/pages-.*\.wasm$/.test(u)), 'the pages module is precached');
 
   await context.setOffline(true);
   await page.reload();
   const offline = await predicts(page);
   assert.match(offline, /\d/);
+  // A page of the pages module, never opened online: its code comes from the worker's cache.
   await page.goto(new URL('/models', server.url).href);
-  await page.locator('main').waitFor();
-  assert.ok((await page.locator('main').textContent()).length > 0);
+  await page.locator('[data-testid="leaderboard"]').waitFor();
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Fairness' }).click();
+  await page.locator('[data-testid="fairness-table"]').first().waitFor();
 });
 
 /** A copy of dist/ as a second deploy: a changed page, and sw.js rebuilt for it. */

@@ -19,15 +19,14 @@
 
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
-use leptos_router::components::{Route as RouteView, Router, Routes, A};
-use leptos_router::hooks::use_location;
-use leptos_router::StaticSegment;
 use model::report::Report;
 use model::Predictor;
 
 pub mod charts;
 pub mod chunked;
+mod loader;
 mod pages;
+pub mod router;
 pub mod state;
 
 pub use pages::about::AboutPage;
@@ -162,25 +161,33 @@ impl Route {
     }
 }
 
-/// The root component, running the embedded model and report.
+/// The root component: the shell with the embedded models. The reports and every page but
+/// Predict live in the pages module (`src/bin/pages.rs`), fetched when first needed.
 #[component]
 pub fn App() -> impl IntoView {
-    view! { <AppWithModel models=embedded_models() /> }
+    view! {
+        <AppWithModel
+            models=embedded_models()
+            reports=Err("the reports are read by the pages module".to_owned())
+        />
+    }
 }
 
-/// The app for these models and reports (each read once, by the caller): the header, the
-/// navigation and the selection, then the current page. An unreadable document becomes an
-/// error card on the pages that need it.
+/// The shell for these models (and reports, for pages drawn in this module; each read once, by
+/// the caller): the header, the navigation and the selection, then the current page — the
+/// Predict page drawn here, the others by the pages module into a [`PageHost`]. An unreadable
+/// document becomes an error card on the pages that need it.
 #[component]
 pub fn AppWithModel(
     models: Result<Catalog, String>,
-    #[prop(default = parse_reports(REPORT_JSON))] reports: Result<model::report::ReportSet, String>,
+    reports: Result<model::report::ReportSet, String>,
 ) -> impl IntoView {
     let state = AppState::new(models, reports);
     state.remember();
     provide_state(state);
+    let location = router::provide_location();
 
-    // The skip link moves focus itself (its listener runs before the router's, on the window).
+    // The skip link moves focus itself (the router leaves links to the same page alone).
     let skip = |ev: leptos::ev::MouseEvent| {
         if let Some(main) = document().get_element_by_id("main") {
             ev.prevent_default();
@@ -189,56 +196,116 @@ pub fn AppWithModel(
             }
         }
     };
+    let route = Memo::new(move |_| location.path.with(|p| Route::from_path(p)));
+    let page = move || match route.get() {
+        Some(Route::Predict) => view! { <PredictPage /> }.into_any(),
+        Some(route) => view! { <PageHost route /> }.into_any(),
+        None => view! { <NotFound /> }.into_any(),
+    };
 
     view! {
-        <Router>
-            <a class="skip-link" href="#main" on:click=skip>
-                "Skip to content"
-            </a>
-            <header class="site-header">
-                <div class="wrap header-row">
-                    <div>
-                        <h1>{APP_NAME}</h1>
-                        <p class="privacy">
-                            <LockIcon />
-                            "Runs entirely in your browser — nothing you enter leaves this device."
-                        </p>
-                    </div>
-                    <Nav />
+        <a class="skip-link" href="#main" on:click=skip>
+            "Skip to content"
+        </a>
+        <header class="site-header">
+            <div class="wrap header-row">
+                <div>
+                    <h1>{APP_NAME}</h1>
+                    <p class="privacy">
+                        <LockIcon />
+                        "Runs entirely in your browser — nothing you enter leaves this device."
+                    </p>
                 </div>
-                <div class="wrap">
-                    <SelectionBar />
-                </div>
-            </header>
-            <main id="main" class="wrap" tabindex="-1">
-                <Routes fallback=NotFound>
-                    <RouteView path=StaticSegment(Route::Predict.segment()) view=PredictPage />
-                    <RouteView path=StaticSegment(Route::Models.segment()) view=ModelsPage />
-                    <RouteView path=StaticSegment(Route::Insights.segment()) view=InsightsPage />
-                    <RouteView path=StaticSegment(Route::Fairness.segment()) view=FairnessPage />
-                    <RouteView path=StaticSegment(Route::Batch.segment()) view=BatchPage />
-                    <RouteView path=StaticSegment(Route::About.segment()) view=AboutPage />
-                </Routes>
-            </main>
-            <DocumentTitle />
-        </Router>
+                <Nav route />
+            </div>
+            <div class="wrap">
+                <SelectionBar />
+            </div>
+        </header>
+        <main id="main" class="wrap" tabindex="-1">
+            {page}
+        </main>
+        <DocumentTitle route />
     }
 }
 
-/// The navigation bar; the router marks the current page's link with `aria-current="page"`.
+/// A page the pages module draws: its content for `route` and the current selection, in a
+/// container of the shell.
 #[component]
-fn Nav() -> impl IntoView {
+pub fn SecondaryPage(route: Route, state: AppState) -> impl IntoView {
+    provide_state(state);
+    match route {
+        Route::Models => view! { <ModelsPage /> }.into_any(),
+        Route::Insights => view! { <InsightsPage /> }.into_any(),
+        Route::Fairness => view! { <FairnessPage /> }.into_any(),
+        Route::Batch => view! { <BatchPage /> }.into_any(),
+        Route::About => view! { <AboutPage /> }.into_any(),
+        Route::Predict => view! { <PredictPage /> }.into_any(),
+    }
+}
+
+/// The container the pages module draws `route` into. The module is fetched on the first
+/// visit to such a page (the service worker keeps it for offline use), then told the page and
+/// the selection whenever either changes; leaving the page unmounts it.
+#[component]
+fn PageHost(route: Route) -> impl IntoView {
+    let state = use_state();
+    let host = NodeRef::<leptos::html::Div>::new();
+    let failed = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let target = state.selection.target.get();
+        let unaware = state.selection.unaware.get();
+        let Some(element) = host.get() else {
+            return;
+        };
+        let element: leptos::web_sys::HtmlElement = element.into();
+        leptos::task::spawn_local(async move {
+            let shown = loader::show(&element, route, &target, unaware).await;
+            if let Err(message) = shown {
+                failed.try_set(Some(message));
+            }
+        });
+    });
+    on_cleanup(loader::hide);
+    view! {
+        <div node_ref=host data-testid="page-host"></div>
+        {move || {
+            failed
+                .get()
+                .map(|message| {
+                    view! {
+                        <section class="card error-card" role="alert">
+                            <h2>"This page could not be loaded"</h2>
+                            <p>
+                                "Its code is fetched on the first visit to it, and that failed (offline before this page was ever opened?). Predictions still work: "
+                                <a href=Route::Predict.path()>"make a prediction"</a>
+                                ", or reload when online."
+                            </p>
+                            <p class="error-detail">
+                                <code>{message}</code>
+                            </p>
+                        </section>
+                    }
+                })
+        }}
+    }
+}
+
+/// The navigation bar; the current page's link carries `aria-current="page"`.
+#[component]
+fn Nav(route: Memo<Option<Route>>) -> impl IntoView {
     view! {
         <nav class="site-nav" aria-label="Pages">
             <ul>
                 {Route::ALL
                     .into_iter()
-                    .map(|route| {
+                    .map(|r| {
+                        let current = move || (route.get() == Some(r)).then_some("page");
                         view! {
                             <li>
-                                <A href=route.path() exact=true>
-                                    {route.label()}
-                                </A>
+                                <a href=r.path() aria-current=current>
+                                    {r.label()}
+                                </a>
                             </li>
                         }
                     })
@@ -310,13 +377,11 @@ fn SelectionBar() -> impl IntoView {
 
 /// Keeps the browser tab's title in step with the page (the outside world: an effect).
 #[component]
-fn DocumentTitle() -> impl IntoView {
-    let location = use_location();
+fn DocumentTitle(route: Memo<Option<Route>>) -> impl IntoView {
     Effect::new(move |_| {
-        let title = location.pathname.with(|path| {
-            Route::from_path(path)
-                .map_or_else(|| format!("Not found · {APP_NAME}"), |r| r.document_title())
-        });
+        let title = route
+            .get()
+            .map_or_else(|| format!("Not found · {APP_NAME}"), |r| r.document_title());
         document().set_title(&title);
     });
 }
@@ -324,14 +389,14 @@ fn DocumentTitle() -> impl IntoView {
 /// Shown for an address that is none of the pages.
 #[component]
 fn NotFound() -> impl IntoView {
-    let location = use_location();
+    let location = router::use_location();
     view! {
         <section class="card page-card">
             <h2>"Page not found"</h2>
             <p>
-                "There is no page at " <code>{move || location.pathname.get()}</code>
+                "There is no page at " <code>{move || location.path.get()}</code>
                 ". The pages are listed at the top; "
-                <A href=Route::Predict.path()>"start with a prediction"</A> "."
+                <a href=Route::Predict.path()>"start with a prediction"</a> "."
             </p>
         </section>
     }
@@ -373,7 +438,7 @@ pub fn ReportError(message: String) -> impl IntoView {
             <p>
                 "This build of the app carries a report it cannot read, so this page has nothing to show. "
                 "The predictor itself does not need the report: "
-                <A href=Route::Predict.path()>"make a prediction"</A> "."
+                <a href=Route::Predict.path()>"make a prediction"</a> "."
             </p>
             <p class="error-detail">
                 <code>{message}</code>
@@ -408,6 +473,15 @@ pub fn show_fatal_error(message: &str) {
         }
     }
     let _ = body.insert_before(&card, body.first_child().as_ref());
+}
+
+/// The message of a JavaScript error (or whatever was thrown) for an error card.
+pub(crate) fn js_message(value: &wasm_bindgen::JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| "unknown error".to_owned())
 }
 
 /// The prediction as shown: one decimal, as Rust's `{:.1}` formats it; `None` for a value that

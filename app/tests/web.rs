@@ -2,7 +2,9 @@
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p app --target wasm32-unknown-unknown`.
 #![cfg(target_arch = "wasm32")]
 
-use app::{parse_report, App, AppWithModel, MODEL_JSON, REPORT_JSON};
+use app::{
+    parse_report, App, AppState, AppWithModel, Route, SecondaryPage, MODEL_JSON, REPORT_JSON,
+};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::task::tick;
@@ -117,10 +119,14 @@ async fn a_prediction_shows_at_once_and_bad_scores_are_explained() {
 async fn an_unreadable_model_shows_an_error_card() {
     go("/");
     let root = container();
-    let _app = mount_to(
-        root.clone(),
-        || view! { <AppWithModel models=app::parse_models("{ not json") /> },
-    );
+    let _app = mount_to(root.clone(), || {
+        view! {
+            <AppWithModel
+                models=app::parse_models("{ not json")
+                reports=app::parse_reports(REPORT_JSON)
+            />
+        }
+    });
     tick().await;
 
     let card = text(&root, "[role=alert]");
@@ -211,10 +217,10 @@ async fn an_unreadable_report_leaves_the_predictor_working() {
         .is_none());
     assert!(text(&root, "[data-testid=prediction]").contains('.'));
 
-    go("/models");
     let other = container();
     let _models = mount_to(other.clone(), || {
-        view! { <AppWithModel models=app::embedded_models() reports=app::parse_reports("[1, 2") /> }
+        let state = AppState::new(app::embedded_models(), app::parse_reports("[1, 2"));
+        view! { <SecondaryPage route=Route::Models state /> }
     });
     settle().await;
     let card = text(&other, "[role=alert]");
@@ -228,25 +234,21 @@ async fn an_unreadable_report_leaves_the_predictor_working() {
 
 #[wasm_bindgen_test]
 async fn the_models_page_lists_every_family() {
-    go("/models");
     let root = container();
-    let _app = mount_to(root.clone(), App);
+    let _page = mount_to(root.clone(), || pages_module(Route::Models));
     settle().await;
     let report = parse_report(REPORT_JSON).expect("the report parses");
     assert_eq!(
         count(&root, "[data-testid=leaderboard] tbody tr"),
         report.families.len() as u32
     );
-    assert_eq!(text(&root, "nav [aria-current=page]"), "Models");
     assert!(text(&root, "[data-testid=leaderboard] tr.winner").contains("winner"));
-    go("/");
 }
 
 #[wasm_bindgen_test]
 async fn the_insights_page_draws_labelled_charts() {
-    go("/insights");
     let root = container();
-    let _app = mount_to(root.clone(), App);
+    let _page = mount_to(root.clone(), || pages_module(Route::Insights));
     settle().await;
     let report = parse_report(REPORT_JSON).expect("the report parses");
     let insights = &report.insights;
@@ -258,7 +260,26 @@ async fn the_insights_page_draws_labelled_charts() {
         count(&root, "svg.chart[role=img][aria-label]"),
         expected as u32
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_shell_marks_the_page_and_says_when_a_page_cannot_load() {
+    go("/models");
+    let root = container();
+    let _app = mount_to(root.clone(), App);
+    settle().await;
+    assert_eq!(text(&root, "nav [aria-current=page]"), "Models");
+    // No boot.js here, so no pages module: the page says so, and predicting still works.
+    let card = text(&root, "[role=alert]");
+    assert!(card.contains("This page could not be loaded"), "{card}");
+    assert!(card.contains("window.loadPages is missing"), "{card}");
     go("/");
+}
+
+/// A page as the pages module draws it, with the embedded models and reports.
+fn pages_module(route: Route) -> impl IntoView {
+    let state = AppState::new(app::embedded_models(), app::parse_reports(REPORT_JSON));
+    view! { <SecondaryPage route state /> }
 }
 
 /// Lets the app finish reacting (some DOM updates run as tasks, after the event).

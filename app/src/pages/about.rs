@@ -7,8 +7,6 @@ use leptos::prelude::*;
 use model::fields;
 use model::report::{FairnessAudit, Report};
 
-use leptos_router::components::A;
-
 use crate::charts::signed;
 use crate::{family_label, format_percent, use_state, ReportError, Route};
 
@@ -88,7 +86,7 @@ fn ModelCard(report: Arc<Report>) -> impl IntoView {
             <h3>"Fairness"</h3>
             <p>
                 "Test-split errors per group of the served model, and of the same search without gender and race/ethnicity (a positive mean signed error means the group is over-predicted). The "
-                <A href=Route::Fairness.path()>"Fairness page"</A>
+                <a href=Route::Fairness.path()>"Fairness page"</a>
                 " draws them; the switch at the top of every page predicts with the model without those two fields."
             </p>
             {fairness

@@ -494,17 +494,8 @@ fn Pager(
 async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
     let buffer = JsFuture::from(file.array_buffer())
         .await
-        .map_err(|e| format!("the file could not be read: {}", js_message(&e)))?;
+        .map_err(|e| format!("the file could not be read: {}", crate::js_message(&e)))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-/// A JavaScript error's message.
-fn js_message(value: &JsValue) -> String {
-    value
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| "unknown error".to_owned())
 }
 
 /// Rows in the first piece of a file; later pieces are sized to take about [`PIECE_MS`].
