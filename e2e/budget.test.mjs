@@ -15,14 +15,14 @@ import { ROOT } from './server.mjs';
 export const TARGET_BYTES = 150 * 1024;
 /** The ceiling this test enforces meanwhile, so the bundle cannot grow unnoticed. Lower it as
  * the bundle shrinks; it must end at TARGET_BYTES. */
-export const BUDGET_BYTES = 200 * 1024;
+export const BUDGET_BYTES = 185 * 1024;
 const DIST = join(ROOT, 'dist');
 
 /** The files the first prediction needs, from dist/index.html. */
 export function criticalFiles() {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');
   const refs = [
-    ...html.matchAll(/(?:href|src|data-app-js|data-app-wasm)="\/([^"]+\.(?:js|wasm|css))"/g),
+    ...html.matchAll(/\s(?:href|src|data-app-js|data-app-wasm)=["']?\/([^"'\s>]+\.(?:js|wasm|css))/g),
   ].map((m) => m[1]);
   return ['index.html', ...new Set(refs)];
 }

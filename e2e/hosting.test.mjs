@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ROOT, collectErrors, launchChromium } from './server.mjs';
+import { ROOT, collectErrors, htmlAttr, launchChromium } from './server.mjs';
 import { routeRegExp, serveLikeAzure } from './swa-server.mjs';
 
 const DIST = join(ROOT, 'dist');
@@ -73,9 +73,18 @@ test('CloudFront sends the same security headers as Azure', async () => {
 
 test('caching, MIME types and the navigation fallback follow the config', async () => {
   const html = await readFile(join(DIST, 'index.html'), 'utf8');
-  const wasm = html.match(/data-app-wasm="\/([^"]+)"/)?.[1];
-  const js = html.match(/data-app-js="\/([^"]+)"/)?.[1];
+  const wasm = htmlAttr(html, 'data-app-wasm')?.slice(1);
+  const js = htmlAttr(html, 'data-app-js')?.slice(1);
   assert.ok(wasm && js, 'index.html names the app module and wasm');
+  const pagesWasm = htmlAttr(html, 'data-pages-wasm')?.slice(1);
+  const pagesJs = htmlAttr(html, 'data-pages-js')?.slice(1);
+  assert.match(pagesWasm ?? '', /^pages-[0-9a-f]{16}_bg\.wasm$/, 'the pages module has a hashed name');
+  assert.match(pagesJs ?? '', /^pages-[0-9a-f]{16}\.js$/);
+  for (const name of [pagesWasm, pagesJs]) {
+    const h = await headersOf(`/${name}`);
+    assert.equal(h.status, 200, name);
+    assert.equal(h.get('cache-control'), 'public, max-age=31536000, immutable', name);
+  }
 
   const index = await headersOf('/');
   assert.equal(index.status, 200);

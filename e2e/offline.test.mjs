@@ -57,7 +57,7 @@ test('the manifest makes the app installable', () => {
     assert.ok(readFileSync(join(DIST, icon.src)).length > 0, icon.src);
   }
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');
-  assert.match(html, /<link rel="manifest" href="\/manifest\.webmanifest"/);
+  assert.match(html, /<link (?=[^>]*rel="?manifest)[^>]*href="?\/manifest\.webmanifest/);
 });
 
 test('after one visit the app loads, routes and predicts with no network', async (t) => {

@@ -146,3 +146,12 @@ export function defaultReport() {
   if (!set.reports) return set;
   return set.reports.find((r) => r.target === set.default_target);
 }
+
+/**
+ * The value of the first `name=` attribute in `html`, quoted or not (the release build's
+ * index.html is minified, which drops quotes where it can).
+ */
+export function htmlAttr(html, name) {
+  const m = html.match(new RegExp(`\\s${name}=(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`));
+  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+}

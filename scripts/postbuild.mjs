@@ -26,9 +26,10 @@ if (existsSync(pagesJs) && existsSync(pagesWasm)) {
     .slice(0, 16);
   renameSync(pagesJs, join(staging, `pages-${pagesHash}.js`));
   renameSync(pagesWasm, join(staging, `pages-${pagesHash}_bg.wasm`));
+  // The tag as Trunk wrote it, minified or not (quotes may be gone).
   const withPages = index.replace(
-    '<script type="module" src="/boot.js"',
-    `<script type="module" src="/boot.js" data-pages-js="/pages-${pagesHash}.js" data-pages-wasm="/pages-${pagesHash}_bg.wasm"`,
+    /<script(?=[^>]*\bsrc=["']?\/boot\.js)/,
+    `<script data-pages-js="/pages-${pagesHash}.js" data-pages-wasm="/pages-${pagesHash}_bg.wasm"`,
   );
   if (withPages === index) {
     console.error("postbuild: index.html has no boot.js script tag to name the pages module on");

@@ -138,10 +138,9 @@ pub struct WaterfallBar {
 /// The bars of a waterfall from `baseline`, largest `|value|` first (ties keep their order):
 /// each starts where the previous one ended, so the last ends at `baseline + Σ values`.
 pub fn waterfall(baseline: f64, values: &[f64]) -> Vec<WaterfallBar> {
-    let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|&a, &b| values[b].abs().total_cmp(&values[a].abs()));
+    let largest_first: Vec<f64> = values.iter().map(|v| -v.abs()).collect();
     let mut total = baseline;
-    order
+    model::order_by(&largest_first)
         .into_iter()
         .map(|index| {
             let start = total;

@@ -447,6 +447,13 @@ pub fn ReportError(message: String) -> impl IntoView {
     }
 }
 
+/// What a panic hook does: the message to the console (for developers) and on the page (for
+/// the visitor), since the app cannot run on after it.
+pub fn report_panic(message: &str) {
+    leptos::web_sys::console::error_1(&message.into());
+    show_fatal_error(message);
+}
+
 /// Shows `message` in an error card at the top of the page, without Leptos: for a panic, after
 /// which the app can no longer run.
 pub fn show_fatal_error(message: &str) {

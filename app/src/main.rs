@@ -2,9 +2,6 @@
 
 fn main() {
     // A panic stops the app (the wasm aborts): say so on the page instead of freezing silently.
-    std::panic::set_hook(Box::new(|info| {
-        console_error_panic_hook::hook(info);
-        app::show_fatal_error(&info.to_string());
-    }));
+    std::panic::set_hook(Box::new(|info| app::report_panic(&info.to_string())));
     leptos::mount::mount_to_body(app::App);
 }

@@ -65,6 +65,44 @@ impl<T: Emit> Emit for Vec<T> {
     }
 }
 
+/// A list of plain values as a constant slice copied into a `Vec`: data, not code.
+fn emit_plain<T: Emit>(items: &[T], ty: &str, out: &mut String) {
+    let _ = write!(out, "<[{ty}]>::to_vec(&[");
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        item.emit(out);
+    }
+    out.push_str("])");
+}
+
+/// Wraps a `Vec` of numbers so it is written as data (see [`emit_plain`]).
+struct Plain<'a, T>(&'a [T], &'static str);
+
+impl<T: Emit> Emit for Plain<'_, T> {
+    fn emit(&self, out: &mut String) {
+        emit_plain(self.0, self.1, out);
+    }
+}
+
+/// Wraps a `Vec<String>` so it is written as constant text turned into strings by one shared
+/// function.
+struct Texts<'a>(&'a [String]);
+
+impl Emit for Texts<'_> {
+    fn emit(&self, out: &mut String) {
+        out.push_str("::model::strings(&[");
+        for (i, text) in self.0.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{text:?}");
+        }
+        out.push_str("])");
+    }
+}
+
 impl<T: Emit> Emit for Option<T> {
     fn emit(&self, out: &mut String) {
         match self {
@@ -80,15 +118,16 @@ impl<T: Emit> Emit for Option<T> {
 
 impl<T: Emit> Emit for BTreeMap<String, T> {
     fn emit(&self, out: &mut String) {
-        out.push_str("::std::collections::BTreeMap::from_iter([");
+        // Inserts, not `from_iter`: that sorts first, and a sort costs the wasm kilobytes.
+        out.push_str("{let mut map = ::std::collections::BTreeMap::new();");
         for (key, value) in self {
-            out.push('(');
+            out.push_str("map.insert(");
             key.emit(out);
             out.push(',');
             value.emit(out);
-            out.push_str("),");
+            out.push_str(");");
         }
-        out.push_str("])");
+        out.push_str("map}");
     }
 }
 
@@ -123,15 +162,17 @@ impl Emit for serde_json::Value {
                 out.push(')');
             }
             Value::Object(map) => {
-                out.push_str("::serde_json::Value::Object(::serde_json::Map::from_iter([");
+                out.push_str(
+                    "::serde_json::Value::Object({let mut map = ::serde_json::Map::new();",
+                );
                 for (key, value) in map {
-                    out.push('(');
+                    out.push_str("map.insert(");
                     key.emit(out);
                     out.push(',');
                     value.emit(out);
-                    out.push_str("),");
+                    out.push_str(");");
                 }
-                out.push_str("]))");
+                out.push_str("map})");
             }
         }
     }
@@ -178,7 +219,7 @@ impl Emit for ModelBundle {
             model: self.model,
             metrics: self.metrics,
             interval: self.interval,
-            excluded: self.excluded,
+            excluded: Texts(&self.excluded),
         );
     }
 }
@@ -187,7 +228,7 @@ impl Emit for Feature {
     fn emit(&self, out: &mut String) {
         match self {
             Feature::Categorical { name, categories } => emit_struct!(out,
-                "::model::Feature::Categorical", name: name, categories: categories),
+                "::model::Feature::Categorical", name: name, categories: Texts(categories)),
             Feature::Numeric { name, min, max } => emit_struct!(out,
                 "::model::Feature::Numeric", name: name, min: min, max: max),
         }
@@ -221,7 +262,7 @@ impl Emit for Model {
                 intercept,
                 coefficients,
             } => emit_struct!(out, "::model::Model::Linear",
-                intercept: intercept, coefficients: coefficients),
+                intercept: intercept, coefficients: Plain(coefficients, "f64")),
             Model::TreeEnsemble { trees, aggregation } => emit_struct!(out,
                 "::model::Model::TreeEnsemble", trees: trees, aggregation: aggregation),
             Model::ObliviousEnsemble { trees, aggregation } => emit_struct!(out,
@@ -232,7 +273,7 @@ impl Emit for Model {
                 points,
                 targets,
             } => emit_struct!(out, "::model::Model::Knn",
-                k: k, weighting: weighting, points: points, targets: targets),
+                k: k, weighting: weighting, points: points, targets: Plain(targets, "f64")),
         }
     }
 }
@@ -240,11 +281,11 @@ impl Emit for Model {
 impl Emit for Tree {
     fn emit(&self, out: &mut String) {
         emit_struct!(out, "::model::Tree",
-            feature: self.feature,
-            threshold: self.threshold,
-            left: self.left,
-            right: self.right,
-            value: self.value,
+            feature: Plain(&self.feature, "i32"),
+            threshold: Plain(&self.threshold, "f64"),
+            left: Plain(&self.left, "i32"),
+            right: Plain(&self.right, "i32"),
+            value: Plain(&self.value, "f64"),
         );
     }
 }
@@ -252,9 +293,9 @@ impl Emit for Tree {
 impl Emit for ObliviousTree {
     fn emit(&self, out: &mut String) {
         emit_struct!(out, "::model::ObliviousTree",
-            features: self.features,
-            thresholds: self.thresholds,
-            values: self.values,
+            features: Plain(&self.features, "i32"),
+            thresholds: Plain(&self.thresholds, "f64"),
+            values: Plain(&self.values, "f64"),
         );
     }
 }
@@ -275,7 +316,7 @@ impl Emit for Aggregation {
             Aggregation::Sum { base, scale } => emit_struct!(out,
                 "::model::Aggregation::Sum", base: base, scale: scale),
             Aggregation::WeightedMedian { weights } => emit_struct!(out,
-                "::model::Aggregation::WeightedMedian", weights: weights),
+                "::model::Aggregation::WeightedMedian", weights: Plain(weights, "f64")),
         }
     }
 }

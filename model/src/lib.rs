@@ -36,7 +36,7 @@ pub use format::{
     ObliviousTree, Preprocessor, Step, Tree, FORMAT_NAME, FORMAT_VERSION,
 };
 pub use predict::{
-    knn_average, knn_predict, nearest, weighted_median, Encoder, Missing, Predictor,
+    knn_average, knn_predict, nearest, order_by, weighted_median, Encoder, Missing, Predictor,
 };
 pub use set::{ModelSet, Predictors, SET_FORMAT_NAME, SET_FORMAT_VERSION};
 pub use student::Student;
@@ -53,4 +53,11 @@ pub fn json_schema() -> String {
 pub fn json_schema_set() -> String {
     let schema = schemars::schema_for!(ModelSet);
     serde_json::to_string_pretty(&schema).expect("a schema serializes") + "\n"
+}
+
+/// `texts` as `String`s, for the Rust that `codegen` writes.
+#[doc(hidden)]
+#[inline(never)]
+pub fn strings(texts: &[&str]) -> Vec<String> {
+    texts.iter().map(|t| String::from(*t)).collect()
 }

@@ -238,13 +238,25 @@ pub fn nearest(k: usize, points: &[Vec<f64>], x: &[f64]) -> Vec<(usize, f64)> {
         .enumerate()
         .map(|(i, p)| (i, p.iter().zip(x).map(|(a, b)| (a - b) * (a - b)).sum()))
         .collect();
-    let by_distance = |a: &(usize, f64), b: &(usize, f64)| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0));
     if k < d.len() {
+        let by_distance =
+            |a: &(usize, f64), b: &(usize, f64)| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0));
         d.select_nth_unstable_by(k - 1, by_distance);
         d.truncate(k);
+        // Back in index order, so [`order_by`] breaks distance ties by the lower index.
+        d.sort_unstable_by_key(|&(i, _)| i);
     }
-    d.sort_by(by_distance);
-    d
+    let distances: Vec<f64> = d.iter().map(|&(_, d2)| d2).collect();
+    order_by(&distances).into_iter().map(|i| d[i]).collect()
+}
+
+/// The positions of `keys` from the smallest key to the largest, equal keys in position order.
+/// Every ordering of this crate (and of the app's charts) goes through it, so the wasm carries
+/// one sort routine instead of one per call site.
+pub fn order_by(keys: &[f64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|&a, &b| keys[a].total_cmp(&keys[b]).then(a.cmp(&b)));
+    order
 }
 
 /// k-NN regression over `points`, as [`KnnWeighting`] defines it.
@@ -299,8 +311,7 @@ fn aggregate(aggregation: &Aggregation, outputs: impl Iterator<Item = f64>, n: u
 /// The smallest output whose cumulative weight (outputs in ascending order) reaches half the
 /// total weight, as AdaBoost.R2 (and scikit-learn's `AdaBoostRegressor`) defines its prediction.
 pub fn weighted_median(outputs: Vec<f64>, weights: &[f64]) -> f64 {
-    let mut order: Vec<usize> = (0..outputs.len()).collect();
-    order.sort_by(|&a, &b| outputs[a].total_cmp(&outputs[b]).then(a.cmp(&b)));
+    let order = order_by(&outputs);
     let half = 0.5 * weights.iter().sum::<f64>();
     let mut cumulative = 0.0;
     for &i in &order {

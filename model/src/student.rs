@@ -38,12 +38,15 @@ impl Student {
 }
 
 impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Student {
+    /// A later value for the same field replaces an earlier one.
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        Self(
-            iter.into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        )
+        // Inserted one by one: collecting into a BTreeMap would sort first, and every sort
+        // instantiation costs the wasm a few kilobytes.
+        let mut fields = BTreeMap::new();
+        for (k, v) in iter {
+            fields.insert(k.into(), v.into());
+        }
+        Self(fields)
     }
 }
 

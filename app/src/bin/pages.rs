@@ -28,10 +28,7 @@ thread_local! {
 }
 
 fn main() {
-    std::panic::set_hook(Box::new(|info| {
-        console_error_panic_hook::hook(info);
-        app::show_fatal_error(&info.to_string());
-    }));
+    std::panic::set_hook(Box::new(|info| app::report_panic(&info.to_string())));
 }
 
 /// Draws the page at `path` into `host` for the score `target` (without gender and

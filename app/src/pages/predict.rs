@@ -469,9 +469,8 @@ fn WhyCard(
             e.baseline, e.prediction
         );
         let rows = {
-            let mut order: Vec<usize> = (0..values.len()).collect();
-            order.sort_by(|&a, &b| values[b].abs().total_cmp(&values[a].abs()));
-            order
+            let largest_first: Vec<f64> = values.iter().map(|v| -v.abs()).collect();
+            model::order_by(&largest_first)
                 .into_iter()
                 .map(|i| {
                     view! {
