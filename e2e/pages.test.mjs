@@ -113,6 +113,12 @@ describe('the pages in Chromium', () => {
     const last = PAGES.at(-1);
     await heading(last.heading).waitFor();
     assert.equal(new URL(page.url()).pathname, last.path);
+    // A link inside a page drawn by the pages module navigates in the same document too.
+    await nav.getByRole('link', { name: 'About', exact: true }).click();
+    await page.getByRole('link', { name: 'Fairness page' }).click();
+    await heading('Fairness').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/fairness');
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'still the same document');
   });
 
   for (const p of PAGES) {

@@ -583,6 +583,23 @@ mod tests {
     }
 
     #[test]
+    fn every_model_kind_is_built_in_exactly_as_the_json_reader_reads_it() {
+        // The model crate's golden fixtures, one per kind, written as Rust by build.rs.
+        let fixtures: Vec<(&str, model::ModelBundle)> =
+            include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../model/tests/fixtures/");
+        let mut kinds = Vec::new();
+        for (name, built) in fixtures {
+            let json = std::fs::read_to_string(format!("{dir}{name}")).expect("readable");
+            let parsed: model::ModelBundle = serde_json::from_str(&json).expect("parses");
+            assert_eq!(built, parsed, "{name}");
+            kinds.push(std::mem::discriminant(&built.model));
+        }
+        kinds.dedup();
+        assert_eq!(kinds.len(), 4, "every model kind has a fixture");
+    }
+
+    #[test]
     fn a_bad_report_is_an_error_naming_the_report() {
         let error = parse_report("{ nope").unwrap_err();
         assert!(error.starts_with("the report is not valid JSON"), "{error}");

@@ -22,6 +22,13 @@ pub fn set_expression(set: &ModelSet) -> String {
     out
 }
 
+/// `bundle` as a Rust expression of type `model::ModelBundle`.
+pub fn bundle_expression(bundle: &ModelBundle) -> String {
+    let mut out = String::new();
+    bundle.emit(&mut out);
+    out
+}
+
 /// Something that can be written as a Rust expression building an equal value.
 trait Emit {
     fn emit(&self, out: &mut String);
@@ -119,6 +126,10 @@ impl<T: Emit> Emit for Option<T> {
 impl<T: Emit> Emit for BTreeMap<String, T> {
     fn emit(&self, out: &mut String) {
         // Inserts, not `from_iter`: that sorts first, and a sort costs the wasm kilobytes.
+        if self.is_empty() {
+            out.push_str("::std::collections::BTreeMap::new()");
+            return;
+        }
         out.push_str("{let mut map = ::std::collections::BTreeMap::new();");
         for (key, value) in self {
             out.push_str("map.insert(");
@@ -160,6 +171,9 @@ impl Emit for serde_json::Value {
                 out.push_str("::serde_json::Value::Array(");
                 items.emit(out);
                 out.push(')');
+            }
+            Value::Object(map) if map.is_empty() => {
+                out.push_str("::serde_json::Value::Object(::serde_json::Map::new())");
             }
             Value::Object(map) => {
                 out.push_str(
