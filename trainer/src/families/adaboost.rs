@@ -9,7 +9,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::cart::{self, Binned, Builder, Shape, SquaredError, Stats};
-use super::{group_by_all_but, Family, Fitted, ParamError, Params, Reader};
+use super::{Fitted, ParamError, Params, Reader, Staged};
 
 pub struct AdaBoost;
 
@@ -32,7 +32,7 @@ impl Loss {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-struct Checked {
+pub(crate) struct Checked {
     n_estimators: usize,
     learning_rate: f64,
     loss: Loss,
@@ -42,7 +42,7 @@ struct Checked {
 impl AdaBoost {
     fn read(&self, p: &Params) -> Result<Checked, ParamError> {
         let r = Reader {
-            family: self.name(),
+            family: Self::NAME,
             params: p,
         };
         r.only(&[
@@ -74,51 +74,43 @@ impl AdaBoost {
     }
 }
 
-impl Family for AdaBoost {
-    fn name(&self) -> &'static str {
-        "adaboost"
+impl Staged for AdaBoost {
+    type Checked = Checked;
+    type Model = Trees;
+    const NAME: &'static str = "adaboost";
+    const STAGES: &'static str = "n_estimators";
+
+    fn checked(&self, params: &Params) -> Result<Checked, ParamError> {
+        self.read(params)
     }
 
-    fn check(&self, params: &Params) -> Result<(), ParamError> {
-        self.read(params).map(|_| ())
+    fn stages(c: &Checked) -> usize {
+        c.n_estimators
     }
 
-    fn groups(&self, grid: &[Params]) -> Vec<Vec<usize>> {
-        group_by_all_but(grid, "n_estimators")
+    fn with_stages(c: &Checked, n_estimators: usize) -> Checked {
+        Checked {
+            n_estimators,
+            ..c.clone()
+        }
     }
 
-    fn fit_predict_group(
+    fn fit_model(
         &self,
-        group: &[&Params],
-        x_fit: &Array2<f64>,
-        y_fit: &Array1<f64>,
-        x_val: &Array2<f64>,
-        seed: u64,
-    ) -> anyhow::Result<Vec<Vec<f64>>> {
-        let points = group
-            .iter()
-            .map(|p| self.read(p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let (c, stages) = super::one_fit_for(
-            self.name(),
-            points,
-            |c| c.n_estimators,
-            |c, n| Checked {
-                n_estimators: n,
-                ..c.clone()
-            },
-        )?;
-        boost(&c, x_fit, y_fit, seed)?.staged(x_val, &stages)
-    }
-
-    fn fit(
-        &self,
-        params: &Params,
+        c: &Checked,
         x: &Array2<f64>,
         y: &Array1<f64>,
         seed: u64,
-    ) -> anyhow::Result<Box<dyn Fitted>> {
-        Ok(Box::new(boost(&self.read(params)?, x, y, seed)?))
+    ) -> anyhow::Result<Trees> {
+        boost(c, x, y, seed)
+    }
+
+    fn predict_stages(
+        model: &Trees,
+        x: &Array2<f64>,
+        stages: &[usize],
+    ) -> anyhow::Result<Vec<Vec<f64>>> {
+        model.staged(x, stages)
     }
 }
 
@@ -232,7 +224,7 @@ fn boost(c: &Checked, x: &Array2<f64>, y: &Array1<f64>, seed: u64) -> anyhow::Re
 }
 
 /// Trees combined by their weighted median ([`model::Aggregation::WeightedMedian`]).
-struct Trees {
+pub(crate) struct Trees {
     trees: Vec<model::Tree>,
     weights: Vec<f64>,
     width: usize,
@@ -280,6 +272,7 @@ impl Fitted for Trees {
 mod tests {
     use super::*;
     use crate::families::cart::testing::{data, params};
+    use crate::families::Family;
     use crate::metrics::Scores;
 
     #[test]

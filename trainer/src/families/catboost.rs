@@ -26,7 +26,7 @@
 use anyhow::ensure;
 use ndarray::{Array1, Array2, ArrayView1};
 
-use super::{group_by_all_but, Family, Fitted, ParamError, Params, Reader};
+use super::{Fitted, ParamError, Params, Reader, Staged};
 
 mod quantize;
 
@@ -35,7 +35,7 @@ pub struct CatBoost;
 
 /// A checked grid point.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Checked {
+pub(crate) struct Checked {
     depth: usize,
     learning_rate: f64,
     iterations: usize,
@@ -46,7 +46,7 @@ struct Checked {
 impl CatBoost {
     fn read(&self, p: &Params) -> Result<Checked, ParamError> {
         let r = Reader {
-            family: self.name(),
+            family: Self::NAME,
             params: p,
         };
         r.only(&[
@@ -76,50 +76,42 @@ impl CatBoost {
     }
 }
 
-impl Family for CatBoost {
-    fn name(&self) -> &'static str {
-        "catboost"
+impl Staged for CatBoost {
+    type Checked = Checked;
+    type Model = Booster;
+    const NAME: &'static str = "catboost";
+    const STAGES: &'static str = "iterations";
+
+    fn checked(&self, params: &Params) -> Result<Checked, ParamError> {
+        self.read(params)
     }
 
-    fn check(&self, params: &Params) -> Result<(), ParamError> {
-        self.read(params).map(|_| ())
+    fn stages(c: &Checked) -> usize {
+        c.iterations
     }
 
-    fn groups(&self, grid: &[Params]) -> Vec<Vec<usize>> {
-        group_by_all_but(grid, "iterations")
+    fn with_stages(c: &Checked, iterations: usize) -> Checked {
+        Checked { iterations, ..*c }
     }
 
-    /// One fit of the group's largest `iterations`; each point predicts with its first trees.
-    fn fit_predict_group(
+    /// Deterministic: ordered boosting here draws nothing at random, so `seed` is unused.
+    fn fit_model(
         &self,
-        group: &[&Params],
-        x_fit: &Array2<f64>,
-        y_fit: &Array1<f64>,
-        x_val: &Array2<f64>,
-        _seed: u64,
-    ) -> anyhow::Result<Vec<Vec<f64>>> {
-        let checked = group
-            .iter()
-            .map(|p| self.read(p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let (c, stages) = super::one_fit_for(
-            self.name(),
-            checked,
-            |c| c.iterations,
-            |c, iterations| Checked { iterations, ..*c },
-        )?;
-        Booster::fit(&c, x_fit, y_fit)?.predict_staged(x_val, &stages)
-    }
-
-    fn fit(
-        &self,
-        params: &Params,
+        c: &Checked,
         x: &Array2<f64>,
         y: &Array1<f64>,
         _seed: u64,
-    ) -> anyhow::Result<Box<dyn Fitted>> {
-        let c = self.read(params)?;
-        Ok(Box::new(Booster::fit(&c, x, y)?))
+    ) -> anyhow::Result<Booster> {
+        Booster::fit(c, x, y)
+    }
+
+    /// Each stage count predicts with the booster's first trees.
+    fn predict_stages(
+        model: &Booster,
+        x: &Array2<f64>,
+        stages: &[usize],
+    ) -> anyhow::Result<Vec<Vec<f64>>> {
+        model.predict_staged(x, stages)
     }
 }
 
@@ -145,7 +137,7 @@ impl Oblivious {
 
 /// The fitted ensemble: `base + learning_rate · Σ tree outputs`.
 #[derive(Debug, Clone, PartialEq)]
-struct Booster {
+pub(crate) struct Booster {
     width: usize,
     base: f64,
     learning_rate: f64,
@@ -476,6 +468,7 @@ impl Fitted for Booster {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::families::Family;
 
     /// A small design: two one-hot groups and two numeric columns, and a target from them.
     fn data(n: usize, seed: u64) -> (Array2<f64>, Array1<f64>) {

@@ -8,12 +8,12 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::cart::{self, Additive, Binned, Builder, FriedmanMse, Shape, Stats};
-use super::{group_by_all_but, Family, Fitted, ParamError, Params, Reader};
+use super::{ParamError, Params, Reader, Staged};
 
 pub struct GradientBoosting;
 
 #[derive(Debug, Clone, PartialEq)]
-struct Checked {
+pub(crate) struct Checked {
     n_estimators: usize,
     learning_rate: f64,
     subsample: f64,
@@ -23,7 +23,7 @@ struct Checked {
 impl GradientBoosting {
     fn read(&self, p: &Params) -> Result<Checked, ParamError> {
         let r = Reader {
-            family: self.name(),
+            family: Self::NAME,
             params: p,
         };
         r.only(&[
@@ -55,51 +55,43 @@ impl GradientBoosting {
     }
 }
 
-impl Family for GradientBoosting {
-    fn name(&self) -> &'static str {
-        "gradient_boosting"
+impl Staged for GradientBoosting {
+    type Checked = Checked;
+    type Model = Additive;
+    const NAME: &'static str = "gradient_boosting";
+    const STAGES: &'static str = "n_estimators";
+
+    fn checked(&self, params: &Params) -> Result<Checked, ParamError> {
+        self.read(params)
     }
 
-    fn check(&self, params: &Params) -> Result<(), ParamError> {
-        self.read(params).map(|_| ())
+    fn stages(c: &Checked) -> usize {
+        c.n_estimators
     }
 
-    fn groups(&self, grid: &[Params]) -> Vec<Vec<usize>> {
-        group_by_all_but(grid, "n_estimators")
+    fn with_stages(c: &Checked, n_estimators: usize) -> Checked {
+        Checked {
+            n_estimators,
+            ..c.clone()
+        }
     }
 
-    fn fit_predict_group(
+    fn fit_model(
         &self,
-        group: &[&Params],
-        x_fit: &Array2<f64>,
-        y_fit: &Array1<f64>,
-        x_val: &Array2<f64>,
-        seed: u64,
-    ) -> anyhow::Result<Vec<Vec<f64>>> {
-        let points = group
-            .iter()
-            .map(|p| self.read(p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let (c, stages) = super::one_fit_for(
-            self.name(),
-            points,
-            |c| c.n_estimators,
-            |c, n| Checked {
-                n_estimators: n,
-                ..c.clone()
-            },
-        )?;
-        boost(&c, x_fit, y_fit, seed)?.staged(x_val, &stages)
-    }
-
-    fn fit(
-        &self,
-        params: &Params,
+        c: &Checked,
         x: &Array2<f64>,
         y: &Array1<f64>,
         seed: u64,
-    ) -> anyhow::Result<Box<dyn Fitted>> {
-        Ok(Box::new(boost(&self.read(params)?, x, y, seed)?))
+    ) -> anyhow::Result<Additive> {
+        boost(c, x, y, seed)
+    }
+
+    fn predict_stages(
+        model: &Additive,
+        x: &Array2<f64>,
+        stages: &[usize],
+    ) -> anyhow::Result<Vec<Vec<f64>>> {
+        model.staged(x, stages)
     }
 }
 
@@ -157,6 +149,7 @@ fn boost(c: &Checked, x: &Array2<f64>, y: &Array1<f64>, seed: u64) -> anyhow::Re
 mod tests {
     use super::*;
     use crate::families::cart::testing::{data, params};
+    use crate::families::Family;
     use crate::metrics::Scores;
 
     #[test]

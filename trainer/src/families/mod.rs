@@ -75,6 +75,81 @@ pub trait Family: Sync {
     ) -> anyhow::Result<Box<dyn Fitted>>;
 }
 
+/// A family whose fit of n stages (boosting rounds, forest trees) also predicts with each
+/// smaller number of stages: grid points that differ only in that number share one fit. Its
+/// [`Family`] implementation comes from here.
+pub(crate) trait Staged: Sync {
+    /// The family's checked hyper-parameters.
+    type Checked: Clone + PartialEq;
+    type Model: Fitted + 'static;
+    const NAME: &'static str;
+    /// The hyper-parameter that counts the stages, e.g. `"n_estimators"`.
+    const STAGES: &'static str;
+
+    fn checked(&self, params: &Params) -> Result<Self::Checked, ParamError>;
+    fn stages(c: &Self::Checked) -> usize;
+    fn with_stages(c: &Self::Checked, n: usize) -> Self::Checked;
+    fn fit_model(
+        &self,
+        c: &Self::Checked,
+        x: &Array2<f64>,
+        y: &Array1<f64>,
+        seed: u64,
+    ) -> anyhow::Result<Self::Model>;
+    /// `model`'s predictions for `x` with its first `n` stages, for each `n` of `stages`.
+    fn predict_stages(
+        model: &Self::Model,
+        x: &Array2<f64>,
+        stages: &[usize],
+    ) -> anyhow::Result<Vec<Vec<f64>>>;
+}
+
+impl<T: Staged> Family for T {
+    fn name(&self) -> &'static str {
+        T::NAME
+    }
+
+    fn check(&self, params: &Params) -> Result<(), ParamError> {
+        self.checked(params).map(|_| ())
+    }
+
+    fn groups(&self, grid: &[Params]) -> Vec<Vec<usize>> {
+        group_by_all_but(grid, T::STAGES)
+    }
+
+    /// One fit of the group's largest stage count; each point predicts with its first stages.
+    fn fit_predict_group(
+        &self,
+        group: &[&Params],
+        x_fit: &Array2<f64>,
+        y_fit: &Array1<f64>,
+        x_val: &Array2<f64>,
+        seed: u64,
+    ) -> anyhow::Result<Vec<Vec<f64>>> {
+        let points = group
+            .iter()
+            .map(|p| self.checked(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (c, stages) = one_fit_for(T::NAME, points, T::stages, T::with_stages)?;
+        T::predict_stages(&self.fit_model(&c, x_fit, y_fit, seed)?, x_val, &stages)
+    }
+
+    fn fit(
+        &self,
+        params: &Params,
+        x: &Array2<f64>,
+        y: &Array1<f64>,
+        seed: u64,
+    ) -> anyhow::Result<Box<dyn Fitted>> {
+        Ok(Box::new(self.fit_model(
+            &self.checked(params)?,
+            x,
+            y,
+            seed,
+        )?))
+    }
+}
+
 pub trait Fitted: Send + Sync {
     fn predict(&self, x: &Array2<f64>) -> anyhow::Result<Vec<f64>>;
     /// The model in the exchange format; it must predict what [`Fitted::predict`] does.
@@ -115,7 +190,7 @@ pub fn group_by_all_but(grid: &[Params], stages: &str) -> Vec<Vec<usize>> {
 /// A group of grid points that differ only in their stage count: the parameters to fit once
 /// (with the largest count) and each point's count, in order. `stages` reads a point's count
 /// and `with_stages` sets it.
-pub(crate) fn one_fit_for<C: Clone + PartialEq>(
+fn one_fit_for<C: Clone + PartialEq>(
     family: &str,
     points: Vec<C>,
     stages: impl Fn(&C) -> usize,

@@ -7,13 +7,13 @@ use smartcore::ensemble::random_forest_regressor::{
     RandomForestRegressor, RandomForestRegressorParameters,
 };
 
-use super::{group_by_all_but, Family, Fitted, ParamError, Params, Reader};
+use super::{Fitted, ParamError, Params, Reader, Staged};
 use crate::export::smartcore_trees;
 
 pub struct RandomForest;
 
 #[derive(Debug, Clone, PartialEq)]
-struct Checked {
+pub(crate) struct Checked {
     n_estimators: usize,
     max_depth: Option<usize>,
     min_samples_leaf: usize,
@@ -24,7 +24,7 @@ struct Checked {
 impl RandomForest {
     fn read(&self, p: &Params) -> Result<Checked, ParamError> {
         let r = Reader {
-            family: self.name(),
+            family: Self::NAME,
             params: p,
         };
         r.only(&[
@@ -70,69 +70,59 @@ impl RandomForest {
     }
 }
 
-impl Family for RandomForest {
-    fn name(&self) -> &'static str {
-        "random_forest"
+/// Forests that differ only in size share one fit: smartcore draws each tree's bootstrap
+/// sample from one seeded stream, so the first n trees of a larger forest are the n-tree
+/// forest.
+impl Staged for RandomForest {
+    type Checked = Checked;
+    type Model = Forest;
+    const NAME: &'static str = "random_forest";
+    const STAGES: &'static str = "n_estimators";
+
+    fn checked(&self, params: &Params) -> Result<Checked, ParamError> {
+        self.read(params)
     }
 
-    fn check(&self, params: &Params) -> Result<(), ParamError> {
-        self.read(params).map(|_| ())
+    fn stages(c: &Checked) -> usize {
+        c.n_estimators
     }
 
-    /// Forests that differ only in size share one fit: smartcore draws each tree's bootstrap
-    /// sample from one seeded stream, so the first n trees of a larger forest are the n-tree
-    /// forest.
-    fn groups(&self, grid: &[Params]) -> Vec<Vec<usize>> {
-        group_by_all_but(grid, "n_estimators")
+    fn with_stages(c: &Checked, n_estimators: usize) -> Checked {
+        Checked {
+            n_estimators,
+            ..c.clone()
+        }
     }
 
-    fn fit_predict_group(
+    fn fit_model(
         &self,
-        group: &[&Params],
-        x_fit: &Array2<f64>,
-        y_fit: &Array1<f64>,
-        x_val: &Array2<f64>,
+        c: &Checked,
+        x: &Array2<f64>,
+        y: &Array1<f64>,
         seed: u64,
+    ) -> anyhow::Result<Forest> {
+        self.fit_forest(c, x, y, seed)
+    }
+
+    /// The mean of the first n trees is the n-tree forest's prediction.
+    fn predict_stages(
+        forest: &Forest,
+        x: &Array2<f64>,
+        stages: &[usize],
     ) -> anyhow::Result<Vec<Vec<f64>>> {
-        let checked: Vec<Checked> = group
-            .iter()
-            .map(|p| self.read(p))
-            .collect::<Result<_, _>>()?;
-        let (largest, stages) = super::one_fit_for(
-            self.name(),
-            checked,
-            |c| c.n_estimators,
-            |c, n_estimators| Checked {
-                n_estimators,
-                ..c.clone()
-            },
-        )?;
-        let forest = self.fit_forest(&largest, x_fit, y_fit, seed)?;
-        // The mean of the first n trees is the n-tree forest's prediction.
         let outputs: Vec<Vec<f64>> = forest
             .trees
             .iter()
-            .map(|t| x_val.rows().into_iter().map(|r| leaf_value(t, r)).collect())
+            .map(|t| x.rows().into_iter().map(|r| leaf_value(t, r)).collect())
             .collect();
         Ok(stages
             .iter()
             .map(|&n| {
-                (0..x_val.nrows())
+                (0..x.nrows())
                     .map(|i| outputs[..n].iter().map(|o| o[i]).sum::<f64>() / n as f64)
                     .collect()
             })
             .collect())
-    }
-
-    fn fit(
-        &self,
-        params: &Params,
-        x: &Array2<f64>,
-        y: &Array1<f64>,
-        seed: u64,
-    ) -> anyhow::Result<Box<dyn Fitted>> {
-        let c = self.read(params)?;
-        Ok(Box::new(self.fit_forest(&c, x, y, seed)?))
     }
 }
 
@@ -148,7 +138,7 @@ fn leaf_value(tree: &model::Tree, row: ndarray::ArrayView1<f64>) -> f64 {
     tree.value[i]
 }
 
-struct Forest {
+pub(crate) struct Forest {
     fitted: RandomForestRegressor<f64, f64, Array2<f64>, Array1<f64>>,
     trees: Vec<model::Tree>,
 }
@@ -173,6 +163,7 @@ impl Fitted for Forest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::families::Family;
     use serde_json::json;
 
     fn data() -> (Array2<f64>, Array1<f64>) {
