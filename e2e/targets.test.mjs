@@ -221,8 +221,10 @@ describe('every score and the switch in Chromium', () => {
     }
   });
 
-  test('the models page says which model predicts when the switch is on', async () => {
+  test('the models and insights pages say which model predicts when the switch is on', async () => {
     await choose('math_score', true);
+    await open('Insights');
+    await page.locator('[data-testid="insights-switched"]').waitFor();
     await open('Models');
     const audit = reportFor('math_score').fairness.find((a) => (a.excluded ?? []).length);
     const note = await page.locator('[data-testid="models-switched"]').textContent();

@@ -37,13 +37,16 @@ fn overall_mean(means: &CategoryMeans) -> Option<f64> {
 pub fn InsightsPage() -> impl IntoView {
     let state = use_state();
     move || match state.report() {
-        Ok(report) => view! { <Insights report /> }.into_any(),
+        Ok(report) => {
+            let unaware = state.selection.unaware.get();
+            view! { <Insights report unaware /> }.into_any()
+        }
         Err(message) => view! { <ReportError message /> }.into_any(),
     }
 }
 
 #[component]
-fn Insights(report: Arc<Report>) -> impl IntoView {
+fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
     let insights = &report.insights;
     let target = fields::label(&report.target).to_owned();
     let empty = insights.histograms.is_empty()
@@ -97,6 +100,14 @@ fn Insights(report: Arc<Report>) -> impl IntoView {
                 "What the model learned from: aggregates of {about}. The app carries these summaries only, never a student's row.",
             )}
         </p>
+        {(unaware && !insights.importance.is_empty())
+            .then(|| {
+                view! {
+                    <p class="notice" data-testid="insights-switched">
+                        "The switch is on, but the field importance below is the full model's: the app now predicts with a model that gives gender and race/ethnicity no weight at all. The Fairness page compares the two models."
+                    </p>
+                }
+            })}
         {empty
             .then(|| {
                 view! {
