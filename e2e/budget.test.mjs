@@ -15,7 +15,7 @@ import { ROOT } from './server.mjs';
 export const TARGET_BYTES = 150 * 1024;
 /** The ceiling this test enforces meanwhile, so the bundle cannot grow unnoticed. Lower it as
  * the bundle shrinks; it must end at TARGET_BYTES. */
-export const BUDGET_BYTES = 185 * 1024;
+export const BUDGET_BYTES = 180 * 1024;
 const DIST = join(ROOT, 'dist');
 
 /** The files the first prediction needs, from dist/index.html. */

@@ -49,11 +49,13 @@ pub fn embedded_set() -> model::ModelSet {
     include!(concat!(env!("OUT_DIR"), "/model_set.rs"))
 }
 
-/// The embedded models, checked as the JSON reader checks them, ready to predict.
+/// The embedded models, ready to predict. build.rs validated them with
+/// `model::Predictors::new` before writing them (a bad model fails the build), so they are not
+/// checked again here: the wasm carries no validation code.
 pub fn embedded_models() -> Result<Catalog, String> {
-    model::Predictors::new(embedded_set())
-        .map(|set| Catalog::new(&set))
-        .map_err(|e| e.to_string())
+    Ok(Catalog::new(&model::Predictors::prevalidated(
+        embedded_set(),
+    )))
 }
 
 /// The model document the trainer wrote, as text: what [`embedded_set`] was built from (the
@@ -578,6 +580,8 @@ mod tests {
     fn the_models_built_into_the_app_are_exactly_the_json_document() {
         let parsed: model::ModelSet = serde_json::from_str(MODEL_JSON).expect("parses");
         assert_eq!(embedded_set(), parsed);
+        // What build.rs checked, checked again here.
+        model::Predictors::new(embedded_set()).expect("the embedded models are valid");
         let catalog = embedded_models().expect("valid");
         assert_eq!(catalog.targets().len(), 3);
     }
