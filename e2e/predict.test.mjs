@@ -6,23 +6,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, collectErrors, defaultModel, launchChromium, rustFixed1, serveStatic } from './server.mjs';
+import { LABELS, ROOT, collectErrors, defaultModel, launchChromium, rustFixed1, serveStatic } from './server.mjs';
 
 // E2E_PARITY points elsewhere only for trying the tests before the trainer exists.
 const PARITY = process.env.E2E_PARITY ?? join(ROOT, 'target/parity/test_split.json');
 const SCREENSHOTS = join(ROOT, 'e2e/screenshots');
-
-// The form's accessible labels (model::fields::label): the contract these tests hold the app to.
-const LABELS = {
-  gender: 'Gender',
-  race_ethnicity: 'Race/ethnicity',
-  parental_level_of_education: 'Parental level of education',
-  lunch: 'Lunch',
-  test_preparation_course: 'Test preparation course',
-  math_score: 'Math score',
-  reading_score: 'Reading score',
-  writing_score: 'Writing score',
-};
 
 const PREDICTION = '[data-testid="prediction"]';
 

@@ -155,3 +155,15 @@ export function htmlAttr(html, name) {
   const m = html.match(new RegExp(`\\s${name}=(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`));
   return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
 }
+
+/** The form's accessible labels (model::fields::label): the contract the tests hold the app to. */
+export const LABELS = {
+  gender: 'Gender',
+  race_ethnicity: 'Race/ethnicity',
+  parental_level_of_education: 'Parental level of education',
+  lunch: 'Lunch',
+  test_preparation_course: 'Test preparation course',
+  math_score: 'Math score',
+  reading_score: 'Reading score',
+  writing_score: 'Writing score',
+};

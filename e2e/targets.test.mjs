@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, collectErrors, launchChromium, rustFixed1, serveStatic } from './server.mjs';
+import { LABELS, ROOT, collectErrors, launchChromium, rustFixed1, serveStatic } from './server.mjs';
 import { parseCsv, toCsv } from './csv.mjs';
 
 const PARITY = process.env.E2E_PARITY ?? join(ROOT, 'target/parity/test_split.json');
@@ -18,18 +18,6 @@ const SET = JSON.parse(readFileSync(join(ROOT, 'assets/model.json'), 'utf8'));
 const REPORTS = JSON.parse(readFileSync(join(ROOT, 'assets/report.json'), 'utf8'));
 const SENSITIVE = ['gender', 'race_ethnicity'];
 const PREDICTION = '[data-testid="prediction"]';
-
-// The contract: model::fields::label.
-const LABELS = {
-  gender: 'Gender',
-  race_ethnicity: 'Race/ethnicity',
-  parental_level_of_education: 'Parental level of education',
-  lunch: 'Lunch',
-  test_preparation_course: 'Test preparation course',
-  math_score: 'Math score',
-  reading_score: 'Reading score',
-  writing_score: 'Writing score',
-};
 
 const FAMILY_LABELS = {
   linear_regression: 'Linear regression',
