@@ -33,25 +33,23 @@ pub struct Catalog {
 
 impl Catalog {
     /// The models of a set: the full model of each target and, where the trainer made one,
-    /// the variant without [`SENSITIVE_FIELDS`]. Other variants are not offered.
+    /// the variant without exactly [`SENSITIVE_FIELDS`] (found by [`Predictors::get`]). Other
+    /// variants are not offered.
     pub fn new(set: &Predictors) -> Self {
-        let models = set
+        let targets: Vec<String> = set.targets().into_iter().map(str::to_owned).collect();
+        let models = targets
             .iter()
-            .filter_map(|p| {
-                let bundle = p.bundle();
-                let unaware = if bundle.excluded.is_empty() {
-                    false
-                } else if is_sensitive_set(&bundle.excluded) {
-                    true
-                } else {
-                    return None;
-                };
-                Some((bundle.target.clone(), unaware, Arc::new(p.clone())))
+            .flat_map(|t| {
+                let full = set.full(t).map(|p| (t.clone(), false, Arc::new(p.clone())));
+                let unaware = set
+                    .get(t, &SENSITIVE_FIELDS)
+                    .map(|p| (t.clone(), true, Arc::new(p.clone())));
+                [full, unaware].into_iter().flatten()
             })
             .collect();
         Self {
             default_target: set.default_target().to_owned(),
-            targets: set.targets().into_iter().map(str::to_owned).collect(),
+            targets,
             models,
         }
     }
@@ -81,14 +79,6 @@ impl Catalog {
     fn all(&self) -> impl Iterator<Item = &Predictor> {
         self.models.iter().map(|(_, _, p)| p.as_ref())
     }
-}
-
-/// Whether `excluded` is exactly the sensitive fields, in any order.
-fn is_sensitive_set(excluded: &[String]) -> bool {
-    excluded.len() == SENSITIVE_FIELDS.len()
-        && SENSITIVE_FIELDS
-            .iter()
-            .all(|s| excluded.iter().any(|e| e == s))
 }
 
 /// Reads the model document (a set of bundles, one per target and variant).
@@ -167,7 +157,8 @@ fn initial_value(feature: &Feature, step: Option<&Step>) -> String {
 #[derive(Clone)]
 pub struct AppState {
     pub models: Loaded<Catalog>,
-    pub reports: Loaded<ReportSet>,
+    /// One report per target, each shared, not copied, by the pages that show it.
+    pub reports: Result<Arc<[Arc<Report>]>, String>,
     pub selection: Selection,
     pub form: FormValues,
 }
@@ -177,13 +168,13 @@ impl AppState {
     /// still names a target of this model set.
     pub fn new(models: Result<Catalog, String>, reports: Result<ReportSet, String>) -> Self {
         let models = models.map(Arc::new);
-        let reports = reports.map(Arc::new);
         let form = FormValues::new(models.as_ref().ok().map(Arc::as_ref));
         let default_target = match (&models, &reports) {
             (Ok(m), _) => m.default_target().to_owned(),
             (Err(_), Ok(r)) => r.default_target.clone(),
             (Err(_), Err(_)) => String::new(),
         };
+        let reports = reports.map(|set| set.reports.into_iter().map(Arc::new).collect());
         let target = stored(TARGET_KEY)
             .filter(|t| match &models {
                 Ok(m) => m.targets().contains(t),
@@ -224,9 +215,9 @@ impl AppState {
         let reports = self.reports.as_ref().map_err(Clone::clone)?;
         let target = self.selection.target.get();
         reports
-            .get(&target)
+            .iter()
+            .find(|r| r.target == target)
             .cloned()
-            .map(Arc::new)
             .ok_or_else(|| format!("the report has no {target} section"))
     }
 
@@ -310,14 +301,6 @@ mod tests {
                 .expect("the starting values are valid");
             assert!(score.is_finite(), "{}", predictor.bundle().target);
         }
-    }
-
-    #[test]
-    fn the_sensitive_set_is_matched_in_any_order_and_only_exactly() {
-        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        assert!(is_sensitive_set(&s(&["race_ethnicity", "gender"])));
-        assert!(!is_sensitive_set(&s(&["gender"])));
-        assert!(!is_sensitive_set(&s(&["gender", "lunch"])));
     }
 
     #[test]

@@ -43,6 +43,8 @@ fn bundles_are_found_by_target_and_excluded_columns() {
     assert_eq!(s.full("math_score").unwrap().features().len(), 2);
     let unaware = s.get("math_score", &["gender"]).unwrap();
     assert_eq!(unaware.features().len(), 1);
+    // Exactly the excluded columns: neither fewer nor more.
+    assert!(s.get("math_score", &["gender", "lunch"]).is_none());
     assert!(s.get("writing_score", &["gender"]).is_none());
     assert!(s.full("reading_score").is_none());
 }
@@ -114,4 +116,16 @@ fn a_prevalidated_set_is_the_validated_set() {
             b.predict_with(&student, model::Missing::Impute).ok()
         );
     }
+}
+
+#[test]
+fn excluded_columns_match_in_any_order_and_only_exactly() {
+    let mut both = without_gender();
+    both["excluded"] = json!(["race_ethnicity", "gender"]);
+    let s =
+        Predictors::from_json(&set(vec![bundle("linear.v1.json"), both], "math_score")).unwrap();
+    assert!(s.get("math_score", &["gender", "race_ethnicity"]).is_some());
+    assert!(s.get("math_score", &["race_ethnicity", "gender"]).is_some());
+    assert!(s.get("math_score", &["gender"]).is_none());
+    assert!(s.get("math_score", &["gender", "lunch"]).is_none());
 }
