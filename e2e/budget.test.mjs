@@ -1,6 +1,6 @@
 // The byte budget: what a first visit must download before it can show a prediction (the page,
 // the boot script, the stylesheet, the app's JS and wasm), gzip-compressed as both clouds serve
-// it, stays within BUDGET_BYTES. Prints the figures and the gap to the 150 KB target.
+// it, stays within the 150 KB budget; prints the figures and the room left.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,13 +9,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ROOT } from './server.mjs';
 
-/** The goal for bytes transferred before the first prediction. The first load is the shell
- * and the Predict page; every other page, with the reports, is the pages module, fetched on
- * demand (not referenced by index.html, so not counted here). */
-export const TARGET_BYTES = 150 * 1024;
-/** The ceiling this test enforces meanwhile, so the bundle cannot grow unnoticed. Lower it as
- * the bundle shrinks; it must end at TARGET_BYTES. */
-export const BUDGET_BYTES = 180 * 1024;
+/** The most a first visit may transfer before the first prediction (the issue's target). The
+ * first load is the shell and the Predict page; every other page, with the reports, is the
+ * pages module, fetched on demand (not referenced by index.html, so not counted here). */
+export const BUDGET_BYTES = 150 * 1024;
 const DIST = join(ROOT, 'dist');
 
 /** The files the first prediction needs, from dist/index.html. */
@@ -42,6 +39,6 @@ test('the first prediction downloads no more than the byte budget (gzip)', () =>
   });
   console.log(`${'file'.padEnd(40)} ${'bytes'.padStart(8)} ${'gzip'.padStart(8)}`);
   console.log(rows.join('\n'));
-  console.log(`${'total'.padEnd(40)} ${String(raw).padStart(8)} ${String(gzip).padStart(8)}  (budget ${BUDGET_BYTES}, target ${TARGET_BYTES} gzip: ${gzip <= TARGET_BYTES ? 'met' : `${gzip - TARGET_BYTES} bytes over`})`);
+  console.log(`${'total'.padEnd(40)} ${String(raw).padStart(8)} ${String(gzip).padStart(8)}  (budget ${BUDGET_BYTES} gzip: ${gzip <= BUDGET_BYTES ? `${BUDGET_BYTES - gzip} bytes to spare` : `${gzip - BUDGET_BYTES} bytes over`})`);
   assert.ok(gzip <= BUDGET_BYTES, `${gzip} bytes gzip is over the ${BUDGET_BYTES}-byte budget`);
 });

@@ -166,7 +166,7 @@ pub fn signed(value: f64, decimals: usize) -> String {
 }
 
 /// The CSS class of a bar for a signed value.
-fn sign_class(value: f64) -> &'static str {
+pub(crate) fn sign_class(value: f64) -> &'static str {
     if value < 0.0 {
         "bar neg"
     } else {
@@ -174,113 +174,11 @@ fn sign_class(value: f64) -> &'static str {
     }
 }
 
-/// Font metrics used for layout (the stylesheet sets SVG text to 12 px).
-const ROW: f64 = 34.0;
-const LABEL_DY: f64 = 12.0;
-const BAR_Y: f64 = 17.0;
-const BAR_H: f64 = 11.0;
-
-/// A horizontal waterfall: one row per step, each labelled above its bar, a dashed line at
-/// the start and one at the end, and an axis below.
-#[component]
-pub fn WaterfallChart(
-    /// What the chart shows, for screen readers.
-    aria_label: String,
-    /// The value everything starts from.
-    baseline: f64,
-    /// The labels above the bars, one per value.
-    labels: Vec<String>,
-    values: Vec<f64>,
-    #[prop(default = 320.0)] width: f64,
-) -> impl IntoView {
-    let bars = waterfall(baseline, &values);
-    let end = bars.last().map_or(baseline, |b| b.end);
-    let (lo, hi) = bars.iter().fold((baseline, baseline), |(lo, hi), b| {
-        (lo.min(b.end), hi.max(b.end))
-    });
-    // At least ten points wide, so small moves look small.
-    let (lo, hi) = if hi - lo < 10.0 {
-        let mid = (lo + hi) / 2.0;
-        (mid - 5.0, mid + 5.0)
-    } else {
-        (lo, hi)
-    };
-    let step = nice_step(hi - lo, 5);
-    let (lo, hi) = nice_bounds(lo - step * 0.25, hi + step * 0.25, step);
-    let scale = Scale::new((lo, hi), (8.0, width - 8.0));
-    let top = 18.0;
-    let axis_y = top + ROW * bars.len() as f64 + 4.0;
-    let height = axis_y + 22.0;
-    let (base_x, end_x) = (scale.map(baseline), scale.map(end));
-
-    let rows = bars
-        .iter()
-        .enumerate()
-        .map(|(i, bar)| {
-            let y = top + ROW * i as f64;
-            let value = values[bar.index];
-            let (x, w) = scale.span(bar.start, bar.end);
-            // The label sits at the left; the amount next to the bar's far end, or at the
-            // right edge when the bar runs close to it.
-            let tip = scale.map(bar.end.max(bar.start)) + 4.0;
-            let (vx, anchor) = if tip > width - 40.0 {
-                (width - 2.0, "end")
-            } else {
-                (tip, "start")
-            };
-            view! {
-                <g class="row">
-                    <text x="2" y=y + LABEL_DY class="label">
-                        {labels.get(bar.index).cloned().unwrap_or_default()}
-                    </text>
-                    <rect class=sign_class(value) x=x y=y + BAR_Y width=w.max(1.5) height=BAR_H rx="2" />
-                    <text x=vx y=y + BAR_Y + 9.5 class="value" text-anchor=anchor>
-                        {signed(value, 1)}
-                    </text>
-                </g>
-            }
-        })
-        .collect_view();
-    let step_ticks = ticks(lo, hi, 5);
-    let axis = step_ticks
-        .iter()
-        .map(|&t| {
-            view! {
-                <text class="tick" x=scale.map(t) y=axis_y + 15.0 text-anchor="middle">
-                    {tick_label(t, step)}
-                </text>
-            }
-        })
-        .collect_view();
-
-    view! {
-        <svg
-            class="chart waterfall"
-            role="img"
-            aria-label=aria_label
-            width=width
-            height=height
-            viewBox=format!("0 0 {width} {height}")
-        >
-            <line class="axis" x1="8" x2=width - 8.0 y1=axis_y y2=axis_y />
-            {axis}
-            <line class="ref" x1=base_x x2=base_x y1=top - 4.0 y2=axis_y />
-            <line class="ref end" x1=end_x x2=end_x y1=top - 4.0 y2=axis_y />
-            <text class="tick" x=base_x y="10" text-anchor="middle">
-                {format!("{baseline:.1}")}
-            </text>
-            {(format!("{end:.1}") != format!("{baseline:.1}"))
-                .then(|| {
-                    view! {
-                        <text class="tick strong" x=end_x y="10" text-anchor="middle">
-                            {format!("{end:.1}")}
-                        </text>
-                    }
-                })}
-            {rows}
-        </svg>
-    }
-}
+/// Row layout of the horizontal charts (the stylesheet sets SVG text to 12 px).
+pub(crate) const ROW: f64 = 34.0;
+pub(crate) const LABEL_DY: f64 = 12.0;
+pub(crate) const BAR_Y: f64 = 17.0;
+pub(crate) const BAR_H: f64 = 11.0;
 
 /// One bar of a [`BarChart`].
 #[derive(Debug, Clone, PartialEq)]

@@ -9,24 +9,28 @@
 //! - **Batch** (`/batch`): predictions for a whole CSV file, downloadable.
 //! - **About** (`/about`): the model card.
 //!
-//! The header holds the visitor's [`Selection`]: the score to predict (math by default) and a
-//! switch that leaves gender and race/ethnicity out. The documents are parsed once, in
-//! [`AppWithModel`], into an [`AppState`] every page reads through context ([`use_state`]);
-//! a page follows the selection because it reads the model or report inside a reactive
-//! closure. Either document may be unreadable: the pages that need it show an error card and
-//! the others keep working. Every field's raw text is a signal; everything shown is derived
-//! from them with memos, so nothing is synchronised by hand.
+//! Two wasm modules carry them. The **shell** (`src/main.rs`, [`shell`]) is what the first
+//! visit downloads: the header with the navigation and the visitor's selection (the score to
+//! predict, math by default, and a switch that leaves gender and race/ethnicity out), and the
+//! Predict page, written against the DOM without a UI framework so the first load stays small.
+//! The **pages module** (`src/bin/pages.rs`) draws every other page with Leptos, fetched on the
+//! first visit to one: it parses the reports into an [`AppState`] every page reads through
+//! context ([`use_state`]), and a page follows the selection because it reads the model or
+//! report inside a reactive closure. Either document may be unreadable: the pages that need it
+//! show an error card and the others keep working.
 
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use model::report::Report;
 use model::Predictor;
 
+mod catalog;
 pub mod charts;
 pub mod chunked;
 mod loader;
 mod pages;
 pub mod router;
+pub mod shell;
 pub mod state;
 
 pub use pages::about::AboutPage;
@@ -34,9 +38,7 @@ pub use pages::batch::{page_count, page_range, BatchPage, PAGE_SIZE};
 pub use pages::fairness::FairnessPage;
 pub use pages::insights::InsightsPage;
 pub use pages::models::{format_duration, format_params, ModelsPage};
-pub use pages::predict::{
-    describe_reference, interval_bounds, slider_position, PredictPage, TARGET_RANGE,
-};
+pub use shell::predict::{describe_reference, interval_bounds, slider_position, TARGET_RANGE};
 pub use state::{
     parse_models, parse_reports, provide_state, use_state, AppState, Catalog, FormValues, Loaded,
     Selection,
@@ -163,74 +165,6 @@ impl Route {
     }
 }
 
-/// The root component: the shell with the embedded models. The reports and every page but
-/// Predict live in the pages module (`src/bin/pages.rs`), fetched when first needed.
-#[component]
-pub fn App() -> impl IntoView {
-    view! {
-        <AppWithModel
-            models=embedded_models()
-            reports=Err("the reports are read by the pages module".to_owned())
-        />
-    }
-}
-
-/// The shell for these models (and reports, for pages drawn in this module; each read once, by
-/// the caller): the header, the navigation and the selection, then the current page — the
-/// Predict page drawn here, the others by the pages module into a [`PageHost`]. An unreadable
-/// document becomes an error card on the pages that need it.
-#[component]
-pub fn AppWithModel(
-    models: Result<Catalog, String>,
-    reports: Result<model::report::ReportSet, String>,
-) -> impl IntoView {
-    let state = AppState::new(models, reports);
-    state.remember();
-    provide_state(state);
-    let location = router::provide_location();
-
-    // The skip link moves focus itself (the router leaves links to the same page alone).
-    let skip = |ev: leptos::ev::MouseEvent| {
-        if let Some(main) = document().get_element_by_id("main") {
-            ev.prevent_default();
-            if let Ok(main) = main.dyn_into::<leptos::web_sys::HtmlElement>() {
-                let _ = main.focus();
-            }
-        }
-    };
-    let route = Memo::new(move |_| location.path.with(|p| Route::from_path(p)));
-    let page = move || match route.get() {
-        Some(Route::Predict) => view! { <PredictPage /> }.into_any(),
-        Some(route) => view! { <PageHost route /> }.into_any(),
-        None => view! { <NotFound /> }.into_any(),
-    };
-
-    view! {
-        <a class="skip-link" href="#main" on:click=skip>
-            "Skip to content"
-        </a>
-        <header class="site-header">
-            <div class="wrap header-row">
-                <div>
-                    <h1>{APP_NAME}</h1>
-                    <p class="privacy">
-                        <LockIcon />
-                        "Runs entirely in your browser — nothing you enter leaves this device."
-                    </p>
-                </div>
-                <Nav route />
-            </div>
-            <div class="wrap">
-                <SelectionBar />
-            </div>
-        </header>
-        <main id="main" class="wrap" tabindex="-1">
-            {page}
-        </main>
-        <DocumentTitle route />
-    }
-}
-
 /// A page the pages module draws: its content for `route` and the current selection, in a
 /// container of the shell.
 #[component]
@@ -242,178 +176,16 @@ pub fn SecondaryPage(route: Route, state: AppState) -> impl IntoView {
         Route::Fairness => view! { <FairnessPage /> }.into_any(),
         Route::Batch => view! { <BatchPage /> }.into_any(),
         Route::About => view! { <AboutPage /> }.into_any(),
-        Route::Predict => view! { <PredictPage /> }.into_any(),
-    }
-}
-
-/// The container the pages module draws `route` into. The module is fetched on the first
-/// visit to such a page (the service worker keeps it for offline use), then told the page and
-/// the selection whenever either changes; leaving the page unmounts it.
-#[component]
-fn PageHost(route: Route) -> impl IntoView {
-    let state = use_state();
-    let host = NodeRef::<leptos::html::Div>::new();
-    let failed = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        let target = state.selection.target.get();
-        let unaware = state.selection.unaware.get();
-        let Some(element) = host.get() else {
-            return;
-        };
-        let element: leptos::web_sys::HtmlElement = element.into();
-        leptos::task::spawn_local(async move {
-            let shown = loader::show(&element, route, &target, unaware).await;
-            if let Err(message) = shown {
-                failed.try_set(Some(message));
-            }
-        });
-    });
-    on_cleanup(loader::hide);
-    view! {
-        <div node_ref=host data-testid="page-host"></div>
-        {move || {
-            failed
-                .get()
-                .map(|message| {
-                    view! {
-                        <section class="card error-card" role="alert">
-                            <h2>"This page could not be loaded"</h2>
-                            <p>
-                                "Its code is fetched on the first visit to it, and that failed (offline before this page was ever opened?). Predictions still work: "
-                                <a href=Route::Predict.path()>"make a prediction"</a>
-                                ", or reload when online."
-                            </p>
-                            <p class="error-detail">
-                                <code>{message}</code>
-                            </p>
-                        </section>
-                    }
-                })
-        }}
-    }
-}
-
-/// The navigation bar; the current page's link carries `aria-current="page"`.
-#[component]
-fn Nav(route: Memo<Option<Route>>) -> impl IntoView {
-    view! {
-        <nav class="site-nav" aria-label="Pages">
-            <ul>
-                {Route::ALL
-                    .into_iter()
-                    .map(|r| {
-                        let current = move || (route.get() == Some(r)).then_some("page");
-                        view! {
-                            <li>
-                                <a href=r.path() aria-current=current>
-                                    {r.label()}
-                                </a>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-        </nav>
-    }
-}
-
-/// The score to predict and the switch that leaves gender and race/ethnicity out: every page
-/// follows them. Absent when the model set is unreadable (the pages say why).
-#[component]
-fn SelectionBar() -> impl IntoView {
-    let state = use_state();
-    let models = state.models.clone().ok()?;
-    let Selection { target, unaware } = state.selection;
-    let options = models
-        .targets()
-        .iter()
-        .map(|t| {
-            let selected = target.with_untracked(|current| current == t);
-            view! {
-                <option value=t.clone() selected=selected>
-                    {model::fields::label(t).to_owned()}
-                </option>
-            }
-        })
-        .collect_view();
-    let available = Memo::new(move |_| target.with(|t| models.has_unaware(t)));
-    Some(view! {
-        <div class="selection" data-testid="selection">
-            <div class="selection-target">
-                <label for="target-select">"Score to predict"</label>
-                <select
-                    id="target-select"
-                    prop:value=move || target.get()
-                    on:change:target=move |ev| target.set(ev.target().value())
-                >
-                    {options}
-                </select>
-            </div>
-            <div class="selection-switch">
-                <input
-                    id="unaware-switch"
-                    type="checkbox"
-                    role="switch"
-                    aria-describedby="unaware-hint"
-                    prop:checked=move || unaware.get()
-                    // Never stuck on: a switch that is on can always be turned off.
-                    disabled=move || !unaware.get() && !available.get()
-                    on:change:target=move |ev| unaware.set(ev.target().checked())
-                />
-                <label for="unaware-switch">"Don't use gender or race/ethnicity"</label>
-                <span id="unaware-hint" class="hint">
-                    {move || {
-                        if !available.get() {
-                            "This build has no such model for this score."
-                        } else if unaware.get() {
-                            "On: predictions and reasons never use them."
-                        } else {
-                            "Off: every field is used."
-                        }
-                    }}
-                </span>
-            </div>
-        </div>
-    })
-}
-
-/// Keeps the browser tab's title in step with the page (the outside world: an effect).
-#[component]
-fn DocumentTitle(route: Memo<Option<Route>>) -> impl IntoView {
-    Effect::new(move |_| {
-        let title = route
-            .get()
-            .map_or_else(|| format!("Not found · {APP_NAME}"), |r| r.document_title());
-        document().set_title(&title);
-    });
-}
-
-/// Shown for an address that is none of the pages.
-#[component]
-fn NotFound() -> impl IntoView {
-    let location = router::use_location();
-    view! {
-        <section class="card page-card">
-            <h2>"Page not found"</h2>
-            <p>
-                "There is no page at " <code>{move || location.path.get()}</code>
-                ". The pages are listed at the top; "
-                <a href=Route::Predict.path()>"start with a prediction"</a> "."
-            </p>
-        </section>
-    }
-}
-
-/// A small padlock drawn inline (no icon font, no extra request).
-#[component]
-fn LockIcon() -> impl IntoView {
-    view! {
-        <svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
-            <path
-                fill="currentColor"
-                d="M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm2 0h4V5a2 2 0 1 0-4 0v2Z"
-            />
-        </svg>
+        // The shell draws the Predict page itself; the module is never asked for it.
+        Route::Predict => view! {
+            <section class="card page-card">
+                <p>
+                    "Predictions are made on the " <a href=Route::Predict.path()>"Predict page"</a>
+                    "."
+                </p>
+            </section>
+        }
+        .into_any(),
     }
 }
 

@@ -5,9 +5,9 @@
 use std::cell::RefCell;
 
 use js_sys::{Array, Function, Promise, Reflect};
-use leptos::web_sys::HtmlElement;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+use web_sys::HtmlElement;
 
 use crate::{js_message, Route};
 
@@ -21,7 +21,7 @@ async fn module() -> Result<JsValue, String> {
     if let Some(module) = MODULE.with(|m| m.borrow().clone()) {
         return Ok(module);
     }
-    let window = leptos::web_sys::window().ok_or("there is no window")?;
+    let window = web_sys::window().ok_or("there is no window")?;
     let load = Reflect::get(&window, &JsValue::from_str("loadPages"))
         .ok()
         .and_then(|f| f.dyn_into::<Function>().ok())

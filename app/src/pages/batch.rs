@@ -18,7 +18,7 @@ use model::{fields, Batch, BatchError, Predictor};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::chunked::{append, CsvChunks};
-use crate::pages::predict::TARGET_RANGE;
+use crate::TARGET_RANGE;
 use crate::{format_count, format_score, use_state, ModelError};
 
 /// Rows per page of the results table.

@@ -8,7 +8,7 @@ use model::fields;
 use model::report::{CategoryMeans, Histogram as HistogramData, Importance, Report, ScoreRelation};
 
 use crate::charts::{nice_bounds, nice_step, Bar, BarChart, Histogram, LineDots};
-use crate::pages::predict::TARGET_RANGE;
+use crate::TARGET_RANGE;
 use crate::{category_label, family_label, use_state, ReportError};
 
 /// The bins between `edges` as people read them: "60–70".

@@ -5,4 +5,3 @@ pub mod batch;
 pub mod fairness;
 pub mod insights;
 pub mod models;
-pub mod predict;
