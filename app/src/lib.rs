@@ -40,8 +40,7 @@ pub use pages::insights::InsightsPage;
 pub use pages::models::{format_duration, format_params, ModelsPage};
 pub use shell::predict::{describe_reference, interval_bounds, slider_position, TARGET_RANGE};
 pub use state::{
-    parse_models, parse_reports, provide_state, use_state, AppState, Catalog, FormValues, Loaded,
-    Selection,
+    parse_models, parse_reports, provide_state, use_state, AppState, Catalog, Loaded, Selection,
 };
 
 /// The models of `assets/model.json`, built into the wasm ready-made: `build.rs` reads and

@@ -1,21 +1,19 @@
-//! What the app loaded and what the visitor chose.
+//! What the pages module's Leptos pages read: the models and reports, and the selection.
 //!
-//! [`AppState`] holds the parsed model set and report set (or why either is unusable), the
+//! [`AppState`] holds the parsed model set and report set (or why either is unusable) and the
 //! visitor's [`Selection`] — the score to predict and whether gender and race/ethnicity are
-//! left out — and the form's [`FormValues`]. Every page reads the selected model and report
-//! through it, so switching the target or the switch re-renders whichever page is open.
-//! The selection outlives a reload (local storage); the form's values outlive a change of page
-//! or target, so a visitor never types a student twice.
+//! left out — as signals, which the shell sets through `mount` (src/bin/pages.rs). Every page
+//! reads the selected model and report through it, so a change of selection re-renders
+//! whichever page is open.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use model::report::{Report, ReportSet};
 use model::Predictor;
 
+use crate::catalog::remembered_selection;
 pub use crate::catalog::{parse_models, Catalog};
-use crate::catalog::{remember_selection, remembered_selection};
 
 /// Something the app loaded at start, or the reason it could not.
 pub type Loaded<T> = Result<Arc<T>, String>;
@@ -38,37 +36,6 @@ pub struct Selection {
     pub unaware: RwSignal<bool>,
 }
 
-/// The form's text per field name, shared by every target's form: a score typed for one
-/// target is still there after switching to another.
-#[derive(Debug, Clone, Copy)]
-pub struct FormValues(StoredValue<BTreeMap<String, RwSignal<String>>>);
-
-impl FormValues {
-    /// One signal per field of every model, starting at [`Catalog::initial_values`].
-    fn new(catalog: Option<&Catalog>) -> Self {
-        let values = catalog
-            .map(Catalog::initial_values)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(name, text)| (name, RwSignal::new(text)))
-            .collect();
-        Self(StoredValue::new(values))
-    }
-
-    /// The signal holding `name`'s text. Every feature of every model has one; an unknown
-    /// name gets a new, empty one (which the model then reports as missing).
-    pub fn get(&self, name: &str) -> RwSignal<String> {
-        if let Some(signal) = self.0.with_value(|v| v.get(name).copied()) {
-            return signal;
-        }
-        let signal = RwSignal::new(String::new());
-        self.0.update_value(|v| {
-            v.insert(name.to_owned(), signal);
-        });
-        signal
-    }
-}
-
 /// Everything the pages share.
 #[derive(Clone)]
 pub struct AppState {
@@ -76,7 +43,6 @@ pub struct AppState {
     /// One report per target, each shared, not copied, by the pages that show it.
     pub reports: Result<Arc<[Arc<Report>]>, String>,
     pub selection: Selection,
-    pub form: FormValues,
 }
 
 impl AppState {
@@ -84,7 +50,6 @@ impl AppState {
     /// still names a target of this model set.
     pub fn new(models: Result<Catalog, String>, reports: Result<ReportSet, String>) -> Self {
         let models = models.map(Arc::new);
-        let form = FormValues::new(models.as_ref().ok().map(Arc::as_ref));
         let default_target = match (&models, &reports) {
             (Ok(m), _) => m.default_target().to_owned(),
             (Err(_), Ok(r)) => r.default_target.clone(),
@@ -100,7 +65,6 @@ impl AppState {
                 target: RwSignal::new(target),
                 unaware: RwSignal::new(unaware),
             },
-            form,
         }
     }
 
@@ -121,16 +85,6 @@ impl AppState {
             .find(|r| r.target == target)
             .cloned()
             .ok_or_else(|| format!("the report has no {target} section"))
-    }
-
-    /// Remembers the selection for the next visit (best effort: storage may be off).
-    pub fn remember(&self) {
-        let selection = self.selection;
-        Effect::new(move |_| {
-            let target = selection.target.get();
-            let unaware = selection.unaware.get();
-            remember_selection(&target, unaware);
-        });
     }
 }
 
