@@ -38,7 +38,7 @@ pub use pages::batch::{page_count, page_range, BatchPage, PAGE_SIZE};
 pub use pages::fairness::FairnessPage;
 pub use pages::insights::InsightsPage;
 pub use pages::models::{format_duration, format_params, ModelsPage};
-pub use shell::predict::{describe_reference, interval_bounds, slider_position, TARGET_RANGE};
+pub use shell::predict::TARGET_RANGE;
 pub use state::{
     parse_models, parse_reports, provide_state, use_state, AppState, Catalog, Loaded, Selection,
 };
