@@ -40,13 +40,18 @@ fn text(root: &HtmlElement, selector: &str) -> String {
 /// The shell at `path` with these models, in a fresh container, the remembered selection
 /// cleared first.
 fn shell(path: &str, models: Result<Catalog, String>) -> HtmlElement {
+    clear_storage();
+    shell_keeping_storage(path, models)
+}
+
+/// Forgets the selection a test remembered.
+fn clear_storage() {
     window()
         .local_storage()
         .expect("storage")
         .expect("storage")
         .clear()
         .expect("cleared");
-    shell_keeping_storage(path, models)
 }
 
 /// The shell at `path`, reading the selection the last one remembered.
@@ -414,6 +419,8 @@ async fn an_unknown_address_is_not_found() {
 
 /// A page as the pages module draws it, with the embedded models and reports.
 fn pages_module(route: Route) -> impl IntoView {
+    // The default selection, whatever a shell test remembered.
+    clear_storage();
     let state = AppState::new(app::embedded_models(), app::parse_reports(REPORT_JSON));
     view! { <SecondaryPage route state /> }
 }
