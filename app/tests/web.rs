@@ -391,6 +391,28 @@ async fn the_shell_marks_the_page_and_says_when_a_page_cannot_load() {
     assert!(card.contains("This page could not be loaded"), "{card}");
     assert!(card.contains("window.loadPages is missing"), "{card}");
 
+    // Once the module can be loaded (here a stand-in), the next try draws the page and the
+    // card goes.
+    let stand_in = js_sys::Function::new_no_args(
+        "return Promise.resolve({ mount() { window.__mounted = (window.__mounted || 0) + 1; }, unmount() {} });",
+    );
+    js_sys::Reflect::set(&window(), &"loadPages".into(), &stand_in).expect("set");
+    let target = root
+        .query_selector("#target-select")
+        .expect("valid")
+        .expect("the score selector")
+        .unchecked_into::<HtmlSelectElement>();
+    target.set_value("writing_score");
+    fire(&target, "change");
+    settle().await;
+    assert_eq!(count(&root, "[role=alert]"), 0, "the card went");
+    let mounted = js_sys::Reflect::get(&window(), &"__mounted".into()).expect("read");
+    assert_eq!(
+        mounted.as_f64(),
+        Some(1.0),
+        "the module was asked to draw the page"
+    );
+
     // A link inside the app is followed in this document.
     root.query_selector("a[href='/']")
         .expect("valid")
@@ -401,6 +423,30 @@ async fn the_shell_marks_the_page_and_says_when_a_page_cannot_load() {
     assert_eq!(text(&root, "nav [aria-current=page]"), "Predict");
     assert!(one_decimal(&text(&root, "[data-testid=prediction]")));
     root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_link_to_the_page_on_screen_or_a_place_on_it_keeps_the_page() {
+    let root = shell("/", app::embedded_models());
+    let form = root
+        .query_selector("form")
+        .expect("valid")
+        .expect("the form");
+    root.query_selector(".site-nav a[href='/']")
+        .expect("valid")
+        .expect("the link to Predict")
+        .unchecked_into::<HtmlElement>()
+        .click();
+    assert!(form.is_connected(), "the page was not drawn again");
+    go("/#why-title");
+    fire(&window(), "popstate");
+    assert!(form.is_connected(), "nor for a place on it");
+    go("/nope");
+    fire(&window(), "popstate");
+    assert!(!form.is_connected(), "another page replaces it");
+    assert!(text(&root, "main h2").contains("Page not found"));
+    root.remove();
+    go("/");
 }
 
 #[wasm_bindgen_test]

@@ -17,9 +17,6 @@ mod waterfall;
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::Arc;
-
-use model::Predictor;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlElement, HtmlInputElement, HtmlSelectElement, MouseEvent};
@@ -42,8 +39,8 @@ struct Shell {
     values: Values,
     /// The path on screen.
     path: String,
-    /// The model the Predict page on screen was written for.
-    predicting: Option<Arc<Predictor>>,
+    /// The Predict page on screen.
+    predicting: Option<predict::Screen>,
     /// Whether the pages module draws the page on screen.
     hosted: bool,
 }
@@ -103,8 +100,7 @@ pub fn mount(root: &HtmlElement, models: Result<Catalog, String>) {
     on_event.forget();
     let on_pop = Closure::<dyn Fn()>::new(move || {
         if let Ok(mut shell) = shared.try_borrow_mut() {
-            shell.path = router::current_path();
-            shell.show_route();
+            shell.arrive(router::current_path());
         }
     });
     if let Some(window) = web_sys::window() {
@@ -225,7 +221,20 @@ impl Shell {
     fn navigate(&mut self, path: &str) {
         if self.path != path {
             router::push(path);
-            self.path = path.to_owned();
+            self.arrive(path.to_owned());
+        }
+    }
+
+    /// The address bar now says `path`: the page changes only if it is another page, so a
+    /// page's state (a batch's results) survives a link to itself or a change of `#place`.
+    fn arrive(&mut self, path: String) {
+        let same = match (Route::from_path(&path), Route::from_path(&self.path)) {
+            (Some(new), Some(old)) => new == old,
+            (None, None) => path == self.path,
+            _ => false,
+        };
+        self.path = path;
+        if !same {
             self.show_route();
         }
     }
@@ -236,8 +245,9 @@ impl Shell {
             return;
         }
         self.values.insert(name, value);
-        if let (Some(predictor), Some(main)) = (&self.predicting, self.main()) {
-            predict::refresh(&main, predictor, &self.values);
+        let main = self.main();
+        if let (Some(screen), Some(main)) = (self.predicting.as_mut(), main) {
+            screen.refresh(&main, &self.values);
         }
     }
 
@@ -349,9 +359,7 @@ impl Shell {
         };
         match predictor {
             Ok(predictor) => {
-                main.set_inner_html(&predict::page(&predictor, &self.values));
-                predict::refresh(&main, &predictor, &self.values);
-                self.predicting = Some(predictor);
+                self.predicting = Some(predict::Screen::show(&main, predictor, &self.values));
             }
             Err(message) => {
                 self.predicting = None;
@@ -375,10 +383,16 @@ impl Shell {
         };
         let (target, unaware) = (self.target.clone(), self.unaware);
         wasm_bindgen_futures::spawn_local(async move {
-            let Err(message) = loader::show(&host, route, &target, unaware).await else {
+            let shown = loader::show(&host, route, &target, unaware).await;
+            let card = host.next_element_sibling();
+            let Err(message) = shown else {
+                // Drawn after all (a retry): an earlier failure's card goes.
+                if let Some(card) = card {
+                    card.remove();
+                }
                 return;
             };
-            if host.is_connected() && host.next_element_sibling().is_none() {
+            if host.is_connected() && card.is_none() {
                 let card = error_card(
                     "This page could not be loaded",
                     "<p>Its code is fetched on the first visit to it, and that failed (offline before this page was ever opened?). Predictions still work: <a href=\"/\">make a prediction</a>, or reload when online.</p>",

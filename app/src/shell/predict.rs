@@ -1,12 +1,13 @@
 //! The Predict page: the form, the live prediction with its interval, why the model predicts
 //! it, and what-if controls.
 //!
-//! [`page`] writes the page for a model once; after every change to the form the shell calls
-//! [`refresh`], which brings every control in step with the form's text (the text field, the
-//! what-if slider and chips of a field show one value) and shows the [`Outputs`] computed from
-//! it. Computing ([`Outputs::new`]) is separate from showing, so the native tests check it.
+//! [`Screen::show`] writes the page for a model once; after every change to the form the shell
+//! calls [`Screen::refresh`], which brings every control in step with the form's text (the text
+//! field, the what-if slider and chips of a field show one value) and shows the [`Outputs`]
+//! computed from it. Computing ([`Outputs::new`]) is separate from showing, so the native tests check it.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use model::{fields, Explanation, Feature, Interval, Missing, Predictor, Student};
 use wasm_bindgen::JsCast;
@@ -130,8 +131,10 @@ impl Outputs {
             (Some(v), Some(i)) => Some(interval_bounds(v, i.half_width, TARGET_RANGE)),
             _ => None,
         };
-        let explanation =
-            prediction.and_then(|_| predictor.explain(&student, Missing::Reject).ok());
+        let explainable = predictor.features().len() <= model::MAX_EXPLAINED_FEATURES;
+        let explanation = prediction
+            .filter(|_| explainable)
+            .and_then(|_| predictor.explain(&student, Missing::Reject).ok());
         let why = why_markup(predictor, values, explanation.as_ref());
         let deltas = predictor
             .features()
@@ -148,7 +151,10 @@ impl Outputs {
                 let now = prediction.filter(|_| !current)?;
                 let mut other = student.clone();
                 other.set(name, category.as_str());
-                let then = predictor.predict_with(&other, Missing::Reject).ok()?;
+                let then = predictor
+                    .predict_with(&other, Missing::Reject)
+                    .ok()
+                    .filter(|v| v.is_finite())?;
                 Some(signed(then - now, 1))
             })
             .collect();
@@ -238,14 +244,14 @@ fn why_markup(predictor: &Predictor, values: &Values, explanation: Option<&Expla
 }
 
 /// The page for `predictor`, its controls showing `values` (the outputs are filled in by
-/// [`refresh`]).
+/// [`Screen::refresh`]).
 pub fn page(predictor: &Predictor, values: &Values) -> String {
     let target = target_label(predictor);
     let text = |name: &str| text_of(values, name);
-    let (categorical, numeric): (Vec<&Feature>, Vec<&Feature>) = predictor
-        .features()
+    let fields = fields_of(predictor);
+    let (categorical, numeric): (Vec<&Field>, Vec<&Field>) = fields
         .iter()
-        .partition(|f| matches!(f, Feature::Categorical { .. }));
+        .partition(|f| matches!(f.feature, Feature::Categorical { .. }));
 
     let mut out = Html::new();
     out.raw("<h2 class=\"page-title\">Predict a score</h2><p class=\"intro\">")
@@ -260,8 +266,8 @@ pub fn page(predictor: &Predictor, values: &Values) -> String {
         out.raw("<fieldset>")
             .element("legend", &[], legend)
             .raw("<div class=\"fields\">");
-        for feature in group {
-            field(&mut out, feature, text(feature.name()));
+        for f in group {
+            field(&mut out, f, text(f.name()));
         }
         out.raw("</div></fieldset>");
     }
@@ -274,15 +280,50 @@ pub fn page(predictor: &Predictor, values: &Values) -> String {
     out.into_string()
 }
 
+/// A field of the model and the suffix of its elements' ids.
+struct Field<'a> {
+    feature: &'a Feature,
+    key: String,
+}
+
+impl Field<'_> {
+    fn name(&self) -> &str {
+        self.feature.name()
+    }
+
+    /// The id of this field's element of a kind: `field`, `hint`, `error`, `slider`, …
+    fn id(&self, kind: &str) -> String {
+        format!("{kind}-{}", self.key)
+    }
+}
+
+/// The model's fields in order, each with an id suffix: its name with every character an id
+/// cannot hold as `-` ([`dom_id`]), and its position added when two names would read the same
+/// ("a b" and "a_b"), so the page never finds one field's element for another's.
+fn fields_of(predictor: &Predictor) -> Vec<Field<'_>> {
+    let mut out: Vec<Field<'_>> = Vec::new();
+    for (i, feature) in predictor.features().iter().enumerate() {
+        let base = dom_id("", feature.name())[1..].to_owned();
+        let mut key = base.clone();
+        let mut n = i;
+        while out.iter().any(|f| f.key == key) {
+            key = format!("{base}-{n}");
+            n += 1;
+        }
+        out.push(Field { feature, key });
+    }
+    out
+}
+
 /// A field's text in the form ("" when it has none).
 fn text_of<'a>(values: &'a Values, name: &str) -> &'a str {
     values.get(name).map_or("", String::as_str)
 }
 
 /// One labelled control with its hint and (hidden while the field is valid) inline error.
-fn field(out: &mut Html, feature: &Feature, value: &str) {
-    let name = feature.name();
-    let id = dom_id("field", name);
+fn field(out: &mut Html, field: &Field, value: &str) {
+    let (feature, name) = (field.feature, field.name());
+    let id = field.id("field");
     out.raw("<div class=\"field\"><div class=\"field-head\">")
         .element("label", &[("for", Some(&id))], fields::label(name));
     match feature {
@@ -307,7 +348,7 @@ fn field(out: &mut Html, feature: &Feature, value: &str) {
         }
         Feature::Numeric { min, max, .. } => {
             // Numbers carry their range as a hint; a list shows its choices itself.
-            let hint_id = dom_id("hint", name);
+            let hint_id = field.id("hint");
             out.element(
                 "span",
                 &[("class", Some("hint")), ("id", Some(&hint_id))],
@@ -336,7 +377,7 @@ fn field(out: &mut Html, feature: &Feature, value: &str) {
         "p",
         &[
             ("class", Some("field-error")),
-            ("id", Some(&dom_id("error", name))),
+            ("id", Some(&field.id("error"))),
             ("hidden", Some("")),
         ],
     )
@@ -345,7 +386,7 @@ fn field(out: &mut Html, feature: &Feature, value: &str) {
 
 /// Sliders for the scores and chips for the categories, each showing its field's value; every
 /// chip shows how the prediction would move with it.
-fn what_if(out: &mut Html, categorical: &[&Feature], numeric: &[&Feature], values: &Values) {
+fn what_if(out: &mut Html, categorical: &[&Field], numeric: &[&Field], values: &Values) {
     let text = |name: &str| text_of(values, name);
     out.raw("<section class=\"card whatif\" aria-labelledby=\"whatif-title\">")
         .raw("<h2 id=\"whatif-title\">What if…</h2><p class=\"muted\">")
@@ -354,8 +395,8 @@ fn what_if(out: &mut Html, categorical: &[&Feature], numeric: &[&Feature], value
              The small numbers show how much each option would move the prediction.",
         )
         .raw("</p><div class=\"sliders\">");
-    for feature in numeric {
-        let Feature::Numeric { name, min, max } = feature else {
+    for field in numeric {
+        let Feature::Numeric { name, min, max } = field.feature else {
             continue;
         };
         let label = fields::label(name);
@@ -366,7 +407,7 @@ fn what_if(out: &mut Html, categorical: &[&Feature], numeric: &[&Feature], value
                 "span",
                 &[
                     ("class", Some("slider-value")),
-                    ("id", Some(&dom_id("shown", name))),
+                    ("id", Some(&field.id("shown"))),
                 ],
                 "",
             )
@@ -374,7 +415,7 @@ fn what_if(out: &mut Html, categorical: &[&Feature], numeric: &[&Feature], value
             .open(
                 "input",
                 &[
-                    ("id", Some(&dom_id("slider", name))),
+                    ("id", Some(&field.id("slider"))),
                     ("data-field", Some(name)),
                     ("type", Some("range")),
                     ("min", Some(&min.to_string())),
@@ -391,11 +432,11 @@ fn what_if(out: &mut Html, categorical: &[&Feature], numeric: &[&Feature], value
     }
     out.raw("</div><div class=\"chip-groups\">");
     let mut chip = 0;
-    for feature in categorical {
-        let Feature::Categorical { name, categories } = feature else {
+    for field in categorical {
+        let Feature::Categorical { name, categories } = field.feature else {
             continue;
         };
-        let group = dom_id("whatif", name);
+        let group = field.id("whatif");
         out.raw("<fieldset class=\"chips-field\">")
             .element(
                 "legend",
@@ -465,7 +506,7 @@ fn result_card(out: &mut Html, predictor: &Predictor, target: &str) {
     .raw("</aside>");
 }
 
-/// "90 % interval: 62.1 – 80.4" (filled in by [`refresh`]) and how often such intervals held
+/// "90 % interval: 62.1 – 80.4" (filled in by [`Screen::refresh`]) and how often such intervals held
 /// on the test split.
 fn interval_text(out: &mut Html, interval: &Interval) {
     let Interval {
@@ -501,7 +542,7 @@ fn interval_text(out: &mut Html, interval: &Interval) {
     );
 }
 
-/// "Why this score": the typical student, then the chart [`refresh`] draws.
+/// "Why this score": the typical student, then the chart [`Screen::refresh`] draws.
 fn why_card(out: &mut Html, predictor: &Predictor) {
     let baseline = predictor
         .predict_with(&predictor.reference_student(), Missing::Impute)
@@ -537,63 +578,97 @@ fn set_style(root: &Element, selector: &str, property: &str, value: &str) {
     }
 }
 
-/// Brings the page in `root` (written by [`page`] for `predictor`) in step with `values`: every
-/// control shows its field's text (a control already showing it is left alone, so typing is
-/// never disturbed), then the prediction, interval, errors, reasons and what-if deltas show.
-pub fn refresh(root: &Element, predictor: &Predictor, values: &Values) {
-    let outputs = Outputs::new(predictor, values);
-    let mut chip = 0;
-    for feature in predictor.features() {
-        let name = feature.name();
-        let value = values.get(name).map_or("", String::as_str);
-        let error = outputs.error(name);
-        let control_id = format!("#{}", dom_id("field", name));
-        match feature {
-            Feature::Categorical { categories, .. } => {
-                if let Some(select) = find::<HtmlSelectElement>(root, &control_id) {
-                    if select.value() != value {
-                        select.set_value(value);
-                    }
-                }
-                for (category, delta) in categories.iter().zip(&outputs.deltas[chip..]) {
-                    let id = format!("#delta-{chip}");
-                    if let Some(span) = find::<HtmlElement>(root, &id) {
-                        span.set_hidden(delta.is_none());
-                        span.set_text_content(delta.as_deref());
-                        if let Some(radio) = span
-                            .parent_element()
-                            .and_then(|l| l.query_selector("input").ok().flatten())
-                            .and_then(|i| i.dyn_into::<HtmlInputElement>().ok())
-                        {
-                            radio.set_checked(category == value);
-                        }
-                    }
-                    chip += 1;
-                }
-            }
-            Feature::Numeric { min, max, .. } => {
-                if let Some(input) = find::<HtmlInputElement>(root, &control_id) {
-                    if input.value() != value {
-                        input.set_value(value);
-                    }
-                }
-                let slider_id = format!("#{}", dom_id("slider", name));
-                if let Some(slider) = find::<HtmlInputElement>(root, &slider_id) {
-                    let position = slider_position(value, *min, *max).to_string();
-                    if slider.value() != position {
-                        slider.set_value(&position);
-                    }
-                }
-                let shown = match value.trim().parse::<f64>() {
-                    Ok(v) if v.is_finite() => value.trim(),
-                    _ => "—",
-                };
-                set_text(root, &format!("#{}", dom_id("shown", name)), shown);
-            }
-        }
-        show_error(root, feature, &control_id, error);
+/// The Predict page on screen: its model, and the reasons last drawn (drawn again only when
+/// they change, so a screen reader reading them keeps its place).
+pub struct Screen {
+    predictor: Arc<Predictor>,
+    why: String,
+}
+
+impl Screen {
+    /// Writes the page for `predictor` into `main`, showing `values`.
+    pub fn show(main: &Element, predictor: Arc<Predictor>, values: &Values) -> Self {
+        main.set_inner_html(&page(&predictor, values));
+        let mut screen = Self {
+            predictor,
+            why: String::new(),
+        };
+        screen.refresh(main, values);
+        screen
     }
 
+    /// Brings the page in `root` in step with `values`: every control shows its field's text
+    /// (a control already showing it is left alone, so typing is never disturbed), then the
+    /// prediction, interval, errors, reasons and what-if deltas show.
+    pub fn refresh(&mut self, root: &Element, values: &Values) {
+        let predictor = Arc::clone(&self.predictor);
+        let outputs = Outputs::new(&predictor, values);
+        let mut chip = 0;
+        for field in fields_of(&predictor) {
+            let value = text_of(values, field.name());
+            let control = format!("#{}", field.id("field"));
+            match field.feature {
+                Feature::Categorical { categories, .. } => {
+                    if let Some(select) = find::<HtmlSelectElement>(root, &control) {
+                        if select.value() != value {
+                            select.set_value(value);
+                        }
+                    }
+                    for (category, delta) in categories.iter().zip(&outputs.deltas[chip..]) {
+                        show_chip(root, chip, category == value, delta.as_deref());
+                        chip += 1;
+                    }
+                }
+                Feature::Numeric { min, max, .. } => {
+                    if let Some(input) = find::<HtmlInputElement>(root, &control) {
+                        if input.value() != value {
+                            input.set_value(value);
+                        }
+                    }
+                    let slider = format!("#{}", field.id("slider"));
+                    if let Some(slider) = find::<HtmlInputElement>(root, &slider) {
+                        let position = slider_position(value, *min, *max).to_string();
+                        if slider.value() != position {
+                            slider.set_value(&position);
+                        }
+                    }
+                    let shown = match value.trim().parse::<f64>() {
+                        Ok(v) if v.is_finite() => value.trim(),
+                        _ => "—",
+                    };
+                    set_text(root, &format!("#{}", field.id("shown")), shown);
+                }
+            }
+            show_error(root, &field, outputs.error(field.name()));
+        }
+        show_result(root, &outputs);
+        if outputs.why != self.why {
+            if let Some(chart) = find::<Element>(root, ".why-chart") {
+                chart.set_inner_html(&outputs.why);
+            }
+            self.why = outputs.why;
+        }
+    }
+}
+
+/// Chip number `index`: picked or not, and how far it would move the prediction.
+fn show_chip(root: &Element, index: usize, picked: bool, delta: Option<&str>) {
+    let Some(span) = find::<HtmlElement>(root, &format!("#delta-{index}")) else {
+        return;
+    };
+    span.set_hidden(delta.is_none());
+    span.set_text_content(delta);
+    let radio = span
+        .parent_element()
+        .and_then(|label| find::<HtmlInputElement>(&label, "input"));
+    if let Some(radio) = radio {
+        radio.set_checked(picked);
+    }
+}
+
+/// The prediction (or a dash and why), its bar and interval band on the score scale, and the
+/// interval's bounds.
+fn show_result(root: &Element, outputs: &Outputs) {
     let shown = outputs.prediction;
     if let Some(e) = find::<Element>(root, "[data-testid=prediction]") {
         e.set_class_name(if shown.is_some() {
@@ -628,26 +703,22 @@ pub fn refresh(root: &Element, predictor: &Predictor, values: &Values) {
         _ => String::new(),
     };
     set_text(root, ".interval-limited", &limited);
-    if let Some(chart) = find::<Element>(root, ".why-chart") {
-        chart.set_inner_html(&outputs.why);
-    }
 }
 
 /// A field's error next to it: the message, the red outline, `aria-invalid`, and the message
 /// among what the control's description reads.
-fn show_error(root: &Element, feature: &Feature, control_id: &str, error: Option<&str>) {
-    let name = feature.name();
-    let error_id = dom_id("error", name);
+fn show_error(root: &Element, field: &Field, error: Option<&str>) {
+    let error_id = field.id("error");
     if let Some(p) = find::<HtmlElement>(root, &format!("#{error_id}")) {
         p.set_hidden(error.is_none());
         p.set_text_content(error);
-        if let Some(field) = p.parent_element() {
-            let _ = field
+        if let Some(wrapper) = p.parent_element() {
+            let _ = wrapper
                 .class_list()
                 .toggle_with_force("has-error", error.is_some());
         }
     }
-    let Some(control) = find::<Element>(root, control_id) else {
+    let Some(control) = find::<Element>(root, &format!("#{}", field.id("field"))) else {
         return;
     };
     match error {
@@ -658,8 +729,8 @@ fn show_error(root: &Element, feature: &Feature, control_id: &str, error: Option
             let _ = control.remove_attribute("aria-invalid");
         }
     }
-    let hint_id = dom_id("hint", name);
-    let hint = matches!(feature, Feature::Numeric { .. }).then_some(hint_id.as_str());
+    let hint_id = field.id("hint");
+    let hint = matches!(field.feature, Feature::Numeric { .. }).then_some(hint_id.as_str());
     let ids: Vec<&str> = [hint, error.map(|_| error_id.as_str())]
         .into_iter()
         .flatten()
@@ -744,6 +815,26 @@ mod tests {
             html.matches(" checked=\"\"").count()
         );
         assert!(!html.contains("style="), "no inline styles under the CSP");
+    }
+
+    #[test]
+    fn fields_whose_names_read_alike_get_distinct_ids() {
+        let mut bundle = predictor().bundle().clone();
+        let names = ["a b", "a_b", "a-b-1", "gender"];
+        for (feature, name) in bundle.features.iter_mut().zip(names) {
+            match feature {
+                Feature::Categorical { name: n, .. } | Feature::Numeric { name: n, .. } => {
+                    *n = name.to_owned()
+                }
+            }
+        }
+        let predictor = Predictor::new(bundle).expect("still a valid model");
+        let keys: Vec<String> = fields_of(&predictor).into_iter().map(|f| f.key).collect();
+        assert_eq!(keys[..4], ["a-b", "a-b-1", "a-b-1-2", "gender"]);
+        let mut unique = keys.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), keys.len(), "{keys:?}");
     }
 
     #[test]
