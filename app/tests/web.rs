@@ -77,11 +77,17 @@ fn go(path: &str) {
         .expect("pushed");
 }
 
-fn input(root: &HtmlElement, selector: &str) -> HtmlInputElement {
+/// The element in `root` that `selector` matches, as the kind of element `T` the test knows it
+/// to be.
+fn find<T: JsCast>(root: &HtmlElement, selector: &str) -> T {
     root.query_selector(selector)
         .expect("a valid selector")
         .unwrap_or_else(|| panic!("nothing matches {selector}"))
-        .unchecked_into::<HtmlInputElement>()
+        .unchecked_into::<T>()
+}
+
+fn input(root: &HtmlElement, selector: &str) -> HtmlInputElement {
+    find(root, selector)
 }
 
 /// Sets an input's value as typing or dragging would, firing `input`.
@@ -193,11 +199,7 @@ async fn the_slider_and_the_text_field_share_one_value() {
 #[wasm_bindgen_test]
 async fn the_chips_and_the_list_share_one_value_and_show_what_each_would_change() {
     let root = shell("/", app::embedded_models());
-    let list = root
-        .query_selector("#field-gender")
-        .expect("valid")
-        .expect("the gender list")
-        .unchecked_into::<HtmlSelectElement>();
+    let list = find::<HtmlSelectElement>(&root, "#field-gender");
     let male = input(&root, "input[name=whatif-gender][value=male]");
     let female = input(&root, "input[name=whatif-gender][value=female]");
     assert_eq!(list.value(), "female");
@@ -298,11 +300,7 @@ async fn the_switch_and_the_score_change_the_form_but_keep_what_was_typed() {
     assert_eq!(input(&root, "#field-writing-score").value(), "81");
     assert!(one_decimal(&text(&root, "[data-testid=prediction]")));
 
-    let target = root
-        .query_selector("#target-select")
-        .expect("valid")
-        .expect("the score selector")
-        .unchecked_into::<HtmlSelectElement>();
+    let target = find::<HtmlSelectElement>(&root, "#target-select");
     target.set_value("reading_score");
     fire(&target, "change");
     assert!(text(&root, ".intro").ends_with("predict their reading score."));
@@ -397,11 +395,7 @@ async fn the_shell_marks_the_page_and_says_when_a_page_cannot_load() {
         "return Promise.resolve({ mount() { window.__mounted = (window.__mounted || 0) + 1; }, unmount() {} });",
     );
     js_sys::Reflect::set(&window(), &"loadPages".into(), &stand_in).expect("set");
-    let target = root
-        .query_selector("#target-select")
-        .expect("valid")
-        .expect("the score selector")
-        .unchecked_into::<HtmlSelectElement>();
+    let target = find::<HtmlSelectElement>(&root, "#target-select");
     target.set_value("writing_score");
     fire(&target, "change");
     settle().await;
@@ -414,11 +408,7 @@ async fn the_shell_marks_the_page_and_says_when_a_page_cannot_load() {
     );
 
     // A link inside the app is followed in this document.
-    root.query_selector("a[href='/']")
-        .expect("valid")
-        .expect("the link to Predict")
-        .unchecked_into::<HtmlElement>()
-        .click();
+    find::<HtmlElement>(&root, "a[href='/']").click();
     assert_eq!(window().location().pathname().expect("a path"), "/");
     assert_eq!(text(&root, "nav [aria-current=page]"), "Predict");
     assert!(one_decimal(&text(&root, "[data-testid=prediction]")));
@@ -428,15 +418,8 @@ async fn the_shell_marks_the_page_and_says_when_a_page_cannot_load() {
 #[wasm_bindgen_test]
 async fn a_link_to_the_page_on_screen_or_a_place_on_it_keeps_the_page() {
     let root = shell("/", app::embedded_models());
-    let form = root
-        .query_selector("form")
-        .expect("valid")
-        .expect("the form");
-    root.query_selector(".site-nav a[href='/']")
-        .expect("valid")
-        .expect("the link to Predict")
-        .unchecked_into::<HtmlElement>()
-        .click();
+    let form: HtmlElement = find(&root, "form");
+    find::<HtmlElement>(&root, ".site-nav a[href='/']").click();
     assert!(form.is_connected(), "the page was not drawn again");
     go("/#why-title");
     fire(&window(), "popstate");
