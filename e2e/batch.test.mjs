@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, collectErrors, defaultModel, launchChromium, serveStatic } from './server.mjs';
+import { ROOT, defaultModel, openApp } from './server.mjs';
 import { parseCsv, toCsv } from './csv.mjs';
 
 const PARITY = process.env.E2E_PARITY ?? join(ROOT, 'target/parity/test_split.json');
@@ -32,26 +32,17 @@ function casesCsv(cases, { columns = [...FEATURES, TARGET, 'student_id'], edit }
 const file = (name, text) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
 
 describe('the batch page in Chromium', () => {
-  let server;
-  let browser;
-  let context;
+  let app;
   let page;
   let errors;
 
   before(async () => {
-    server = await serveStatic(join(ROOT, 'dist'));
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    page = await context.newPage();
-    errors = collectErrors(page);
-    await page.goto(`${server.url}batch`);
+    app = await openApp('batch', { acceptDownloads: true });
+    ({ page, errors } = app);
     await page.getByLabel('CSV file').waitFor();
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => app?.close());
 
   /** Chooses `upload` in the file input and waits for the results or the error card. */
   async function choose(upload) {

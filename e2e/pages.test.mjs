@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, collectErrors, defaultModel, defaultReport, launchChromium, serveStatic } from './server.mjs';
+import { ROOT, collectErrors, defaultModel, defaultReport, openApp } from './server.mjs';
 
 const SCREENSHOTS = join(ROOT, 'e2e/screenshots');
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
@@ -71,23 +71,18 @@ async function prepare(page, name) {
 }
 
 describe('the pages in Chromium', () => {
+  let app;
   let server;
   let browser;
   let page;
   let errors;
 
   before(async () => {
-    server = await serveStatic(join(ROOT, 'dist'));
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    errors = collectErrors(page);
+    app = await openApp(null);
+    ({ server, browser, page, errors } = app);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => app?.close());
 
   const heading = (text) => page.getByRole('heading', { level: 2, name: text, exact: true });
 

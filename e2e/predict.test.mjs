@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LABELS, ROOT, collectErrors, defaultModel, launchChromium, rustFixed1, serveStatic } from './server.mjs';
+import { LABELS, ROOT, collectErrors, defaultModel, openApp, rustFixed1 } from './server.mjs';
 
 // E2E_PARITY points elsewhere only for trying the tests before the trainer exists.
 const PARITY = process.env.E2E_PARITY ?? join(ROOT, 'target/parity/test_split.json');
@@ -66,25 +66,19 @@ async function showReasons(page) {
 }
 
 describe('the predictor in Chromium', () => {
+  let app;
   let server;
   let browser;
   let page;
   let errors;
 
   before(async () => {
-    server = await serveStatic(join(ROOT, 'dist'));
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    errors = collectErrors(page);
-    await page.goto(server.url);
+    app = await openApp();
+    ({ server, browser, page, errors } = app);
     await page.locator(PREDICTION).waitFor();
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => app?.close());
 
   test('Rust-style rounding helper matches format!("{:.1}")', () => {
     // Values printed by Rust: exact ties round half to even, everything else to nearest.

@@ -34,6 +34,25 @@ async function isFile(path) {
 }
 
 /**
+ * The release build (`dist/`) served locally and opened in a fresh desktop-sized Chromium page
+ * whose console and page errors are collected. Goes to `path` (relative to the server's root)
+ * unless it is `null`. Resolves to `{ server, browser, context, page, errors, close }`.
+ */
+export async function openApp(path = '', { acceptDownloads = false } = {}) {
+  const server = await serveStatic(join(ROOT, 'dist'));
+  const browser = await launchChromium();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads });
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  if (path !== null) await page.goto(`${server.url}${path}`);
+  const close = async () => {
+    await browser.close();
+    await server.close();
+  };
+  return { server, browser, context, page, errors, close };
+}
+
+/**
  * Serves `dir` on 127.0.0.1 at a free port. A path without a file extension that names no file
  * gets index.html (client-side routes); a missing file with an extension is a 404.
  * Resolves to `{ url, close }`.

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LABELS, ROOT, collectErrors, launchChromium, rustFixed1, serveStatic } from './server.mjs';
+import { LABELS, ROOT, openApp, rustFixed1 } from './server.mjs';
 import { parseCsv, toCsv } from './csv.mjs';
 
 const PARITY = process.env.E2E_PARITY ?? join(ROOT, 'target/parity/test_split.json');
@@ -52,26 +52,17 @@ function readCases() {
 const reportFor = (target) => REPORTS.reports.find((r) => r.target === target);
 
 describe('every score and the switch in Chromium', () => {
-  let server;
-  let browser;
-  let context;
+  let app;
   let page;
   let errors;
 
   before(async () => {
-    server = await serveStatic(join(ROOT, 'dist'));
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    page = await context.newPage();
-    errors = collectErrors(page);
-    await page.goto(server.url);
+    app = await openApp('', { acceptDownloads: true });
+    ({ page, errors } = app);
     await page.locator(PREDICTION).waitFor();
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => app?.close());
 
   const targetSelect = () => page.getByLabel('Score to predict', { exact: true });
   const theSwitch = () => page.getByRole('switch', { name: "Don't use gender or race/ethnicity" });
