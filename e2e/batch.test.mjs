@@ -4,20 +4,14 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT, defaultModel, openApp } from './server.mjs';
+import { readFileSync } from 'node:fs';
+import { defaultModel, openApp, readParityCases } from './server.mjs';
 import { parseCsv, toCsv } from './csv.mjs';
 
-const PARITY = process.env.E2E_PARITY ?? join(ROOT, 'target/parity/test_split.json');
 const model = defaultModel();
 const FEATURES = model.features.map((f) => f.name);
 const TARGET = model.target;
 
-function readCases() {
-  assert.ok(existsSync(PARITY), `${PARITY} is missing: run \`make parity-cases\` first`);
-  return JSON.parse(readFileSync(PARITY, 'utf8'));
-}
 
 /** A CSV of the parity students: every feature, the target, and an extra column kept as is. */
 function casesCsv(cases, { columns = [...FEATURES, TARGET, 'student_id'], edit } = {}) {
@@ -54,7 +48,7 @@ describe('the batch page in Chromium', () => {
   const summary = async (id) => (await page.locator(`[data-testid="batch-${id}"]`).textContent()).trim();
 
   test('the test split: every row predicted as the native trainer does, scored, downloadable', async () => {
-    const cases = readCases();
+    const cases = readParityCases();
     await choose(file('test-split.csv', casesCsv(cases)));
     assert.equal(await summary('rows'), String(cases.length));
     assert.equal(await summary('predicted'), String(cases.length));
@@ -89,7 +83,7 @@ describe('the batch page in Chromium', () => {
   });
 
   test('a bad row keeps its place, with its line and reason; the others are predicted', async () => {
-    const cases = readCases().slice(0, 30);
+    const cases = readParityCases().slice(0, 30);
     const csv = casesCsv(cases, {
       edit: (row, i) => {
         if (i === 12) row.reading_score = '150';
@@ -116,7 +110,7 @@ describe('the batch page in Chromium', () => {
 
   test('a file missing a column is refused with the column named', async () => {
     const columns = FEATURES.filter((n) => n !== 'reading_score');
-    await choose(file('no-reading.csv', casesCsv(readCases().slice(0, 5), { columns })));
+    await choose(file('no-reading.csv', casesCsv(readParityCases().slice(0, 5), { columns })));
     const card = page.locator('[data-testid="batch-error"]');
     assert.equal(await card.getAttribute('role'), 'alert');
     assert.match(await card.textContent(), /lacks the column\(s\) reading_score/);
@@ -129,7 +123,7 @@ describe('the batch page in Chromium', () => {
   });
 
   test('a file dropped on the drop zone is read', async () => {
-    const csv = casesCsv(readCases().slice(0, 7));
+    const csv = casesCsv(readParityCases().slice(0, 7));
     await page.locator('[data-testid="dropzone"]').evaluate((zone, text) => {
       const data = new DataTransfer();
       data.items.add(new File([text], 'dropped.csv', { type: 'text/csv' }));
@@ -141,7 +135,7 @@ describe('the batch page in Chromium', () => {
   });
 
   test('10,000 rows: processed without freezing the page, paginated', async () => {
-    const cases = readCases();
+    const cases = readParityCases();
     const many = Array.from({ length: 10_000 }, (_, i) => cases[i % cases.length]);
     const csv = casesCsv(many);
     // Long tasks (> 50 ms) on the main thread while the file is processed.

@@ -5,9 +5,9 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, collectErrors, defaultModel, defaultReport, openApp } from './server.mjs';
+import { PREDICTION, ROOT, collectErrors, defaultModel, defaultReport, openApp, readParityCases } from './server.mjs';
 
 const SCREENSHOTS = join(ROOT, 'e2e/screenshots');
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
@@ -24,11 +24,10 @@ const PAGES = [
   { name: 'about', path: '/about', nav: 'About', heading: 'About this model', title: 'About · Student Performance Predictor' },
 ];
 
-const PREDICTION = '[data-testid="prediction"]';
 
 /** A few students from the parity file as a small CSV (for the batch page's pictures). */
 function smallCsv() {
-  const cases = JSON.parse(readFileSync(join(ROOT, 'target/parity/test_split.json'), 'utf8')).slice(0, 12);
+  const cases = readParityCases().slice(0, 12);
   const columns = [...model.features.map((f) => f.name), model.target];
   const lines = cases.map((c, i) =>
     columns.map((n) => (i === 4 && n === 'writing_score' ? 'n/a' : c.student[n])).join(','),

@@ -4,43 +4,26 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { LABELS, ROOT, collectErrors, defaultModel, openApp, rustFixed1 } from './server.mjs';
+import {
+  LABELS,
+  PREDICTION,
+  ROOT,
+  collectErrors,
+  defaultModel,
+  openApp,
+  parityMismatches,
+  predictionText,
+  readParityCases,
+  rustFixed1,
+} from './server.mjs';
 
-// E2E_PARITY points elsewhere only for trying the tests before the trainer exists.
-const PARITY = process.env.E2E_PARITY ?? join(ROOT, 'target/parity/test_split.json');
 const SCREENSHOTS = join(ROOT, 'e2e/screenshots');
-
-const PREDICTION = '[data-testid="prediction"]';
-
-function readCases() {
-  assert.ok(
-    existsSync(PARITY),
-    `${PARITY} is missing: run \`make parity-cases\` (the trainer's native predictions) first`,
-  );
-  const cases = JSON.parse(readFileSync(PARITY, 'utf8'));
-  assert.ok(Array.isArray(cases) && cases.length > 0, `${PARITY} holds no cases`);
-  return cases;
-}
 
 const model = defaultModel();
 const features = model.features.map((f) => ({ ...f, label: LABELS[f.name] ?? f.name }));
 const numeric = features.filter((f) => f.kind === 'numeric');
-
-/** The prediction text once it equals `expected` (or whatever it is after a short wait). */
-async function predictionText(page, expected, timeout = 2000) {
-  if (expected !== undefined) {
-    await page
-      .waitForFunction(
-        ([sel, want]) => document.querySelector(sel)?.textContent.trim() === want,
-        [PREDICTION, expected],
-        { timeout, polling: 'raf' },
-      )
-      .catch(() => {});
-  }
-  return (await page.locator(PREDICTION).textContent()).trim();
-}
 
 /** The text of the elements an input's aria-describedby points to. */
 async function description(control) {
@@ -109,25 +92,8 @@ describe('the predictor in Chromium', () => {
   });
 
   test('every test-split student gets the native prediction', async () => {
-    const cases = readCases();
-    const current = new Map();
-    const mismatches = [];
-    for (const c of cases) {
-      for (const f of features) {
-        const value = c.student[f.name];
-        assert.ok(value !== undefined, `row ${c.row}: no ${f.name} in the parity file`);
-        if (current.get(f.name) === value) continue;
-        const control = page.getByLabel(f.label, { exact: true });
-        if (f.kind === 'categorical') await control.selectOption(value);
-        else await control.fill(value);
-        current.set(f.name, value);
-      }
-      const expected = rustFixed1(c.prediction);
-      const shown = await predictionText(page, expected);
-      if (shown !== expected) {
-        mismatches.push(`row ${c.row} (line ${c.line}): shown ${shown}, native ${c.prediction} → ${expected}`);
-      }
-    }
+    const cases = readParityCases();
+    const mismatches = await parityMismatches(page, features, cases, (c) => c.prediction);
     assert.deepEqual(mismatches, [], `${mismatches.length} of ${cases.length} predictions differ`);
   });
 

@@ -2,7 +2,7 @@
 // No npm dependencies beyond playwright-core (which drives Debian's /usr/bin/chromium).
 
 import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -150,6 +150,65 @@ export function rustFixed1(x) {
     return (even / 10).toFixed(1);
   }
   return x.toFixed(1);
+}
+
+/** The Predict page's prediction. */
+export const PREDICTION = '[data-testid="prediction"]';
+
+/** The trainer's test-split students with their native predictions (`make parity-cases`);
+ * E2E_PARITY points elsewhere only for trying the tests before the trainer exists. */
+export const PARITY = process.env.E2E_PARITY ?? join(ROOT, 'target/parity/test_split.json');
+
+export function readParityCases() {
+  if (!existsSync(PARITY)) {
+    throw new Error(`${PARITY} is missing: run \`make parity-cases\` (the trainer's native predictions) first`);
+  }
+  const cases = JSON.parse(readFileSync(PARITY, 'utf8'));
+  if (!Array.isArray(cases) || cases.length === 0) throw new Error(`${PARITY} holds no cases`);
+  return cases;
+}
+
+/** The prediction's text once it equals `expected` (or whatever it is after a short wait). */
+export async function predictionText(page, expected, timeout = 2000) {
+  if (expected !== undefined) {
+    await page
+      .waitForFunction(
+        ([sel, want]) => document.querySelector(sel)?.textContent.trim() === want,
+        [PREDICTION, expected],
+        { timeout, polling: 'raf' },
+      )
+      .catch(() => {});
+  }
+  return (await page.locator(PREDICTION).textContent()).trim();
+}
+
+/**
+ * Types every case's student into the form on `page` (only the fields that change; `features`
+ * carry their `label`), and lists each case whose shown prediction is not `native(case)` as
+ * Rust prints it.
+ */
+export async function parityMismatches(page, features, cases, native) {
+  const current = new Map();
+  const mismatches = [];
+  for (const c of cases) {
+    for (const f of features) {
+      const value = c.student[f.name];
+      if (value === undefined) throw new Error(`row ${c.row}: no ${f.name} in the parity file`);
+      if (current.get(f.name) === value) continue;
+      const control = page.getByLabel(f.label, { exact: true });
+      if (f.kind === 'categorical') await control.selectOption(value);
+      else await control.fill(value);
+      current.set(f.name, value);
+    }
+    const want = native(c);
+    if (typeof want !== 'number') throw new Error(`row ${c.row}: no native prediction`);
+    const expected = rustFixed1(want);
+    const shown = await predictionText(page, expected);
+    if (shown !== expected) {
+      mismatches.push(`row ${c.row} (line ${c.line}): shown ${shown}, native ${want} → ${expected}`);
+    }
+  }
+  return mismatches;
 }
 
 /** The default target's full model from assets/model.json (a set of bundles). */

@@ -8,16 +8,14 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LABELS, ROOT, openApp, rustFixed1 } from './server.mjs';
+import { LABELS, PREDICTION, ROOT, openApp, parityMismatches, readParityCases } from './server.mjs';
 import { parseCsv, toCsv } from './csv.mjs';
 
-const PARITY = process.env.E2E_PARITY ?? join(ROOT, 'target/parity/test_split.json');
 const SET = JSON.parse(readFileSync(join(ROOT, 'assets/model.json'), 'utf8'));
 const REPORTS = JSON.parse(readFileSync(join(ROOT, 'assets/report.json'), 'utf8'));
 const SENSITIVE = ['gender', 'race_ethnicity'];
-const PREDICTION = '[data-testid="prediction"]';
 
 const FAMILY_LABELS = {
   linear_regression: 'Linear regression',
@@ -44,10 +42,6 @@ const MODELS = SET.bundles.map((bundle) => {
   };
 });
 
-function readCases() {
-  assert.ok(existsSync(PARITY), `${PARITY} is missing: run \`make parity-cases\` first`);
-  return JSON.parse(readFileSync(PARITY, 'utf8'));
-}
 
 const reportFor = (target) => REPORTS.reports.find((r) => r.target === target);
 
@@ -75,18 +69,6 @@ describe('every score and the switch in Chromium', () => {
 
   async function open(path) {
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: path, exact: true }).click();
-  }
-
-  /** The prediction text once it equals `expected` (or whatever it is after a short wait). */
-  async function predictionText(expected) {
-    await page
-      .waitForFunction(
-        ([sel, want]) => document.querySelector(sel)?.textContent.trim() === want,
-        [PREDICTION, expected],
-        { timeout: 2000, polling: 'raf' },
-      )
-      .catch(() => {});
-    return (await page.locator(PREDICTION).textContent()).trim();
   }
 
   test('the set has every score, each with a model without gender and race/ethnicity', () => {
@@ -118,24 +100,8 @@ describe('every score and the switch in Chromium', () => {
       }
       if (m.unaware) for (const s of SENSITIVE) assert.ok(!features.some((f) => f.name === s));
 
-      const cases = readCases();
-      const current = new Map();
-      const mismatches = [];
-      for (const c of cases) {
-        for (const f of features) {
-          const value = c.student[f.name];
-          if (current.get(f.name) === value) continue;
-          const control = page.getByLabel(f.label, { exact: true });
-          if (f.kind === 'categorical') await control.selectOption(value);
-          else await control.fill(value);
-          current.set(f.name, value);
-        }
-        const native = c.all?.[m.key];
-        assert.equal(typeof native, 'number', `row ${c.row}: no native ${m.key} prediction`);
-        const expected = rustFixed1(native);
-        const shown = await predictionText(expected);
-        if (shown !== expected) mismatches.push(`row ${c.row}: shown ${shown}, native ${native}`);
-      }
+      const cases = readParityCases();
+      const mismatches = await parityMismatches(page, features, cases, (c) => c.all?.[m.key]);
       assert.deepEqual(mismatches, [], `${mismatches.length} of ${cases.length} predictions differ`);
 
       const info = await page.locator('[data-testid="model-info"]').textContent();
@@ -248,7 +214,7 @@ describe('every score and the switch in Chromium', () => {
   });
 
   test('with the switch on, the batch page predicts without gender and race/ethnicity', async () => {
-    const cases = readCases().slice(0, 40);
+    const cases = readParityCases().slice(0, 40);
     const target = 'reading_score';
     const key = `${target} without gender,race_ethnicity`;
     const columns = ['gender', 'race_ethnicity', 'parental_level_of_education', 'lunch', 'test_preparation_course', 'math_score', 'writing_score', target];
