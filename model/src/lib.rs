@@ -15,8 +15,6 @@
 
 #[cfg(feature = "batch")]
 mod batch;
-#[cfg(feature = "codegen")]
-pub mod codegen;
 mod error;
 mod explain;
 pub mod fields;
@@ -53,11 +51,4 @@ pub fn json_schema() -> String {
 pub fn json_schema_set() -> String {
     let schema = schemars::schema_for!(ModelSet);
     serde_json::to_string_pretty(&schema).expect("a schema serializes") + "\n"
-}
-
-/// `texts` as `String`s, for the Rust that `codegen` writes.
-#[doc(hidden)]
-#[inline(never)]
-pub fn strings(texts: &[&str]) -> Vec<String> {
-    texts.iter().map(|t| String::from(*t)).collect()
 }

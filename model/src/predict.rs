@@ -129,15 +129,8 @@ impl Predictor {
     /// Validates a bundle (the trainer calls this before it writes one).
     pub fn new(bundle: ModelBundle) -> Result<Self, FormatError> {
         validate(&bundle)?;
-        Ok(Self::prevalidated(bundle))
-    }
-
-    /// A bundle that [`Predictor::new`] already accepted, elsewhere: the app's build script
-    /// validates its embedded models at build time, so the wasm need not carry the checks.
-    /// Anything else must go through `new`.
-    pub(crate) fn prevalidated(bundle: ModelBundle) -> Self {
         let width = bundle.features.iter().map(Feature::width).sum();
-        Self { bundle, width }
+        Ok(Self { bundle, width })
     }
 
     pub fn bundle(&self) -> &ModelBundle {

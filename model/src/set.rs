@@ -100,22 +100,6 @@ impl Predictors {
         })
     }
 
-    /// A set that [`Predictors::new`] accepted at build time — the app's build script checks
-    /// the embedded `model.json` with it before writing the set as Rust (`codegen`) — rebuilt
-    /// in the program without checking again, so the wasm carries no validation code. Only for
-    /// such sets: anything read at run time must go through [`Predictors::new`] or
-    /// [`Predictors::from_json`].
-    pub fn prevalidated(set: ModelSet) -> Self {
-        Self {
-            default_target: set.default_target,
-            predictors: set
-                .bundles
-                .into_iter()
-                .map(Predictor::prevalidated)
-                .collect(),
-        }
-    }
-
     pub fn default_target(&self) -> &str {
         &self.default_target
     }

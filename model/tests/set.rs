@@ -91,34 +91,6 @@ fn broken_sets_are_refused() {
 }
 
 #[test]
-fn a_prevalidated_set_is_the_validated_set() {
-    let mut writing = bundle("knn.v1.json");
-    writing["target"] = json!("writing_score");
-    let doc = set(
-        vec![bundle("linear.v1.json"), without_gender(), writing],
-        "math_score",
-    );
-    let parsed: model::ModelSet = serde_json::from_str(&doc).unwrap();
-    let checked = Predictors::new(parsed.clone()).unwrap();
-    let rebuilt = Predictors::prevalidated(parsed);
-    assert_eq!(rebuilt.default_target(), checked.default_target());
-    assert_eq!(rebuilt.targets(), checked.targets());
-    let student = model::Student::new()
-        .with("gender", "male")
-        .with("reading_score", "71")
-        .with("writing_score", "64")
-        .with("math_score", "58");
-    for (a, b) in rebuilt.iter().zip(checked.iter()) {
-        assert_eq!(a.bundle(), b.bundle());
-        assert_eq!(a.width(), b.width());
-        assert_eq!(
-            a.predict_with(&student, model::Missing::Impute).ok(),
-            b.predict_with(&student, model::Missing::Impute).ok()
-        );
-    }
-}
-
-#[test]
 fn excluded_columns_match_in_any_order_and_only_exactly() {
     let mut both = without_gender();
     both["excluded"] = json!(["race_ethnicity", "gender"]);
