@@ -46,8 +46,14 @@ async function axeViolations(page) {
   );
 }
 
+/** Waits until the page's training report has arrived (pages that need it fetch it once). */
+async function reportShown(page) {
+  await page.waitForFunction(() => !document.querySelector('[data-testid="report-loading"]'));
+}
+
 /** Shows a typical page state worth a picture (and an accessibility check). */
 async function prepare(page, name) {
+  await reportShown(page);
   if (name === 'predict') {
     await page.getByLabel('Gender', { exact: true }).selectOption('male');
     await page.getByLabel('Writing score', { exact: true }).fill('84');
@@ -269,19 +275,125 @@ describe('the pages in Chromium', () => {
   });
 
   for (const scheme of ['light', 'dark']) {
-    test(`no accessibility violations on any page (${scheme})`, async () => {
-      await page.emulateMedia({ colorScheme: scheme });
-      const found = [];
-      for (const p of PAGES) {
-        await page.goto(server.url + p.path.slice(1));
-        await heading(p.heading).waitFor();
-        await prepare(page, p.name);
-        found.push(...(await axeViolations(page)).map((v) => `${p.path}: ${v}`));
-      }
-      await page.emulateMedia({ colorScheme: null });
-      assert.deepEqual(found, []);
-    });
+    for (const width of [1280, 390]) {
+      test(`no accessibility violations on any page (${scheme}, ${width} px wide)`, async () => {
+        const context = await browser.newContext({ viewport: { width, height: width > 400 ? 800 : 844 }, colorScheme: scheme });
+        const tab = await context.newPage();
+        const found = [];
+        for (const p of PAGES) {
+          await tab.goto(server.url + p.path.slice(1));
+          await tab.getByRole('heading', { level: 2, name: p.heading, exact: true }).waitFor();
+          await prepare(tab, p.name);
+          found.push(...(await axeViolations(tab)).map((v) => `${p.path}: ${v}`));
+        }
+        await context.close();
+        assert.deepEqual(found, []);
+      });
+    }
   }
+
+  test('a wide table is a focusable, named scroll region with a visible cue at 390 px', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const tab = await context.newPage();
+    for (const p of PAGES.filter((p) => ['models', 'fairness', 'about', 'batch'].includes(p.name))) {
+      await tab.goto(server.url + p.path.slice(1));
+      await prepare(tab, p.name);
+      const regions = await tab.locator('.table-scroll').evaluateAll((els) =>
+        els.map((el) => ({
+          role: el.getAttribute('role'),
+          label: el.getAttribute('aria-label'),
+          tabindex: el.getAttribute('tabindex'),
+          scrolls: el.scrollWidth > el.clientWidth,
+          cue: getComputedStyle(el).backgroundImage,
+        })),
+      );
+      assert.ok(regions.length > 0, p.path);
+      for (const r of regions) {
+        assert.equal(r.role, 'region', p.path);
+        assert.ok(r.label && r.label.length > 3, `${p.path}: ${r.label}`);
+        assert.equal(r.tabindex, '0', p.path);
+        assert.match(r.cue, /radial-gradient/, `${p.path}: the edge shadow that says it scrolls`);
+      }
+      assert.ok(regions.some((r) => r.scrolls), `${p.path}: some table is wider than a phone`);
+    }
+    await context.close();
+  });
+
+  test('on a phone the sticky result never hides the focused control', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const tab = await context.newPage();
+    await tab.goto(server.url);
+    await tab.locator(PREDICTION).waitFor();
+    await tab.locator('#field-gender').focus();
+    const hidden = [];
+    for (let i = 0; i < 40; i++) {
+      const state = await tab.evaluate(() => {
+        const el = document.activeElement;
+        const card = document.querySelector('.result');
+        if (!el || !card || el === document.body) return null;
+        const a = el.getBoundingClientRect();
+        const b = card.getBoundingClientRect();
+        const overlap = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        const inside = card.contains(el);
+        return { id: el.id || el.getAttribute('name') || el.tagName, overlap, inside, bottom: a.bottom, innerHeight };
+      });
+      if (!state) break;
+      if (!state.inside && state.overlap > 0) hidden.push(`${state.id}: ${state.overlap.toFixed(0)} px under the result`);
+      if (!state.inside && state.bottom > state.innerHeight) hidden.push(`${state.id}: below the screen`);
+      await tab.keyboard.press('Tab');
+      if (await tab.evaluate(() => document.activeElement?.closest('.why, footer') !== null)) break;
+    }
+    await context.close();
+    assert.deepEqual(hidden, []);
+  });
+
+  test('a change of page moves focus to its heading and retitles the tab', async () => {
+    await page.goto(server.url);
+    await heading('Predict a score').waitFor();
+    for (const p of PAGES.slice(1)) {
+      await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: p.nav, exact: true }).click();
+      await page.waitForFunction((t) => document.activeElement?.textContent === t, p.heading, { timeout: 5000 });
+      assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H2', p.path);
+      assert.equal(await page.title(), p.title);
+    }
+  });
+
+  test('the page loads without a console warning', async () => {
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    const warnings = [];
+    tab.on('console', (msg) => {
+      if (msg.type() === 'warning' || msg.type() === 'error') warnings.push(msg.text());
+    });
+    for (const p of PAGES) {
+      await tab.goto(server.url + p.path.slice(1));
+      await tab.getByRole('heading', { level: 2, name: p.heading, exact: true }).waitFor();
+      await reportShown(tab);
+    }
+    await context.close();
+    assert.deepEqual(warnings, []);
+  });
+
+  test('every chart fills its card at 1280 and at 390 px', async () => {
+    for (const width of [1280, 390]) {
+      const context = await browser.newContext({ viewport: { width, height: 900 } });
+      const tab = await context.newPage();
+      for (const p of PAGES) {
+        await tab.goto(server.url + p.path.slice(1));
+        await prepare(tab, p.name);
+        const charts = await tab.locator('.chart-fit').evaluateAll((els) =>
+          els.map((el) => {
+            const svg = el.querySelector('svg');
+            return { frame: el.clientWidth, svg: svg ? svg.getBoundingClientRect().width : 0 };
+          }),
+        );
+        for (const c of charts) {
+          assert.ok(c.svg >= c.frame - 2 && c.svg <= c.frame + 1, `${p.path} at ${width} px: a ${c.svg} px chart in a ${c.frame} px card`);
+        }
+      }
+      await context.close();
+    }
+  });
 
   test('screenshots: each page on a desktop and a phone, no sideways scrolling', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });

@@ -1,12 +1,16 @@
 //! Charts without a chart library: pure geometry ([`Scale`], [`ticks`], [`waterfall`]) that the
 //! unit tests pin down, and thin SVG views that only place what the geometry computed.
 //!
-//! Every SVG is drawn at its natural size (`width`/`height` equal to its `viewBox`) and only
-//! shrinks on narrow screens (`max-width: 100%` in the stylesheet), so its text stays legible
-//! from a 360 px phone to a desktop. Each chart is an image with an `aria-label`; the pages put
-//! the numbers beside it as a table or a caption.
+//! Every chart fills its card: [`FitWidth`] measures the card's width (a `ResizeObserver`) and
+//! the chart is laid out for exactly that many pixels, with `width`/`height` equal to its
+//! `viewBox`, so its text is drawn at its CSS size (12 px) from a 360 px phone to a desktop
+//! instead of being scaled. Each chart is an image with an `aria-label`; the pages put the
+//! numbers beside it as a table or a caption.
 
+use leptos::html::Div;
 use leptos::prelude::*;
+use leptos::wasm_bindgen::closure::Closure;
+use leptos::wasm_bindgen::JsCast;
 
 /// A linear map from a domain of values to a range of positions (pixels).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -165,20 +169,369 @@ pub fn signed(value: f64, decimals: usize) -> String {
     }
 }
 
-/// The CSS class of a bar for a signed value.
-pub(crate) fn sign_class(value: f64) -> &'static str {
-    if value < 0.0 {
-        "bar neg"
-    } else {
-        "bar pos"
-    }
-}
-
 /// Row layout of the horizontal charts (the stylesheet sets SVG text to 12 px).
 pub(crate) const ROW: f64 = 34.0;
 pub(crate) const LABEL_DY: f64 = 12.0;
 pub(crate) const BAR_Y: f64 = 17.0;
 pub(crate) const BAR_H: f64 = 11.0;
+
+/// Approximate advance of one character of chart text, in pixels: 12 px labels and 11 px
+/// ticks in the app's sans-serif (measured: digits 6.1–6.7 px, letters 5–7 px).
+pub(crate) const LABEL_CHAR: f64 = 6.8;
+pub(crate) const TICK_CHAR: f64 = 6.4;
+
+/// `text` cut to fit `max_px` at `char_px` per character, ending in "…" when cut.
+pub fn fit_text(text: &str, max_px: f64, char_px: f64) -> String {
+    let fits = (max_px / char_px).floor().max(1.0) as usize;
+    if text.chars().count() <= fits {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(fits.saturating_sub(1)).collect();
+    out.truncate(out.trim_end().len());
+    out.push('…');
+    out
+}
+
+/// Where one text of a chart goes: its left edge, baseline and the text itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    pub x: f64,
+    pub y: f64,
+    pub text: String,
+}
+
+impl Placed {
+    /// The text's right edge, estimated at `char_px` per character.
+    pub fn right(&self, char_px: f64) -> f64 {
+        self.x + self.text.chars().count() as f64 * char_px
+    }
+}
+
+/// The two values above a waterfall: the start (`start_x`) and, unless it reads the same, the
+/// end (`end_x`), each centred on its line but kept inside `[0, width]`. When they would
+/// overlap, the end goes one line lower. Also returns where the bars may start (below them).
+pub fn end_labels(
+    start: &str,
+    start_x: f64,
+    end: &str,
+    end_x: f64,
+    width: f64,
+) -> (Vec<Placed>, f64) {
+    let place = |text: &str, x: f64, y: f64| {
+        let w = text.chars().count() as f64 * TICK_CHAR;
+        Placed {
+            x: (x - w / 2.0).clamp(0.0, (width - w).max(0.0)),
+            y,
+            text: text.to_owned(),
+        }
+    };
+    let first = place(start, start_x, 10.0);
+    if end == start {
+        return (vec![first], 18.0);
+    }
+    let second = place(end, end_x, 10.0);
+    let gap = 6.0;
+    let overlap =
+        second.x < first.right(TICK_CHAR) + gap && first.x < second.right(TICK_CHAR) + gap;
+    if overlap {
+        (vec![first, place(end, end_x, 23.0)], 31.0)
+    } else {
+        (vec![first, second], 18.0)
+    }
+}
+
+/// The geometry of a [`Waterfall`]: everything the SVG draws, computed (and tested) apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaterfallLayout {
+    pub width: f64,
+    pub height: f64,
+    pub scale: Scale,
+    pub ticks: Vec<(f64, String)>,
+    pub axis_y: f64,
+    /// The start and end values above the chart.
+    pub ends: Vec<Placed>,
+    /// The x of the dashed start and end lines.
+    pub start_x: f64,
+    pub end_x: f64,
+    pub rows: Vec<WaterfallRow>,
+}
+
+/// One row: its label (above the bar, cut to the width), its bar and its signed amount.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaterfallRow {
+    pub index: usize,
+    /// The label as drawn, and as given (for the tooltip) when it had to be cut.
+    pub label: Placed,
+    pub full_label: String,
+    /// The bar's top, left and width.
+    pub y: f64,
+    pub x: f64,
+    pub w: f64,
+    pub negative: bool,
+    pub amount: Placed,
+}
+
+impl WaterfallLayout {
+    /// A waterfall from `baseline` through `values` (labelled `labels`), `width` pixels wide.
+    pub fn new(baseline: f64, labels: &[String], values: &[f64], width: f64) -> Self {
+        let bars = waterfall(baseline, values);
+        let end = bars.last().map_or(baseline, |b| b.end);
+        let (lo, hi) = bars.iter().fold((baseline, baseline), |(lo, hi), b| {
+            (lo.min(b.end), hi.max(b.end))
+        });
+        // At least ten points wide, so small moves look small.
+        let (lo, hi) = if hi - lo < 10.0 {
+            let mid = (lo + hi) / 2.0;
+            (mid - 5.0, mid + 5.0)
+        } else {
+            (lo, hi)
+        };
+        let max_ticks = ((width / 60.0) as usize).clamp(3, 8);
+        let step = nice_step(hi - lo, max_ticks);
+        let (lo, hi) = nice_bounds(lo - step * 0.25, hi + step * 0.25, step);
+        let scale = Scale::new((lo, hi), (8.0, width - 8.0));
+        let (start_x, end_x) = (scale.map(baseline), scale.map(end));
+        let (ends, top) = end_labels(
+            &format!("{baseline:.1}"),
+            start_x,
+            &format!("{end:.1}"),
+            end_x,
+            width,
+        );
+        let rows = bars
+            .iter()
+            .enumerate()
+            .map(|(i, bar)| {
+                let y = top + ROW * i as f64;
+                let value = values[bar.index];
+                let (x, w) = scale.span(bar.start, bar.end);
+                let full_label = labels.get(bar.index).cloned().unwrap_or_default();
+                let label = Placed {
+                    x: 2.0,
+                    y: y + LABEL_DY,
+                    text: fit_text(&full_label, width - 4.0, LABEL_CHAR),
+                };
+                // The amount follows the bar's far end, or sits inside the chart's right edge
+                // when the bar runs close to it.
+                let text = signed(value, 1);
+                let text_w = text.chars().count() as f64 * LABEL_CHAR;
+                let tip = x + w.max(1.5) + 4.0;
+                let amount_x = if tip + text_w > width {
+                    (x - 4.0 - text_w).max(0.0)
+                } else {
+                    tip
+                };
+                WaterfallRow {
+                    index: bar.index,
+                    label,
+                    full_label,
+                    y: y + BAR_Y,
+                    x,
+                    w: w.max(1.5),
+                    negative: value < 0.0,
+                    amount: Placed {
+                        x: amount_x,
+                        y: y + BAR_Y + 9.5,
+                        text,
+                    },
+                }
+            })
+            .collect();
+        let axis_y = top + ROW * bars.len() as f64 + 4.0;
+        let ticks = ticks(lo, hi, max_ticks)
+            .into_iter()
+            .map(|t| (scale.map(t), tick_label(t, step)))
+            .collect();
+        Self {
+            width,
+            height: axis_y + 22.0,
+            scale,
+            ticks,
+            axis_y,
+            ends,
+            start_x,
+            end_x,
+            rows,
+        }
+    }
+
+    /// The dashed lines at the start and the end, as segments beside the bars only: they never
+    /// cross a row's label.
+    /// Each is `(x, y1, y2, whether it marks the end)`.
+    pub fn ref_segments(&self) -> Vec<(f64, f64, f64, bool)> {
+        let mut out = Vec::new();
+        for (x, is_end) in [(self.start_x, false), (self.end_x, true)] {
+            for row in &self.rows {
+                out.push((x, row.y - 1.0, row.y + BAR_H + 2.0, is_end));
+            }
+            out.push((x, self.axis_y - 3.0, self.axis_y, is_end));
+        }
+        out
+    }
+}
+
+/// "Why this score" as a picture: a horizontal waterfall from the typical student's score to
+/// this student's, one bar per field, largest first, filling its card.
+#[component]
+pub fn Waterfall(
+    /// What the chart shows, for screen readers.
+    aria_label: String,
+    /// The value everything starts from.
+    baseline: f64,
+    /// The labels above the bars, one per value.
+    labels: Vec<String>,
+    values: Vec<f64>,
+) -> impl IntoView {
+    view! {
+        <FitWidth children=move |width| {
+            let layout = WaterfallLayout::new(baseline, &labels, &values, width);
+            let rows = layout
+                .rows
+                .iter()
+                .map(|row| {
+                    let title = (row.label.text != row.full_label)
+                        .then(|| view! { <title>{row.full_label.clone()}</title> });
+                    view! {
+                        <g class="row">
+                            <text x=row.label.x y=row.label.y class="label">
+                                {title}
+                                {row.label.text.clone()}
+                            </text>
+                            <rect
+                                class=if row.negative { "bar neg" } else { "bar pos" }
+                                x=row.x
+                                y=row.y
+                                width=row.w
+                                height=BAR_H
+                                rx="2"
+                            />
+                            <text x=row.amount.x y=row.amount.y class="value">
+                                {row.amount.text.clone()}
+                            </text>
+                        </g>
+                    }
+                })
+                .collect_view();
+            let refs = layout
+                .ref_segments()
+                .into_iter()
+                .map(|(x, y1, y2, is_end)| {
+                    let class = if is_end { "ref end" } else { "ref" };
+                    view! { <line class=class x1=x x2=x y1=y1 y2=y2 /> }
+                })
+                .collect_view();
+            let ends = layout
+                .ends
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let class = if i == 0 { "tick" } else { "tick strong" };
+                    view! { <text class=class x=p.x y=p.y>{p.text.clone()}</text> }
+                })
+                .collect_view();
+            let ticks = layout
+                .ticks
+                .iter()
+                .map(|(x, text)| {
+                    view! {
+                        <text class="tick" x=*x y=layout.axis_y + 15.0 text-anchor="middle">
+                            {text.clone()}
+                        </text>
+                    }
+                })
+                .collect_view();
+            let (w, h) = (layout.width, layout.height);
+            view! {
+                <svg
+                    class="chart waterfall"
+                    role="img"
+                    aria-label=aria_label.clone()
+                    width=w
+                    height=h
+                    viewBox=format!("0 0 {w} {h}")
+                >
+                    <line class="axis" x1="8" x2=w - 8.0 y1=layout.axis_y y2=layout.axis_y />
+                    {ticks}
+                    {refs}
+                    {ends}
+                    {rows}
+                </svg>
+            }
+        } />
+    }
+}
+
+/// The width a chart is laid out for: the measured width of its container, within
+/// `[min, max]`; `fallback` until it has been measured (or where nothing can measure it).
+pub fn chart_width(measured: Option<f64>, min: f64, max: f64, fallback: f64) -> f64 {
+    match measured {
+        Some(w) if w.is_finite() && w > 0.0 => w.floor().clamp(min, max),
+        _ => fallback,
+    }
+}
+
+/// A container as wide as its card, whose child is laid out for its measured width in CSS
+/// pixels (followed on every resize: a phone turned sideways, a window narrowed).
+#[component]
+pub fn FitWidth<F, V>(
+    children: F,
+    #[prop(default = 260.0)] min: f64,
+    #[prop(default = 960.0)] max: f64,
+    #[prop(default = 320.0)] fallback: f64,
+) -> impl IntoView
+where
+    F: Fn(f64) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let node = NodeRef::<Div>::new();
+    let measured = RwSignal::new(None::<f64>);
+    let observer = StoredValue::new_local(
+        None::<(
+            leptos::web_sys::ResizeObserver,
+            Closure<dyn FnMut(js_sys::Array)>,
+        )>,
+    );
+    // The outside world: the element's size, read once it is in the page and on every resize.
+    Effect::new(move |_| {
+        let Some(element) = node.get() else {
+            return;
+        };
+        let width = f64::from(element.client_width());
+        if width > 0.0 {
+            measured.set(Some(width));
+        }
+        if observer.with_value(Option::is_some) {
+            return;
+        }
+        let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            let width = entries
+                .get(0)
+                .dyn_into::<leptos::web_sys::ResizeObserverEntry>()
+                .ok()
+                .map(|entry| entry.content_rect().width().floor());
+            if let Some(width) = width.filter(|w| *w > 0.0) {
+                if measured.get_untracked() != Some(width) {
+                    measured.try_set(Some(width));
+                }
+            }
+        });
+        if let Ok(resize) = leptos::web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref())
+        {
+            resize.observe(&element);
+            observer.set_value(Some((resize, on_resize)));
+        }
+    });
+    on_cleanup(move || {
+        if let Some(Some((resize, _))) = observer.try_update_value(Option::take) {
+            resize.disconnect();
+        }
+    });
+    view! {
+        <div class="chart-fit" node_ref=node>
+            {move || children(chart_width(measured.get(), min, max, fallback))}
+        </div>
+    }
+}
 
 /// One bar of a [`BarChart`].
 #[derive(Debug, Clone, PartialEq)]
@@ -539,6 +892,101 @@ mod tests {
         assert_eq!(signed(-0.46, 1), "\u{2212}0.5");
         assert_eq!(signed(-0.04, 1), "0.0");
         assert_eq!(signed(0.0, 1), "0.0");
+    }
+
+    #[test]
+    fn long_labels_are_cut_to_the_width() {
+        assert_eq!(fit_text("Lunch: standard", 200.0, 6.8), "Lunch: standard");
+        let cut = fit_text("Parental level of education: some high school", 150.0, 6.8);
+        assert!(cut.ends_with('…'), "{cut}");
+        assert!(cut.chars().count() as f64 * 6.8 <= 150.0, "{cut}");
+    }
+
+    #[test]
+    fn the_start_and_end_values_never_overlap() {
+        // Close values: the end goes one line lower.
+        let (close, top) = end_labels("66.0", 150.0, "63.2", 140.0, 320.0);
+        assert_eq!(close.len(), 2);
+        assert!(close[1].y > close[0].y, "{close:?}");
+        assert!(top > 18.0);
+        // Far apart: one line.
+        let (far, top) = end_labels("66.0", 40.0, "93.2", 280.0, 320.0);
+        assert_eq!((far[0].y, far[1].y, top), (10.0, 10.0, 18.0));
+        // The same text: drawn once. Near an edge: kept inside the chart.
+        let (same, _) = end_labels("66.0", 0.0, "66.0", 0.0, 320.0);
+        assert_eq!(same.len(), 1);
+        assert!(same[0].x >= 0.0);
+        let (edge, _) = end_labels("66.0", 10.0, "99.9", 319.0, 320.0);
+        assert!(edge[1].right(TICK_CHAR) <= 320.0, "{edge:?}");
+    }
+
+    /// Whether two placed texts share a line and overlap horizontally.
+    fn collide(a: &Placed, b: &Placed, char_px: f64) -> bool {
+        (a.y - b.y).abs() < 12.0 && a.x < b.right(char_px) && b.x < a.right(char_px)
+    }
+
+    #[test]
+    fn waterfall_texts_never_collide_even_for_extreme_students() {
+        let labels: Vec<String> = [
+            "Parental level of education: some high school",
+            "Race/ethnicity: group E",
+            "Reading score: 100",
+            "Writing score: 0",
+            "Test preparation course: completed",
+            "Lunch: free/reduced",
+            "Gender: female",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let cases: [(f64, [f64; 7]); 4] = [
+            (66.0, [0.1, -0.2, 0.3, -0.1, 0.0, 0.2, -2.9]),
+            (66.0, [-3.0, 2.0, 40.0, -70.0, 5.0, -9.0, 1.0]),
+            (66.0, [1.0, 2.0, 20.0, 30.0, 4.0, 3.0, 2.0]),
+            (0.0, [-0.5, -1.0, -2.0, -3.0, -0.1, -0.2, -0.3]),
+        ];
+        for width in [260.0, 320.0, 600.0] {
+            for (baseline, values) in &cases {
+                let layout = WaterfallLayout::new(*baseline, &labels, values, width);
+                assert_eq!(layout.rows.len(), 7);
+                for (i, a) in layout.ends.iter().enumerate() {
+                    assert!(a.x >= 0.0 && a.right(TICK_CHAR) <= width + 0.5, "{a:?}");
+                    for b in &layout.ends[i + 1..] {
+                        assert!(!collide(a, b, TICK_CHAR), "{a:?} {b:?}");
+                    }
+                }
+                for row in &layout.rows {
+                    assert!(row.label.right(LABEL_CHAR) <= width, "{:?}", row.label);
+                    assert!(row.amount.x >= 0.0 && row.amount.right(LABEL_CHAR) <= width + 0.5);
+                    // The dashed lines stay beside the bars, below every label.
+                    for (_, y1, y2, _) in layout.ref_segments() {
+                        let label_top = row.label.y - 10.0;
+                        assert!(
+                            y2 < label_top || y1 > row.label.y + 3.0,
+                            "a dashed line crosses {:?}",
+                            row.label
+                        );
+                    }
+                    for end in &layout.ends {
+                        assert!(
+                            end.y + 3.0 < row.label.y - 10.0,
+                            "{end:?} over {:?}",
+                            row.label
+                        );
+                    }
+                }
+                assert!(layout.height.is_finite() && layout.height > layout.axis_y);
+            }
+        }
+    }
+
+    #[test]
+    fn charts_take_their_measured_width_within_bounds() {
+        assert_eq!(chart_width(None, 260.0, 960.0, 320.0), 320.0);
+        assert_eq!(chart_width(Some(512.7), 260.0, 960.0, 320.0), 512.0);
+        assert_eq!(chart_width(Some(100.0), 260.0, 960.0, 320.0), 260.0);
+        assert_eq!(chart_width(Some(4000.0), 260.0, 960.0, 320.0), 960.0);
+        assert_eq!(chart_width(Some(f64::NAN), 260.0, 960.0, 320.0), 320.0);
     }
 
     #[test]

@@ -6,10 +6,44 @@
 //! records: the CSV reader skips empty lines but counts them, so every row and every message
 //! keeps the line number it has in the whole file. Joining the pieces gives exactly what one
 //! `predict_csv` of the whole file gives (the tests hold it to that).
+//!
+//! [`predict_with_pauses`] is the loop the batch page runs; the page gives it the browser's
+//! clock and a pause that yields to the browser, the tests a fake clock and no pause.
 
+use std::future::Future;
 use std::ops::Range;
 
 use model::{normalize_csv, Batch, BatchError, Predictor};
+
+/// How big the pieces of a file are: `first` rows, then as many as take about `budget_ms`
+/// at the pace of the last piece, within `[min, max]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PieceSizes {
+    pub first: usize,
+    pub min: usize,
+    pub max: usize,
+    pub budget_ms: f64,
+}
+
+impl PieceSizes {
+    /// The batch page's: no piece holds the page much longer than 40 ms.
+    pub const PAGE: Self = Self {
+        first: 500,
+        min: 100,
+        max: 50_000,
+        budget_ms: 40.0,
+    };
+
+    /// How many rows the next piece should have, after `rows` rows took `spent` ms.
+    pub fn next(&self, spent: f64, rows: usize) -> usize {
+        let per_row = spent / rows.max(1) as f64;
+        if per_row > 0.0 && per_row.is_finite() {
+            ((self.budget_ms / per_row) as usize).clamp(self.min, self.max)
+        } else {
+            self.max
+        }
+    }
+}
 
 /// A CSV file and where each of its data records starts.
 #[derive(Debug, Clone)]
@@ -82,32 +116,107 @@ pub fn append(whole: &mut Option<Batch>, part: Batch, first_row: usize) {
     }
 }
 
-/// The whole file predicted `rows_per_piece` records at a time, without pauses (the page
-/// pauses between pieces itself); equal to `predictor.predict_csv(raw)`.
-pub fn predict_in_pieces(
+/// Predicts the file a piece at a time, calling `pause` between pieces so the browser can
+/// handle input and paint; reports progress as (rows done, rows in all) and stops early once
+/// `current` says a newer file replaced this one. `clock` reads milliseconds. Also returns the
+/// time spent working (pauses not counted).
+pub async fn predict_with_pauses<P, F>(
     predictor: &Predictor,
-    raw: &[u8],
-    rows_per_piece: usize,
-) -> Result<Batch, BatchError> {
-    let chunks = CsvChunks::new(raw);
+    bytes: &[u8],
+    sizes: PieceSizes,
+    clock: impl Fn() -> f64,
+    mut pause: P,
+    progress: impl Fn(usize, usize),
+    current: impl Fn() -> bool,
+) -> (Result<Batch, BatchError>, f64)
+where
+    P: FnMut() -> F,
+    F: Future<Output = ()>,
+{
+    let started = clock();
+    let chunks = CsvChunks::new(bytes);
+    let total = chunks.rows();
+    let mut working = clock() - started;
     let mut whole = None;
-    let mut next = 0;
-    while whole.is_none() || next < chunks.rows() {
-        let rows = next..(next + rows_per_piece.max(1)).min(chunks.rows());
-        let part = predictor.predict_csv(&chunks.piece(rows.clone()))?;
-        append(&mut whole, part, rows.start);
+    let (mut next, mut size) = (0, sizes.first.max(1));
+    while whole.is_none() || next < total {
+        let rows = next..(next + size).min(total);
+        let t = clock();
+        match predictor.predict_csv(&chunks.piece(rows.clone())) {
+            Ok(part) => append(&mut whole, part, rows.start),
+            Err(e) => return (Err(e), working + clock() - t),
+        }
+        let spent = clock() - t;
+        working += spent;
         next = rows.end;
+        if next < total {
+            progress(next, total);
+            size = sizes.next(spent, rows.len()).max(1);
+            pause().await;
+            if !current() {
+                break;
+            }
+        }
     }
-    Ok(whole.expect("at least one piece"))
+    (whole.ok_or(BatchError::Empty), working)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::cell::Cell;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
     use super::*;
     use crate::MODEL_JSON;
 
     fn predictor() -> Predictor {
-        crate::parse_model(MODEL_JSON).expect("assets/model.json parses")
+        let catalog = crate::parse_models(MODEL_JSON).expect("assets/model.json parses");
+        catalog
+            .get(catalog.default_target(), false)
+            .expect("math")
+            .as_ref()
+            .clone()
+    }
+
+    /// Runs a future whose pauses are always ready (as the tests' are) to its end.
+    fn run<T>(future: impl Future<Output = T>) -> T {
+        let mut future = pin!(future);
+        let mut cx = Context::from_waker(Waker::noop());
+        loop {
+            if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+                return out;
+            }
+        }
+    }
+
+    /// The page's loop with a clock that advances `ms_per_read` at every reading, counting
+    /// its pauses and progress reports.
+    fn with_pauses(
+        p: &Predictor,
+        file: &[u8],
+        sizes: PieceSizes,
+        ms_per_read: f64,
+    ) -> (Result<Batch, BatchError>, usize, Vec<usize>) {
+        let now = Cell::new(0.0);
+        let pauses = Cell::new(0);
+        let progress = std::cell::RefCell::new(Vec::new());
+        let (out, _) = run(predict_with_pauses(
+            p,
+            file,
+            sizes,
+            || {
+                now.set(now.get() + ms_per_read);
+                now.get()
+            },
+            || {
+                pauses.set(pauses.get() + 1);
+                std::future::ready(())
+            },
+            |done, _| progress.borrow_mut().push(done),
+            || true,
+        ));
+        (out, pauses.get(), progress.into_inner())
     }
 
     /// A file with a bit of everything: quoted fields across lines, blank lines, bad rows, a
@@ -150,10 +259,103 @@ mod tests {
         let whole = p.predict_csv(&file).expect("a usable file");
         assert!(whole.errors() >= 4, "the file has bad rows");
         assert_eq!(CsvChunks::new(&file).rows(), whole.rows.len());
+        let (pieces, pauses, _) = with_pauses(&p, &file, PieceSizes::PAGE, 1.0);
+        assert_eq!(pieces.expect("a usable file"), whole);
+        assert_eq!(pauses, 0, "a small file is one piece");
+        // Every cut: pieces of one row up to the whole file.
         for size in [1, 2, 3, 5, 7, 24, 25, 100] {
-            let pieces = predict_in_pieces(&p, &file, size).expect("a usable file");
-            assert_eq!(pieces, whole, "pieces of {size} rows");
+            let sizes = PieceSizes {
+                first: size,
+                min: size,
+                max: size,
+                budget_ms: 1.0,
+            };
+            let (pieces, pauses, _) = with_pauses(&p, &file, sizes, 1.0);
+            assert_eq!(
+                pieces.expect("a usable file"),
+                whole,
+                "pieces of {size} rows"
+            );
+            assert_eq!(pauses, whole.rows.len().div_ceil(size) - 1, "{size}");
         }
+    }
+
+    #[test]
+    fn a_long_file_is_cut_into_pieces_with_a_pause_between_each() {
+        let p = predictor();
+        let header = p
+            .features()
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(",");
+        let reference = p.reference_student();
+        let good = p
+            .features()
+            .iter()
+            .map(|f| reference.get(f.name()).unwrap_or_default().to_owned())
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut file = header;
+        for i in 0..2_345 {
+            file.push('\n');
+            // Every 97th row is bad: it must keep its place and line.
+            file.push_str(&if i % 97 == 5 {
+                good.replace("70", "170")
+            } else {
+                good.clone()
+            });
+        }
+        let whole = p.predict_csv(file.as_bytes()).expect("usable");
+        // 40 ms per piece (one clock reading before it and one after): pieces of 500 rows.
+        let (pieces, pauses, progress) = with_pauses(&p, file.as_bytes(), PieceSizes::PAGE, 40.0);
+        assert_eq!(pieces.expect("usable"), whole);
+        assert_eq!(pauses, 4, "2,345 rows in pieces of 500");
+        assert_eq!(progress.len(), pauses);
+        assert_eq!(progress[0], PieceSizes::PAGE.first);
+        assert!(progress.windows(2).all(|w| w[0] < w[1]), "{progress:?}");
+    }
+
+    #[test]
+    fn pieces_are_sized_to_the_time_they_take() {
+        let page = PieceSizes::PAGE;
+        assert_eq!(page.next(40.0, 500), 500);
+        assert_eq!(page.next(10.0, 500), 2_000);
+        assert_eq!(page.next(4_000.0, 500), 100, "never fewer than 100 rows");
+        assert_eq!(page.next(0.0, 500), 50_000, "a clock too coarse to tell");
+    }
+
+    #[test]
+    fn a_replaced_file_stops_at_the_next_pause() {
+        let p = predictor();
+        let header = p
+            .features()
+            .iter()
+            .map(|f| f.name())
+            .collect::<Vec<_>>()
+            .join(",");
+        let row = p
+            .features()
+            .iter()
+            .map(|f| {
+                p.reference_student()
+                    .get(f.name())
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        let file = format!("{header}{}", format!("\n{row}").repeat(1_500));
+        let (out, _) = run(predict_with_pauses(
+            &p,
+            file.as_bytes(),
+            PieceSizes::PAGE,
+            || 0.0,
+            || std::future::ready(()),
+            |_, _| {},
+            || false,
+        ));
+        assert_eq!(out.expect("usable").rows.len(), PieceSizes::PAGE.first);
     }
 
     #[test]
@@ -161,7 +363,7 @@ mod tests {
         let p = predictor();
         for file in [&b""[..], b"gender,lunch\nfemale,standard\n", b"a,a\n1,2\n"] {
             assert_eq!(
-                predict_in_pieces(&p, file, 2).unwrap_err(),
+                with_pauses(&p, file, PieceSizes::PAGE, 1.0).0.unwrap_err(),
                 p.predict_csv(file).unwrap_err()
             );
         }
@@ -176,7 +378,9 @@ mod tests {
             .map(|f| f.name())
             .collect::<Vec<_>>()
             .join(",");
-        let batch = predict_in_pieces(&p, header.as_bytes(), 10).expect("a usable file");
+        let batch = with_pauses(&p, header.as_bytes(), PieceSizes::PAGE, 1.0)
+            .0
+            .expect("a usable file");
         assert!(batch.rows.is_empty());
         assert_eq!(batch, p.predict_csv(header.as_bytes()).expect("usable"));
     }

@@ -1,4 +1,4 @@
-//! The browser app: six pages over the embedded model set and training reports.
+//! The browser app: one Leptos app over the model set the trainer wrote, with six pages.
 //!
 //! - **Predict** (`/`): a form built from the model's features, a live prediction with its
 //!   interval, the reasons for it and what-if controls.
@@ -9,28 +9,23 @@
 //! - **Batch** (`/batch`): predictions for a whole CSV file, downloadable.
 //! - **About** (`/about`): the model card.
 //!
-//! Two wasm modules carry them. The **shell** (`src/main.rs`, [`shell`]) is what the first
-//! visit downloads: the header with the navigation and the visitor's selection (the score to
-//! predict, math by default, and a switch that leaves gender and race/ethnicity out), and the
-//! Predict page, written against the DOM without a UI framework so the first load stays small.
-//! The **pages module** (`src/bin/pages.rs`) draws every other page with Leptos, fetched on the
-//! first visit to one: it parses the reports into an [`AppState`] every page reads through
-//! context ([`use_state`]), and a page follows the selection because it reads the model or
-//! report inside a reactive closure. Either document may be unreadable: the pages that need it
-//! show an error card and the others keep working.
+//! `assets/model.json` is embedded (`include_str!`) and read once at start-up by the model
+//! crate's reader, with the validation the trainer runs before writing it ([`parse_models`]);
+//! an unreadable model is an error card naming the problem. The training reports are fetched
+//! when a page first needs them ([`reports`]). The header holds the visitor's selection — the
+//! score to predict (math by default) and a switch that leaves gender and race/ethnicity out —
+//! and every page follows it, because it reads the model or report inside a reactive closure.
 
 use leptos::prelude::*;
-use leptos::wasm_bindgen::JsCast;
-use model::report::Report;
-use model::Predictor;
+use leptos_router::components::{Route as RouteView, Router, Routes, A};
+use leptos_router::hooks::use_location;
+use leptos_router::StaticSegment;
+use wasm_bindgen::JsCast;
 
-mod catalog;
 pub mod charts;
 pub mod chunked;
-mod loader;
 mod pages;
-pub mod router;
-pub mod shell;
+pub mod reports;
 pub mod state;
 
 pub use pages::about::AboutPage;
@@ -38,64 +33,23 @@ pub use pages::batch::{page_count, page_range, BatchPage, PAGE_SIZE};
 pub use pages::fairness::FairnessPage;
 pub use pages::insights::InsightsPage;
 pub use pages::models::{format_duration, format_params, ModelsPage};
-pub use shell::predict::TARGET_RANGE;
+pub use pages::predict::{
+    describe_reference, interval_bounds, slider_position, Outputs, PredictPage, TARGET_RANGE,
+};
+pub use reports::{parse_reports, provide_reports, use_reports, ReportFor, Reports, REPORT_URL};
 pub use state::{
-    parse_models, parse_reports, provide_state, use_state, AppState, Catalog, Loaded, Selection,
+    parse_models, provide_app_state, use_app_state, AppState, Catalog, FormValues, Loaded,
+    Remembered, Selection,
 };
 
-/// The models of `assets/model.json`, built into the wasm ready-made: `build.rs` reads and
-/// validates the document and writes it as Rust (`model::codegen`), so the app carries no JSON
-/// parser for them.
-pub fn embedded_set() -> model::ModelSet {
-    include!(concat!(env!("OUT_DIR"), "/model_set.rs"))
-}
-
-/// The embedded models, ready to predict. build.rs validated them with
-/// `model::Predictors::new` before writing them (a bad model fails the build), so they are not
-/// checked again here: the wasm carries no validation code.
-pub fn embedded_models() -> Result<Catalog, String> {
-    Ok(Catalog::new(&model::Predictors::prevalidated(
-        embedded_set(),
-    )))
-}
-
-/// The model document the trainer wrote, as text: what [`embedded_set`] was built from (the
-/// tests compare the two).
+/// The model document the trainer wrote, embedded at build time and read at start-up.
 pub const MODEL_JSON: &str =
     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/model.json"));
-
-/// The trainer's report (model comparison and data insights), embedded at build time.
-pub const REPORT_JSON: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../assets/report.json"
-));
 
 /// The app's name, shown in the header.
 pub const APP_NAME: &str = "Student Performance Predictor";
 
-/// The default target's full model: what the benchmark and the tests of one model use.
-pub fn parse_model(json: &str) -> Result<Predictor, String> {
-    let catalog = parse_models(json)?;
-    catalog
-        .get(catalog.default_target(), false)
-        .map(|p| p.as_ref().clone())
-        .ok_or_else(|| {
-            format!(
-                "the model set has no model for {}",
-                catalog.default_target()
-            )
-        })
-}
-
-/// The default target's report: what the tests of one report use.
-pub fn parse_report(json: &str) -> Result<Report, String> {
-    let set = parse_reports(json)?;
-    set.get(&set.default_target)
-        .cloned()
-        .ok_or_else(|| format!("the report has no {} section", set.default_target))
-}
-
-/// The app's pages. Their paths build the router and the navigation links.
+/// The app's pages. Their paths build the routes and the navigation links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
     Predict,
@@ -129,7 +83,7 @@ impl Route {
         }
     }
 
-    /// The path without its leading slash: what the router matches.
+    /// The path without its leading slash: the route's segment.
     pub fn segment(&self) -> &'static str {
         &self.path()[1..]
     }
@@ -164,27 +118,234 @@ impl Route {
     }
 }
 
-/// A page the pages module draws: its content for `route` and the current selection, in a
-/// container of the shell.
+/// The browser tab's title at `path` (a page's, or "Not found").
+pub fn title_at(path: &str) -> String {
+    Route::from_path(path).map_or_else(|| format!("Not found · {APP_NAME}"), |r| r.document_title())
+}
+
+/// The app: the embedded models, the reports fetched from [`REPORT_URL`] when needed.
 #[component]
-pub fn SecondaryPage(route: Route, state: AppState) -> impl IntoView {
-    provide_state(state);
-    match route {
-        Route::Models => view! { <ModelsPage /> }.into_any(),
-        Route::Insights => view! { <InsightsPage /> }.into_any(),
-        Route::Fairness => view! { <FairnessPage /> }.into_any(),
-        Route::Batch => view! { <BatchPage /> }.into_any(),
-        Route::About => view! { <AboutPage /> }.into_any(),
-        // The shell draws the Predict page itself; the module is never asked for it.
-        Route::Predict => view! {
-            <section class="card page-card">
-                <p>
-                    "Predictions are made on the " <a href=Route::Predict.path()>"Predict page"</a>
-                    "."
-                </p>
-            </section>
+pub fn App() -> impl IntoView {
+    view! { <AppWith models=parse_models(MODEL_JSON) reports=Reports::new(REPORT_URL) /> }
+}
+
+/// The app for these models (or why they are unusable) and reports: the header with the
+/// navigation and the selection, then the page at the address bar's path.
+#[component]
+pub fn AppWith(models: Result<Catalog, String>, reports: Reports) -> impl IntoView {
+    provide_app_state(models);
+    provide_reports(reports);
+    // The skip link moves focus itself (a `#` link would only scroll).
+    let skip = |ev: leptos::ev::MouseEvent| {
+        if let Some(main) = document().get_element_by_id("main") {
+            ev.prevent_default();
+            if let Ok(main) = main.dyn_into::<web_sys::HtmlElement>() {
+                let _ = main.focus();
+            }
         }
-        .into_any(),
+    };
+    view! {
+        <Router>
+            <a class="skip-link" href="#main" on:click=skip>
+                "Skip to content"
+            </a>
+            <header class="site-header">
+                <div class="wrap header-row">
+                    <div>
+                        <h1>{APP_NAME}</h1>
+                        <p class="privacy">
+                            <LockIcon />
+                            "Runs entirely in your browser — nothing you enter leaves this device."
+                        </p>
+                    </div>
+                    <Nav />
+                </div>
+                <div class="wrap">
+                    <SelectionBar />
+                </div>
+            </header>
+            <main id="main" class="wrap" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <RouteView path=StaticSegment(Route::Predict.segment()) view=PredictPage />
+                    <RouteView path=StaticSegment(Route::Models.segment()) view=ModelsPage />
+                    <RouteView path=StaticSegment(Route::Insights.segment()) view=InsightsPage />
+                    <RouteView path=StaticSegment(Route::Fairness.segment()) view=FairnessPage />
+                    <RouteView path=StaticSegment(Route::Batch.segment()) view=BatchPage />
+                    <RouteView path=StaticSegment(Route::About.segment()) view=AboutPage />
+                </Routes>
+            </main>
+            <RouteChanges />
+        </Router>
+    }
+}
+
+/// The navigation; the current page's link carries `aria-current="page"` (leptos_router's
+/// `<A>`).
+#[component]
+fn Nav() -> impl IntoView {
+    view! {
+        <nav class="site-nav" aria-label="Pages">
+            <ul>
+                {Route::ALL
+                    .into_iter()
+                    .map(|r| {
+                        view! {
+                            <li>
+                                <A href=r.path() exact=true>
+                                    {r.label()}
+                                </A>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+/// What a change of page does to the world outside the app: the tab's title follows, and
+/// keyboard and screen reader focus moves to the new page's heading (not on the first load).
+#[component]
+fn RouteChanges() -> impl IntoView {
+    let location = use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        document().set_title(&title_at(&path));
+        if previous.is_some_and(|p| p != path) {
+            focus_page_heading(Route::from_path(&path), 30);
+        }
+        path
+    });
+}
+
+/// Moves focus to the heading of `route`'s page once it is drawn (the router draws the new
+/// page a little later), trying for `frames` animation frames; then to the page's first
+/// heading or the page itself (an unknown address, a page showing an error card).
+fn focus_page_heading(route: Option<Route>, frames: u32) {
+    request_animation_frame(move || {
+        let document = document();
+        let heading = route.and_then(|r| {
+            let selector = format!("main h2[data-page=\"{}\"]", r.path());
+            document.query_selector(&selector).ok().flatten()
+        });
+        let target = match heading {
+            Some(heading) => heading,
+            None if frames > 0 && route.is_some() => return focus_page_heading(route, frames - 1),
+            None => match document
+                .query_selector("main h2")
+                .ok()
+                .flatten()
+                .or_else(|| document.get_element_by_id("main"))
+            {
+                Some(element) => element,
+                None => return,
+            },
+        };
+        if let Ok(element) = target.dyn_into::<web_sys::HtmlElement>() {
+            if !element.has_attribute("tabindex") {
+                let _ = element.set_attribute("tabindex", "-1");
+            }
+            let _ = element.focus();
+        }
+    });
+}
+
+/// A page's main heading: where focus goes when the visitor arrives on the page.
+#[component]
+pub fn PageTitle(route: Route, children: Children) -> impl IntoView {
+    view! {
+        <h2 class="page-title" data-page=route.path() tabindex="-1">
+            {children()}
+        </h2>
+    }
+}
+
+/// The score to predict and the switch that leaves gender and race/ethnicity out: every page
+/// follows them. Absent when the model set is unreadable (the pages say why).
+#[component]
+fn SelectionBar() -> impl IntoView {
+    let state = use_app_state();
+    let models = state.models.clone().ok()?;
+    let Selection { target, unaware } = state.selection;
+    let options = models
+        .targets()
+        .iter()
+        .map(|t| {
+            let selected = target.with_untracked(|current| current == t);
+            view! {
+                <option value=t.clone() selected=selected>
+                    {model::fields::label(t).to_owned()}
+                </option>
+            }
+        })
+        .collect_view();
+    let available = Memo::new(move |_| target.with(|t| models.has_unaware(t)));
+    Some(view! {
+        <div class="selection" data-testid="selection">
+            <div class="selection-target">
+                <label for="target-select">"Score to predict"</label>
+                <select
+                    id="target-select"
+                    prop:value=move || target.get()
+                    on:change:target=move |ev| target.set(ev.target().value())
+                >
+                    {options}
+                </select>
+            </div>
+            <div class="selection-switch">
+                <input
+                    id="unaware-switch"
+                    type="checkbox"
+                    role="switch"
+                    aria-describedby="unaware-hint"
+                    prop:checked=move || unaware.get()
+                    // Never stuck on: a switch that is on can always be turned off.
+                    disabled=move || !unaware.get() && !available.get()
+                    on:change:target=move |ev| unaware.set(ev.target().checked())
+                />
+                <label for="unaware-switch">"Don't use gender or race/ethnicity"</label>
+                <span id="unaware-hint" class="hint">
+                    {move || {
+                        if !available.get() {
+                            "This build has no such model for this score."
+                        } else if unaware.get() {
+                            "On: predictions and reasons never use them."
+                        } else {
+                            "Off: every field is used."
+                        }
+                    }}
+                </span>
+            </div>
+        </div>
+    })
+}
+
+/// Shown for an address that is none of the pages.
+#[component]
+fn NotFound() -> impl IntoView {
+    let location = use_location();
+    view! {
+        <section class="card page-card">
+            <h2>"Page not found"</h2>
+            <p>
+                "There is no page at " <code>{move || location.pathname.get()}</code>
+                ". The pages are listed at the top; "
+                <a href=Route::Predict.path()>"start with a prediction"</a> "."
+            </p>
+        </section>
+    }
+}
+
+/// A small padlock drawn inline (no icon font, no extra request).
+#[component]
+fn LockIcon() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+            <path
+                fill="currentColor"
+                d="M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm2 0h4V5a2 2 0 1 0-4 0v2Z"
+            />
+        </svg>
     }
 }
 
@@ -192,7 +353,7 @@ pub fn SecondaryPage(route: Route, state: AppState) -> impl IntoView {
 #[component]
 pub fn ModelError(message: String) -> impl IntoView {
     view! {
-        <section class="card error-card" role="alert">
+        <section class="card error-card" role="alert" data-testid="model-error">
             <h2>"The prediction model could not be loaded"</h2>
             <p>"This build of the app carries a model it cannot read, so it cannot predict."</p>
             <p class="error-detail">
@@ -202,35 +363,28 @@ pub fn ModelError(message: String) -> impl IntoView {
     }
 }
 
-/// Shown instead of a page that needs the report when the embedded report is unusable.
+/// A wide table in a scroll region that keyboard users can reach and scroll (it takes focus),
+/// named for screen readers, with a shadow at the edge that has more to show.
 #[component]
-pub fn ReportError(message: String) -> impl IntoView {
+pub fn TableScroll(label: String, children: Children) -> impl IntoView {
     view! {
-        <section class="card error-card" role="alert">
-            <h2>"The training report could not be loaded"</h2>
-            <p>
-                "This build of the app carries a report it cannot read, so this page has nothing to show. "
-                "The predictor itself does not need the report: "
-                <a href=Route::Predict.path()>"make a prediction"</a> "."
-            </p>
-            <p class="error-detail">
-                <code>{message}</code>
-            </p>
-        </section>
+        <div class="table-scroll" tabindex="0" role="region" aria-label=label>
+            {children()}
+        </div>
     }
 }
 
 /// What a panic hook does: the message to the console (for developers) and on the page (for
 /// the visitor), since the app cannot run on after it.
 pub fn report_panic(message: &str) {
-    leptos::web_sys::console::error_1(&message.into());
+    web_sys::console::error_1(&message.into());
     show_fatal_error(message);
 }
 
 /// Shows `message` in an error card at the top of the page, without Leptos: for a panic, after
 /// which the app can no longer run.
 pub fn show_fatal_error(message: &str) {
-    let Some(document) = leptos::web_sys::window().and_then(|w| w.document()) else {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
     let (Some(body), Ok(card)) = (document.body(), document.create_element("section")) else {
@@ -255,19 +409,18 @@ pub fn show_fatal_error(message: &str) {
     let _ = body.insert_before(&card, body.first_child().as_ref());
 }
 
-/// The message of a JavaScript error (or whatever was thrown) for an error card.
-pub(crate) fn js_message(value: &wasm_bindgen::JsValue) -> String {
-    value
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| "unknown error".to_owned())
-}
-
 /// The prediction as shown: one decimal, as Rust's `{:.1}` formats it; `None` for a value that
 /// is not a finite number (never shown as "NaN").
 pub fn format_score(value: f64) -> Option<String> {
-    value.is_finite().then(|| format!("{value:.1}"))
+    value.is_finite().then(|| {
+        let text = format!("{value:.1}");
+        // One minus sign everywhere (the charts' `signed` uses it too), never "-0.0".
+        match text.strip_prefix('-') {
+            Some("0.0") => "0.0".to_owned(),
+            Some(rest) => format!("\u{2212}{rest}"),
+            None => text,
+        }
+    })
 }
 
 /// A DOM id for a column name (which may hold any text).
@@ -339,48 +492,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_embedded_model_and_report_are_readable() {
-        let predictor = parse_model(MODEL_JSON).expect("assets/model.json parses");
-        assert!(!predictor.features().is_empty());
-        let report = parse_report(REPORT_JSON).expect("assets/report.json parses");
-        assert!(!report.families.is_empty());
-        assert!(report.families.iter().any(|f| f.family == report.winner));
-    }
-
-    #[test]
-    fn the_models_built_into_the_app_are_exactly_the_json_document() {
-        let parsed: model::ModelSet = serde_json::from_str(MODEL_JSON).expect("parses");
-        assert_eq!(embedded_set(), parsed);
-        // What build.rs checked, checked again here.
-        model::Predictors::new(embedded_set()).expect("the embedded models are valid");
-        let catalog = embedded_models().expect("valid");
-        assert_eq!(catalog.targets().len(), 3);
-    }
-
-    #[test]
-    fn every_model_kind_is_built_in_exactly_as_the_json_reader_reads_it() {
-        // The model crate's golden fixtures, one per kind, written as Rust by build.rs.
-        let fixtures: Vec<(&str, model::ModelBundle)> =
-            include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../model/tests/fixtures/");
-        let mut kinds = Vec::new();
-        for (name, built) in fixtures {
-            let json = std::fs::read_to_string(format!("{dir}{name}")).expect("readable");
-            let parsed: model::ModelBundle = serde_json::from_str(&json).expect("parses");
-            assert_eq!(built, parsed, "{name}");
-            kinds.push(std::mem::discriminant(&built.model));
-        }
-        kinds.dedup();
-        assert_eq!(kinds.len(), 4, "every model kind has a fixture");
-    }
-
-    #[test]
-    fn a_bad_report_is_an_error_naming_the_report() {
-        let error = parse_report("{ nope").unwrap_err();
-        assert!(error.starts_with("the report is not valid JSON"), "{error}");
-    }
-
-    #[test]
     fn routes_have_paths_segments_and_titles() {
         for route in Route::ALL {
             assert!(route.path().starts_with('/'));
@@ -400,6 +511,8 @@ mod tests {
         assert_eq!(format_score(70.0).as_deref(), Some("70.0"));
         assert_eq!(format_score(f64::NAN), None);
         assert_eq!(format_score(f64::INFINITY), None);
+        assert_eq!(format_score(-6.94).as_deref(), Some("\u{2212}6.9"));
+        assert_eq!(format_score(-0.04).as_deref(), Some("0.0"));
     }
 
     #[test]
@@ -437,7 +550,7 @@ mod tests {
 /// with `performance.now()`. The students vary so no work can be skipped.
 #[wasm_bindgen::prelude::wasm_bindgen(js_name = benchPredictions)]
 pub fn bench_predictions(n: u32) -> f64 {
-    let Some(predictor) = embedded_models()
+    let Some(predictor) = parse_models(MODEL_JSON)
         .ok()
         .and_then(|m| m.get(m.default_target(), false).cloned())
     else {
@@ -451,7 +564,7 @@ pub fn bench_predictions(n: u32) -> f64 {
             s
         })
         .collect();
-    let Some(performance) = leptos::web_sys::window().and_then(|w| w.performance()) else {
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
         return f64::NAN;
     };
     let started = performance.now();

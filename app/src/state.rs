@@ -1,119 +1,341 @@
-//! What the pages module's Leptos pages read: the models and reports, and the selection.
+//! What the app knows and what the visitor chose, provided once through context.
 //!
-//! [`AppState`] holds the parsed model set and report set (or why either is unusable) and the
-//! visitor's [`Selection`] — the score to predict and whether gender and race/ethnicity are
-//! left out — as signals, which the shell sets through `mount` (src/bin/pages.rs). Every page
-//! reads the selected model and report through it, so a change of selection re-renders
-//! whichever page is open.
+//! - [`Catalog`]: the embedded model set, read once at start-up by the model crate's reader
+//!   (the same validation the trainer runs before writing it), or why it is unusable.
+//! - [`Selection`]: the score to predict and whether gender and race/ethnicity are left out.
+//!   Remembered on the device by one effect (local storage through gloo-storage).
+//! - [`FormValues`]: the form's text per field, one signal each, shared by every model's form,
+//!   so a score typed for one target is still there after switching to another.
+//!
+//! [`provide_app_state`] makes them available and [`use_app_state`] reads them; every value a
+//! page shows is derived from them (memos or reactive closures), never copied by hand.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
-use model::report::{Report, ReportSet};
-use model::Predictor;
+use model::fields::{self, SENSITIVE_FIELDS};
+use model::{Feature, Predictor, Predictors, Step};
+use serde::{Deserialize, Serialize};
 
-use crate::catalog::remembered_selection;
-pub use crate::catalog::{parse_models, Catalog};
-
-/// Something the app loaded at start, or the reason it could not.
+/// Something the app loaded, or the reason it could not.
 pub type Loaded<T> = Result<Arc<T>, String>;
 
-/// Reads a report document (a report per target).
-pub fn parse_reports(json: &str) -> Result<ReportSet, String> {
-    let set: ReportSet = serde_json::from_str(json)
-        .map_err(|e| format!("the report is not valid JSON for this app: {e}"))?;
-    if set.get(&set.default_target).is_none() {
-        return Err(format!("the report has no {} section", set.default_target));
+/// Where the selection is remembered between visits (a local storage key).
+const SELECTION_KEY: &str = "student-predictor.selection";
+
+/// Every model of the set the app offers.
+#[derive(Debug)]
+pub struct Catalog {
+    default_target: String,
+    targets: Vec<String>,
+    /// (target, trained without the sensitive fields, model)
+    models: Vec<(String, bool, Arc<Predictor>)>,
+}
+
+impl Catalog {
+    /// The models of a set: the full model of each target and, where the trainer made one,
+    /// the variant without exactly [`SENSITIVE_FIELDS`]. Other variants are not offered.
+    pub fn new(set: &Predictors) -> Self {
+        let targets: Vec<String> = set.targets().into_iter().map(str::to_owned).collect();
+        let models = targets
+            .iter()
+            .flat_map(|t| {
+                let full = set.full(t).map(|p| (t.clone(), false, Arc::new(p.clone())));
+                let unaware = set
+                    .get(t, &SENSITIVE_FIELDS)
+                    .map(|p| (t.clone(), true, Arc::new(p.clone())));
+                [full, unaware].into_iter().flatten()
+            })
+            .collect();
+        Self {
+            default_target: set.default_target().to_owned(),
+            targets,
+            models,
+        }
     }
-    Ok(set)
+
+    pub fn default_target(&self) -> &str {
+        &self.default_target
+    }
+
+    /// The targets with a model, in the set's order.
+    pub fn targets(&self) -> &[String] {
+        &self.targets
+    }
+
+    /// The model for `target`, without the sensitive fields when `unaware`.
+    pub fn get(&self, target: &str, unaware: bool) -> Option<&Arc<Predictor>> {
+        self.models
+            .iter()
+            .find(|(t, u, _)| t == target && *u == unaware)
+            .map(|(_, _, p)| p)
+    }
+
+    /// The model for the selection, or why this build has none (for an error card).
+    pub fn predictor(&self, target: &str, unaware: bool) -> Loaded<Predictor> {
+        self.get(target, unaware).cloned().ok_or_else(|| {
+            if unaware {
+                format!(
+                    "this build has no {} model trained without gender and race/ethnicity",
+                    fields::label(target).to_ascii_lowercase()
+                )
+            } else {
+                format!("this build has no model for {target}")
+            }
+        })
+    }
+
+    /// Whether `target` has a model without the sensitive fields.
+    pub fn has_unaware(&self, target: &str) -> bool {
+        self.get(target, true).is_some()
+    }
+
+    /// Every model offered.
+    pub fn all(&self) -> impl Iterator<Item = &Predictor> {
+        self.models.iter().map(|(_, _, p)| p.as_ref())
+    }
+
+    /// The text every field of every model starts with: the model's own imputation value (the
+    /// most frequent training category, the training median), so a prediction shows at once.
+    /// The first model naming a field decides.
+    pub fn initial_values(&self) -> BTreeMap<String, String> {
+        let mut values = BTreeMap::new();
+        for predictor in self.all() {
+            let steps = &predictor.bundle().preprocessor.steps;
+            for (i, feature) in predictor.features().iter().enumerate() {
+                values
+                    .entry(feature.name().to_owned())
+                    .or_insert_with(|| initial_value(feature, steps.get(i)));
+            }
+        }
+        values
+    }
+}
+
+/// Reads the model document (a set of bundles, one per target and variant) with the model
+/// crate's reader: parsed and validated, or the reason it is unusable.
+pub fn parse_models(json: &str) -> Result<Catalog, String> {
+    let set = Predictors::from_json(json).map_err(|e| e.to_string())?;
+    Ok(Catalog::new(&set))
+}
+
+/// The value a field starts with: the model's own imputation value, or for a model without
+/// one the first category or the middle of the range.
+fn initial_value(feature: &Feature, step: Option<&Step>) -> String {
+    match (feature, step) {
+        (_, Some(Step::OneHot { impute })) => impute.clone(),
+        (_, Some(Step::Standardize { impute, .. })) => impute.to_string(),
+        (Feature::Categorical { categories, .. }, None) => {
+            categories.first().cloned().unwrap_or_default()
+        }
+        (Feature::Numeric { min, max, .. }, None) => ((min + max) / 2.0).to_string(),
+    }
 }
 
 /// The visitor's choice: which score to predict, and whether to leave out gender and
-/// race/ethnicity. Copyable signals, so any component can read or change it.
+/// race/ethnicity.
 #[derive(Debug, Clone, Copy)]
 pub struct Selection {
     pub target: RwSignal<String>,
     pub unaware: RwSignal<bool>,
 }
 
+/// The selection as local storage keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Remembered {
+    pub target: String,
+    pub unaware: bool,
+}
+
+impl Remembered {
+    /// The selection the last visit left, if storage has one.
+    pub fn load() -> Option<Self> {
+        LocalStorage::get(SELECTION_KEY).ok()
+    }
+
+    /// Keeps the selection for the next visit (best effort: storage may be off or full).
+    pub fn save(&self) {
+        let _ = LocalStorage::set(SELECTION_KEY, self);
+    }
+
+    /// The selection to start with: the remembered one, when these models still have its
+    /// target, else the default target with the switch off.
+    pub fn restore(remembered: Option<Self>, models: Option<&Catalog>) -> Self {
+        let default = models.map(|m| m.default_target().to_owned());
+        match (remembered, models) {
+            (Some(r), Some(m)) if m.targets().contains(&r.target) => r,
+            (r, _) => Self {
+                target: default.unwrap_or_default(),
+                unaware: r.is_some_and(|r| r.unaware),
+            },
+        }
+    }
+}
+
+/// The form's text per field name, one signal per field of every model.
+#[derive(Debug, Clone, Copy)]
+pub struct FormValues(StoredValue<BTreeMap<String, RwSignal<String>>>);
+
+impl FormValues {
+    fn new(catalog: Option<&Catalog>) -> Self {
+        let values = catalog
+            .map(Catalog::initial_values)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, text)| (name, RwSignal::new(text)))
+            .collect();
+        Self(StoredValue::new(values))
+    }
+
+    /// The signal holding `name`'s text. Every feature of every model has one; an unknown
+    /// name gets a new, empty one (which the model then reports as missing).
+    pub fn field(&self, name: &str) -> RwSignal<String> {
+        if let Some(signal) = self.0.with_value(|v| v.get(name).copied()) {
+            return signal;
+        }
+        let signal = RwSignal::new(String::new());
+        self.0.update_value(|v| {
+            v.insert(name.to_owned(), signal);
+        });
+        signal
+    }
+}
+
 /// Everything the pages share.
 #[derive(Clone)]
 pub struct AppState {
     pub models: Loaded<Catalog>,
-    /// One report per target, each shared, not copied, by the pages that show it.
-    pub reports: Result<Arc<[Arc<Report>]>, String>,
     pub selection: Selection,
+    pub form: FormValues,
 }
 
 impl AppState {
-    /// The state for these documents, the selection restored from the last visit when it
-    /// still names a target of this model set.
-    pub fn new(models: Result<Catalog, String>, reports: Result<ReportSet, String>) -> Self {
-        let models = models.map(Arc::new);
-        let default_target = match (&models, &reports) {
-            (Ok(m), _) => m.default_target().to_owned(),
-            (Err(_), Ok(r)) => r.default_target.clone(),
-            (Err(_), Err(_)) => String::new(),
-        };
-        let reports = reports.map(|set| set.reports.into_iter().map(Arc::new).collect());
-        let (target, unaware) =
-            remembered_selection(models.as_ref().ok().map(Arc::as_ref), default_target);
-        Self {
-            models,
-            reports,
-            selection: Selection {
-                target: RwSignal::new(target),
-                unaware: RwSignal::new(unaware),
-            },
-        }
-    }
-
     /// The model for the selection (tracked: a reactive reader re-runs when it changes).
     pub fn predictor(&self) -> Loaded<Predictor> {
         let models = self.models.as_ref().map_err(Clone::clone)?;
         let target = self.selection.target.get();
-        let unaware = self.selection.unaware.get();
-        models.predictor(&target, unaware)
-    }
-
-    /// The report for the selected target (tracked).
-    pub fn report(&self) -> Loaded<Report> {
-        let reports = self.reports.as_ref().map_err(Clone::clone)?;
-        let target = self.selection.target.get();
-        reports
-            .iter()
-            .find(|r| r.target == target)
-            .cloned()
-            .ok_or_else(|| format!("the report has no {target} section"))
+        models.predictor(&target, self.selection.unaware.get())
     }
 }
 
-/// Makes `state` available to every component below this one.
-pub fn provide_state(state: AppState) {
-    provide_context(state);
+/// Makes the models, the selection (restored from the last visit) and the form available to
+/// every component below, and remembers every change of the selection.
+pub fn provide_app_state(models: Result<Catalog, String>) -> AppState {
+    let models = models.map(Arc::new);
+    let start = Remembered::restore(Remembered::load(), models.as_ref().ok().map(Arc::as_ref));
+    let state = AppState {
+        form: FormValues::new(models.as_ref().ok().map(Arc::as_ref)),
+        selection: Selection {
+            target: RwSignal::new(start.target),
+            unaware: RwSignal::new(start.unaware),
+        },
+        models,
+    };
+    let Selection { target, unaware } = state.selection;
+    // The outside world: local storage follows the selection.
+    Effect::new(move |_| {
+        Remembered {
+            target: target.get(),
+            unaware: unaware.get(),
+        }
+        .save();
+    });
+    provide_context(state.clone());
+    state
 }
 
-/// The state provided by an ancestor with [`provide_state`].
+/// The state provided by [`provide_app_state`] above this component.
 ///
 /// # Panics
-/// When no ancestor provided one: a programming error, not something user input can cause.
-pub fn use_state() -> AppState {
+/// When no ancestor provided one: a programming error, not something input can cause.
+pub fn use_app_state() -> AppState {
     expect_context::<AppState>()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::REPORT_JSON;
+    use crate::MODEL_JSON;
 
     #[test]
-    fn reports_need_their_default_target() {
-        let set = parse_reports(REPORT_JSON).unwrap();
-        assert_eq!(set.reports.len(), 3);
-        let error =
-            parse_reports(r#"{"report_version":2,"default_target":"x","reports":[]}"#).unwrap_err();
-        assert!(error.contains("no x section"), "{error}");
-        let error = parse_reports("{ nope").unwrap_err();
-        assert!(error.starts_with("the report is not valid JSON"), "{error}");
+    fn the_catalog_offers_every_target_with_and_without_the_sensitive_fields() {
+        let catalog = parse_models(MODEL_JSON).unwrap();
+        assert_eq!(catalog.default_target(), "math_score");
+        assert_eq!(
+            catalog.targets(),
+            ["math_score", "reading_score", "writing_score"]
+        );
+        for target in catalog.targets() {
+            let full = catalog.get(target, false).unwrap();
+            let unaware = catalog.get(target, true).unwrap();
+            assert!(full.bundle().excluded.is_empty());
+            let names: Vec<&str> = unaware.features().iter().map(|f| f.name()).collect();
+            for sensitive in SENSITIVE_FIELDS {
+                assert!(!names.contains(&sensitive), "{target}: {names:?}");
+            }
+            assert!(!names.contains(&target.as_str()));
+        }
+        let error = catalog.predictor("nope", true).unwrap_err();
+        assert!(error.contains("no nope model trained without"), "{error}");
+    }
+
+    #[test]
+    fn every_model_predicts_a_finite_score_from_the_starting_values() {
+        let catalog = parse_models(MODEL_JSON).unwrap();
+        let values = catalog.initial_values();
+        for predictor in catalog.all() {
+            let student: model::Student = predictor
+                .features()
+                .iter()
+                .map(|f| (f.name().to_owned(), values[f.name()].clone()))
+                .collect();
+            let score = predictor
+                .predict_with(&student, model::Missing::Reject)
+                .expect("the starting values are valid");
+            assert!(score.is_finite(), "{}", predictor.bundle().target);
+        }
+    }
+
+    #[test]
+    fn a_remembered_selection_is_kept_only_for_a_target_the_models_have() {
+        let catalog = parse_models(MODEL_JSON).unwrap();
+        let kept = Remembered {
+            target: "writing_score".into(),
+            unaware: true,
+        };
+        assert_eq!(
+            Remembered::restore(Some(kept.clone()), Some(&catalog)),
+            kept
+        );
+        let gone = Remembered {
+            target: "art_score".into(),
+            unaware: true,
+        };
+        assert_eq!(
+            Remembered::restore(Some(gone), Some(&catalog)),
+            Remembered {
+                target: "math_score".into(),
+                unaware: true
+            }
+        );
+        assert_eq!(
+            Remembered::restore(None, Some(&catalog)),
+            Remembered {
+                target: "math_score".into(),
+                unaware: false
+            }
+        );
+    }
+
+    #[test]
+    fn a_broken_model_document_is_an_error_naming_the_problem() {
+        let error = parse_models("{ nope").unwrap_err();
+        assert!(error.contains("not valid JSON"), "{error}");
+        let wrong = MODEL_JSON.replacen("{\"major\":1,", "{\"major\":9,", 1);
+        assert_ne!(wrong, MODEL_JSON, "the fixture names its major version");
+        let error = parse_models(&wrong).unwrap_err();
+        assert!(error.contains("version 9."), "{error}");
     }
 }

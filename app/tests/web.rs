@@ -1,8 +1,10 @@
-//! The components mounted in a real browser (headless Chromium through wasm-bindgen-test):
-//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p app --target wasm32-unknown-unknown`.
+//! The app's components mounted in a real browser (headless Chromium through
+//! wasm-bindgen-test): `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p app --target
+//! wasm32-unknown-unknown`. Each test mounts the whole app (`AppWith`) at an address, with the
+//! embedded models or a broken document, and the reports given or fetched.
 #![cfg(target_arch = "wasm32")]
 
-use app::{parse_report, AppState, Catalog, Route, SecondaryPage, MODEL_JSON, REPORT_JSON};
+use app::{parse_models, parse_reports, AppWith, Catalog, Reports, MODEL_JSON};
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use leptos::web_sys::{
@@ -13,35 +15,67 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A fresh container in the document to mount one component into.
-fn container() -> HtmlElement {
-    let div = document()
+const REPORT_JSON: &str = include_str!("../../assets/report.json");
+
+/// The app mounted in a fresh container; dropping it unmounts the app and removes the
+/// container, so no router of an earlier test hears a later test's clicks.
+struct Mounted {
+    root: HtmlElement,
+    handle: Option<Box<dyn std::any::Any>>,
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        drop(self.handle.take());
+        self.root.remove();
+        go("/");
+    }
+}
+
+impl std::ops::Deref for Mounted {
+    type Target = HtmlElement;
+    fn deref(&self) -> &HtmlElement {
+        &self.root
+    }
+}
+
+/// The app at `path` with these models and reports, the remembered selection cleared first.
+async fn app_at(path: &str, models: Result<Catalog, String>, reports: Reports) -> Mounted {
+    clear_storage();
+    app_keeping_storage(path, models, reports).await
+}
+
+/// The app at `path` with the embedded models and the committed reports.
+async fn app(path: &str) -> Mounted {
+    app_at(path, parse_models(MODEL_JSON), reports()).await
+}
+
+fn reports() -> Reports {
+    Reports::with(parse_reports(REPORT_JSON))
+}
+
+/// The app at `path`, reading the selection the last one remembered.
+async fn app_keeping_storage(
+    path: &str,
+    models: Result<Catalog, String>,
+    reports: Reports,
+) -> Mounted {
+    go(path);
+    let root = document()
         .create_element("div")
         .expect("a div")
         .unchecked_into::<HtmlElement>();
     document()
         .body()
         .expect("a body")
-        .append_child(&div)
+        .append_child(&root)
         .expect("appended");
-    div
-}
-
-fn text(root: &HtmlElement, selector: &str) -> String {
-    root.query_selector(selector)
-        .expect("a valid selector")
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-        .text_content()
-        .unwrap_or_default()
-        .trim()
-        .to_owned()
-}
-
-/// The shell at `path` with these models, in a fresh container, the remembered selection
-/// cleared first.
-fn shell(path: &str, models: Result<Catalog, String>) -> HtmlElement {
-    clear_storage();
-    shell_keeping_storage(path, models)
+    let handle = mount_to(root.clone(), move || view! { <AppWith models reports /> });
+    settle().await;
+    Mounted {
+        root,
+        handle: Some(Box::new(handle)),
+    }
 }
 
 /// Forgets the selection a test remembered.
@@ -54,27 +88,23 @@ fn clear_storage() {
         .expect("cleared");
 }
 
-/// The shell at `path`, reading the selection the last one remembered.
-fn shell_keeping_storage(path: &str, models: Result<Catalog, String>) -> HtmlElement {
-    go(path);
-    let root = container();
-    app::shell::mount(&root, models);
-    root
-}
-
-/// True when `shown` is a number with exactly one decimal, as `{:.1}` prints it.
-fn one_decimal(shown: &str) -> bool {
-    matches!(shown.split_once('.'), Some((whole, tenth))
-        if !whole.is_empty() && tenth.len() == 1 && shown.parse::<f64>().is_ok())
-}
-
-/// Puts `path` in the address bar (without navigating) for the next shell mounted.
+/// Puts `path` in the address bar (without navigating) for the next app mounted.
 fn go(path: &str) {
     window()
         .history()
         .expect("a history")
         .push_state_with_url(&JsValue::NULL, "", Some(path))
         .expect("pushed");
+}
+
+fn text(root: &HtmlElement, selector: &str) -> String {
+    root.query_selector(selector)
+        .expect("a valid selector")
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+        .text_content()
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
 }
 
 /// The element in `root` that `selector` matches, as the kind of element `T` the test knows it
@@ -90,10 +120,36 @@ fn input(root: &HtmlElement, selector: &str) -> HtmlInputElement {
     find(root, selector)
 }
 
-/// Sets an input's value as typing or dragging would, firing `input`.
-fn type_into(control: &HtmlInputElement, value: &str) {
+fn count(root: &HtmlElement, selector: &str) -> u32 {
+    root.query_selector_all(selector)
+        .expect("a valid selector")
+        .length()
+}
+
+/// True when `shown` is a number with exactly one decimal, as `{:.1}` prints it.
+fn one_decimal(shown: &str) -> bool {
+    matches!(shown.split_once('.'), Some((whole, tenth))
+        if !whole.is_empty() && tenth.len() == 1 && shown.parse::<f64>().is_ok())
+}
+
+/// Sets an input's value as typing or dragging would, firing `input`, and lets the app follow.
+async fn type_into(control: &HtmlInputElement, value: &str) {
     control.set_value(value);
     fire(control, "input");
+    settle().await;
+}
+
+/// Picks `value` in a list, firing `change`, and lets the app follow.
+async fn choose(list: &HtmlSelectElement, value: &str) {
+    list.set_value(value);
+    fire(list, "change");
+    settle().await;
+}
+
+/// Clicks `element` and lets the app follow.
+async fn click(element: &HtmlElement) {
+    element.click();
+    settle().await;
 }
 
 /// Fires a bubbling `kind` event at `target`, as the browser does for a change to a control.
@@ -104,16 +160,35 @@ fn fire(target: &web_sys::EventTarget, kind: &str) {
     target.dispatch_event(&event).expect("dispatched");
 }
 
-fn count(root: &HtmlElement, selector: &str) -> u32 {
-    root.query_selector_all(selector)
-        .expect("a valid selector")
-        .length()
+/// Lets the app finish what it does after an event: effects, a new page, a fetch.
+async fn settle() {
+    sleep(30).await;
+}
+
+/// Waits `ms` milliseconds (a task, so the browser runs everything queued).
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .expect("a timeout");
+    });
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .expect("resolved");
+}
+
+fn default_features() -> u32 {
+    let catalog = parse_models(MODEL_JSON).expect("the model parses");
+    catalog
+        .get(catalog.default_target(), false)
+        .expect("math")
+        .features()
+        .len() as u32
 }
 
 #[wasm_bindgen_test]
 async fn a_prediction_shows_at_once_and_bad_scores_are_explained() {
-    let root = shell("/", app::embedded_models());
-
+    let root = app("/").await;
     let shown = text(&root, "[data-testid=prediction]");
     assert!(
         one_decimal(&shown),
@@ -124,7 +199,7 @@ async fn a_prediction_shows_at_once_and_bad_scores_are_explained() {
     assert_eq!(document().title(), "Student Performance Predictor");
 
     let field = input(&root, "#field-reading-score");
-    type_into(&field, "150");
+    type_into(&field, "150").await;
     assert_eq!(text(&root, "[data-testid=prediction]"), "—");
     assert_eq!(text(&root, ".status-note"), "Fix the highlighted fields");
     assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
@@ -137,8 +212,9 @@ async fn a_prediction_shows_at_once_and_bad_scores_are_explained() {
         "Reading score: 150 is not between 0 and 100"
     );
     assert_eq!(count(&root, ".field.has-error"), 1);
+    assert!(text(&root, "[data-testid=why-empty]").contains("Fix the highlighted fields"));
 
-    type_into(&field, "70");
+    type_into(&field, "70").await;
     assert!(one_decimal(&text(&root, "[data-testid=prediction]")));
     assert_eq!(field.get_attribute("aria-invalid"), None);
     assert_eq!(
@@ -147,25 +223,31 @@ async fn a_prediction_shows_at_once_and_bad_scores_are_explained() {
     );
     assert_eq!(count(&root, ".field.has-error"), 0);
     assert!(!root.inner_html().contains("NaN"));
-    root.remove();
 }
 
 #[wasm_bindgen_test]
-async fn an_unreadable_model_shows_an_error_card() {
-    let root = shell("/", app::parse_models("{ not json"));
-    let card = text(&root, "[role=alert]");
-    assert!(card.contains("could not be loaded"), "{card}");
-    assert!(card.contains("not valid JSON"), "{card}");
-    assert!(root.query_selector("form").expect("valid").is_none());
-    // Without models there is nothing to select.
-    assert_eq!(count(&root, "[data-testid=selection]"), 0);
-    root.remove();
+async fn an_unreadable_model_shows_an_error_card_naming_the_problem() {
+    for (document, problem) in [
+        ("{ not json".to_owned(), "not valid JSON"),
+        (
+            MODEL_JSON.replacen("{\"major\":1,", "{\"major\":9,", 1),
+            "version 9.0 is not supported",
+        ),
+    ] {
+        let root = app_at("/", parse_models(&document), reports()).await;
+        let card = text(&root, "[data-testid=model-error]");
+        assert!(card.contains("could not be loaded"), "{card}");
+        assert!(card.contains(problem), "{card}");
+        assert_eq!(count(&root, "form"), 0);
+        // Without models there is nothing to select; the other pages still work.
+        assert_eq!(count(&root, "[data-testid=selection]"), 0);
+        drop(root);
+    }
 }
 
 #[wasm_bindgen_test]
 async fn the_slider_and_the_text_field_share_one_value() {
-    let root = shell("/", app::embedded_models());
-
+    let root = app("/").await;
     let text_field = input(&root, "#field-reading-score");
     let slider = input(&root, "#slider-reading-score");
     assert_eq!(
@@ -175,7 +257,7 @@ async fn the_slider_and_the_text_field_share_one_value() {
     assert_eq!(slider.value(), text_field.value());
     let before = text(&root, "[data-testid=prediction]");
 
-    type_into(&slider, "95");
+    type_into(&slider, "95").await;
     assert_eq!(text_field.value(), "95", "the text follows the slider");
     assert_eq!(text(&root, "#shown-reading-score"), "95");
     assert_ne!(
@@ -184,21 +266,20 @@ async fn the_slider_and_the_text_field_share_one_value() {
         "the prediction follows"
     );
 
-    type_into(&text_field, "40");
+    type_into(&text_field, "40").await;
     assert_eq!(slider.value(), "40", "the slider follows the text");
-    type_into(&text_field, "abc");
+    type_into(&text_field, "abc").await;
     assert_eq!(
         slider.value(),
         "50",
         "a slider stays in the middle meanwhile"
     );
     assert_eq!(text(&root, "#shown-reading-score"), "—");
-    root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn the_chips_and_the_list_share_one_value_and_show_what_each_would_change() {
-    let root = shell("/", app::embedded_models());
+    let root = app("/").await;
     let list = find::<HtmlSelectElement>(&root, "#field-gender");
     let male = input(&root, "input[name=whatif-gender][value=male]");
     let female = input(&root, "input[name=whatif-gender][value=female]");
@@ -208,25 +289,19 @@ async fn the_chips_and_the_list_share_one_value_and_show_what_each_would_change(
     let delta = |chip: &HtmlInputElement| {
         chip.parent_element()
             .and_then(|label| label.query_selector(".chip-delta").ok().flatten())
-            .map(|d| {
-                (
-                    d.has_attribute("hidden"),
-                    d.text_content().unwrap_or_default(),
-                )
-            })
-            .expect("a delta")
+            .map(|d| d.text_content().unwrap_or_default())
     };
-    assert_eq!(delta(&female), (true, String::new()));
-    let (hidden, moved) = delta(&male);
+    assert_eq!(delta(&female), None);
+    let moved = delta(&male).expect("a delta");
     assert!(
-        !hidden && (moved.starts_with('+') || moved.starts_with('\u{2212}')),
+        moved.starts_with('+') || moved.starts_with('\u{2212}'),
         "{moved}"
     );
 
     let before: f64 = text(&root, "[data-testid=prediction]")
         .parse()
         .expect("a number");
-    male.click();
+    click(&male).await;
     assert_eq!(list.value(), "male", "the list follows the chip");
     let after: f64 = text(&root, "[data-testid=prediction]")
         .parse()
@@ -237,26 +312,23 @@ async fn the_chips_and_the_list_share_one_value_and_show_what_each_would_change(
         "{before} {moved} {after}"
     );
 
-    list.set_value("female");
-    fire(&list, "change");
+    choose(&list, "female").await;
     assert!(
         female.checked() && !male.checked(),
         "the chips follow the list"
     );
-    root.remove();
 }
 
 #[wasm_bindgen_test]
 async fn the_reasons_add_up_to_the_prediction() {
-    let root = shell("/", app::embedded_models());
+    let root = app("/").await;
     // The typical student has nothing to explain.
     assert!(text(&root, "[data-testid=why-empty]").contains("typical student"));
 
-    type_into(&input(&root, "#field-writing-score"), "92");
-    let features = app_features();
+    type_into(&input(&root, "#field-writing-score"), "92").await;
     assert_eq!(
         count(&root, ".waterfall .row"),
-        features,
+        default_features(),
         "one bar per field"
     );
     // "66.0 (typical) +5.3 (this student's differences) = 71.3"
@@ -271,23 +343,28 @@ async fn the_reasons_add_up_to_the_prediction() {
         format!("{:.1}", numbers[2]),
         text(&root, "[data-testid=prediction]")
     );
-    root.remove();
-}
-
-fn app_features() -> u32 {
-    app::parse_model(MODEL_JSON)
-        .expect("the model parses")
-        .features()
-        .len() as u32
+    // The chart is laid out for its card's width, in CSS pixels.
+    let chart: web_sys::Element = find(&root, "svg.waterfall");
+    let frame: HtmlElement = find(&root, ".chart-fit");
+    let width: f64 = chart
+        .get_attribute("width")
+        .expect("a width")
+        .parse()
+        .expect("a number");
+    assert!(
+        (width - f64::from(frame.client_width()).max(260.0)).abs() <= 1.0,
+        "{width} vs {}",
+        frame.client_width()
+    );
 }
 
 #[wasm_bindgen_test]
 async fn the_switch_and_the_score_change_the_form_but_keep_what_was_typed() {
-    let root = shell("/", app::embedded_models());
-    type_into(&input(&root, "#field-writing-score"), "81");
+    let root = app("/").await;
+    type_into(&input(&root, "#field-writing-score"), "81").await;
     let switch = input(&root, "#unaware-switch");
     assert!(!switch.checked() && !switch.disabled());
-    switch.click();
+    click(&switch).await;
     assert_eq!(count(&root, "#field-gender, #field-race-ethnicity"), 0);
     assert_eq!(
         count(&root, "[name=whatif-gender], [name=whatif-race-ethnicity]"),
@@ -300,9 +377,7 @@ async fn the_switch_and_the_score_change_the_form_but_keep_what_was_typed() {
     assert_eq!(input(&root, "#field-writing-score").value(), "81");
     assert!(one_decimal(&text(&root, "[data-testid=prediction]")));
 
-    let target = find::<HtmlSelectElement>(&root, "#target-select");
-    target.set_value("reading_score");
-    fire(&target, "change");
+    choose(&find(&root, "#target-select"), "reading_score").await;
     assert!(text(&root, ".intro").ends_with("predict their reading score."));
     assert_eq!(
         count(&root, "#field-reading-score"),
@@ -316,58 +391,54 @@ async fn the_switch_and_the_score_change_the_form_but_keep_what_was_typed() {
     );
 
     // Remembered for the next visit.
-    let storage = window().local_storage().expect("storage").expect("storage");
-    assert_eq!(
-        storage
-            .get_item("student-predictor.target")
-            .expect("readable")
-            .as_deref(),
-        Some("reading_score")
-    );
-    let again = shell_keeping_storage("/", app::embedded_models());
+    let stored = window()
+        .local_storage()
+        .expect("storage")
+        .expect("storage")
+        .get_item("student-predictor.selection")
+        .expect("readable")
+        .expect("stored");
+    assert!(stored.contains("\"reading_score\""), "{stored}");
+    drop(root);
+    let again = app_keeping_storage("/", parse_models(MODEL_JSON), reports()).await;
     assert!(input(&again, "#unaware-switch").checked());
     assert!(text(&again, ".intro").ends_with("predict their reading score."));
-    again.remove();
-    root.remove();
 }
 
 #[wasm_bindgen_test]
-async fn an_unreadable_report_shows_an_error_card_on_its_pages() {
-    let root = container();
-    let _models = mount_to(root.clone(), || {
-        let state = AppState::new(app::embedded_models(), app::parse_reports("[1, 2"));
-        view! { <SecondaryPage route=Route::Models state /> }
-    });
-    settle().await;
-    let card = text(&root, "[role=alert]");
-    assert!(
-        card.contains("training report could not be loaded"),
-        "{card}"
-    );
-    assert!(card.contains("not valid JSON"), "{card}");
-    root.remove();
-}
-
-#[wasm_bindgen_test]
-async fn the_models_page_lists_every_family() {
-    let root = container();
-    let _page = mount_to(root.clone(), || pages_module(Route::Models));
-    settle().await;
-    let report = parse_report(REPORT_JSON).expect("the report parses");
+async fn the_report_pages_follow_the_selection() {
+    let root = app("/models").await;
+    assert_eq!(text(&root, "nav [aria-current=page]"), "Models");
+    assert_eq!(document().title(), "Models · Student Performance Predictor");
+    let report = parse_reports(REPORT_JSON).expect("the report parses");
+    let math = report.get("math_score").expect("math");
     assert_eq!(
         count(&root, "[data-testid=leaderboard] tbody tr"),
-        report.families.len() as u32
+        math.families.len() as u32
     );
     assert!(text(&root, "[data-testid=leaderboard] tr.winner").contains("winner"));
-}
+    // The leaderboard sits in a named scroll region that keyboard users can reach.
+    let region: HtmlElement = find(&root, ".table-scroll");
+    assert_eq!(region.get_attribute("role").as_deref(), Some("region"));
+    assert_eq!(region.get_attribute("tabindex").as_deref(), Some("0"));
+    assert!(region
+        .get_attribute("aria-label")
+        .is_some_and(|l| !l.is_empty()));
 
-#[wasm_bindgen_test]
-async fn the_insights_page_draws_labelled_charts() {
-    let root = container();
-    let _page = mount_to(root.clone(), || pages_module(Route::Insights));
-    settle().await;
-    let report = parse_report(REPORT_JSON).expect("the report parses");
-    let insights = &report.insights;
+    choose(&find(&root, "#target-select"), "writing_score").await;
+    let writing = report.get("writing_score").expect("writing");
+    assert_eq!(
+        count(&root, "[data-testid=leaderboard] tbody tr"),
+        writing.families.len() as u32
+    );
+    assert!(
+        text(&root, ".intro").contains("writing score"),
+        "{}",
+        text(&root, ".intro")
+    );
+
+    click(&find(&root, ".site-nav a[href='/insights']")).await;
+    let insights = &writing.insights;
     let expected = insights.histograms.len()
         + insights.by_category.len()
         + insights.relations.len()
@@ -379,62 +450,81 @@ async fn the_insights_page_draws_labelled_charts() {
 }
 
 #[wasm_bindgen_test]
-async fn the_shell_marks_the_page_and_says_when_a_page_cannot_load() {
-    let root = shell("/models", app::embedded_models());
-    assert_eq!(text(&root, "nav [aria-current=page]"), "Models");
-    assert_eq!(document().title(), "Models · Student Performance Predictor");
-    settle().await;
-    // No boot.js here, so no pages module: the page says so, and predicting still works.
-    let card = text(&root, "[role=alert]");
-    assert!(card.contains("This page could not be loaded"), "{card}");
-    assert!(card.contains("window.loadPages is missing"), "{card}");
-
-    // Once the module can be loaded (here a stand-in), the next try draws the page and the
-    // card goes.
-    let stand_in = js_sys::Function::new_no_args(
-        "return Promise.resolve({ mount() { window.__mounted = (window.__mounted || 0) + 1; }, unmount() {} });",
+async fn a_report_that_cannot_be_fetched_is_an_error_card_with_a_retry() {
+    let root = app_at(
+        "/fairness",
+        parse_models(MODEL_JSON),
+        Reports::new("/no-such-report.json"),
+    )
+    .await;
+    let mut card = String::new();
+    for _ in 0..50 {
+        if count(&root, "[data-testid=report-error]") > 0 {
+            card = text(&root, "[data-testid=report-error]");
+            break;
+        }
+        sleep(20).await;
+    }
+    assert!(
+        card.contains("training report could not be loaded"),
+        "{card:?}"
     );
-    js_sys::Reflect::set(&window(), &"loadPages".into(), &stand_in).expect("set");
-    let target = find::<HtmlSelectElement>(&root, "#target-select");
-    target.set_value("writing_score");
-    fire(&target, "change");
-    settle().await;
-    assert_eq!(count(&root, "[role=alert]"), 0, "the card went");
-    let mounted = js_sys::Reflect::get(&window(), &"__mounted".into()).expect("read");
-    assert_eq!(
-        mounted.as_f64(),
-        Some(1.0),
-        "the module was asked to draw the page"
+    assert!(
+        card.contains("/no-such-report.json could not be fetched"),
+        "{card}"
     );
-
-    // A link inside the app is followed in this document.
-    find::<HtmlElement>(&root, "a[href='/']").click();
-    assert_eq!(window().location().pathname().expect("a path"), "/");
-    assert_eq!(text(&root, "nav [aria-current=page]"), "Predict");
+    // The page's heading is there all along, and predicting does not need the report.
+    assert_eq!(text(&root, "main h2.page-title"), "Fairness");
+    click(&find(&root, "[data-testid=report-error] button")).await;
+    let after = root.inner_html();
+    assert!(
+        after.contains("report-loading") || after.contains("report-error"),
+        "a retry loads again"
+    );
+    click(&find(&root, ".site-nav a[href='/']")).await;
     assert!(one_decimal(&text(&root, "[data-testid=prediction]")));
-    root.remove();
 }
 
 #[wasm_bindgen_test]
-async fn a_link_to_the_page_on_screen_or_a_place_on_it_keeps_the_page() {
-    let root = shell("/", app::embedded_models());
-    let form: HtmlElement = find(&root, "form");
-    find::<HtmlElement>(&root, ".site-nav a[href='/']").click();
-    assert!(form.is_connected(), "the page was not drawn again");
-    go("/#why-title");
-    fire(&window(), "popstate");
-    assert!(form.is_connected(), "nor for a place on it");
-    go("/nope");
-    fire(&window(), "popstate");
-    assert!(!form.is_connected(), "another page replaces it");
-    assert!(text(&root, "main h2").contains("Page not found"));
-    root.remove();
-    go("/");
+async fn an_unreadable_report_is_an_error_card_on_its_pages_only() {
+    let root = app_at(
+        "/about",
+        parse_models(MODEL_JSON),
+        Reports::with(parse_reports("[1, 2")),
+    )
+    .await;
+    let card = text(&root, "[data-testid=report-error]");
+    assert!(card.contains("not valid JSON"), "{card}");
+    click(&find(&root, ".site-nav a[href='/batch']")).await;
+    assert_eq!(
+        count(&root, "[data-testid=report-error]"),
+        0,
+        "the batch page needs no report"
+    );
+    assert_eq!(count(&root, "#batch-file"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_change_of_page_moves_focus_to_its_heading_and_retitles_the_tab() {
+    let root = app("/").await;
+    click(&find(&root, ".site-nav a[href='/about']")).await;
+    sleep(50).await;
+    assert_eq!(window().location().pathname().expect("a path"), "/about");
+    assert_eq!(document().title(), "About · Student Performance Predictor");
+    let focused = document().active_element().expect("something has focus");
+    assert_eq!(focused.tag_name(), "H2");
+    assert_eq!(focused.text_content().as_deref(), Some("About this model"));
+    assert_eq!(text(&root, "nav [aria-current=page]"), "About");
+
+    // A link inside a page is followed in this document too.
+    click(&find(&root, ".site-nav a[href='/']")).await;
+    assert_eq!(text(&root, "nav [aria-current=page]"), "Predict");
+    assert!(one_decimal(&text(&root, "[data-testid=prediction]")));
 }
 
 #[wasm_bindgen_test]
 async fn an_unknown_address_is_not_found() {
-    let root = shell("/nope", app::embedded_models());
+    let root = app("/nope").await;
     assert_eq!(count(&root, "nav [aria-current]"), 0);
     assert!(text(&root, "main h2").contains("Page not found"));
     assert!(text(&root, "main code").contains("/nope"));
@@ -442,32 +532,4 @@ async fn an_unknown_address_is_not_found() {
         document().title(),
         "Not found · Student Performance Predictor"
     );
-    root.remove();
-    go("/");
-}
-
-/// A page as the pages module draws it, with the embedded models and reports.
-fn pages_module(route: Route) -> impl IntoView {
-    // The default selection, whatever a shell test remembered.
-    clear_storage();
-    let state = AppState::new(app::embedded_models(), app::parse_reports(REPORT_JSON));
-    view! { <SecondaryPage route state /> }
-}
-
-/// Lets the app finish what it does after an event: a Leptos page's effects, the shell's
-/// attempt to load the pages module.
-async fn settle() {
-    sleep(20).await;
-}
-
-/// Waits `ms` milliseconds (a task, so the browser runs everything queued).
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .expect("a timeout");
-    });
-    wasm_bindgen_futures::JsFuture::from(promise)
-        .await
-        .expect("resolved");
 }

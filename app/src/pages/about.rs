@@ -8,15 +8,17 @@ use model::fields;
 use model::report::{FairnessAudit, Report};
 
 use crate::charts::signed;
-use crate::{family_label, format_percent, use_state, ReportError, Route};
+use crate::reports::report_page;
+use crate::{family_label, format_percent, Route, TableScroll};
 
 /// The About page, or the report's error card.
 #[component]
 pub fn AboutPage() -> impl IntoView {
-    let state = use_state();
-    move || match state.report() {
-        Ok(report) => view! { <ModelCard report /> }.into_any(),
-        Err(message) => view! { <ReportError message /> }.into_any(),
+    view! {
+        <h2 class="page-title" id="about-heading" data-page=Route::About.path() tabindex="-1">
+            "About this model"
+        </h2>
+        {report_page(|report, _| view! { <ModelCard report /> })}
     }
 }
 
@@ -33,7 +35,6 @@ fn ModelCard(report: Arc<Report>) -> impl IntoView {
     let fairness = report.fairness.clone();
     view! {
         <section class="card prose" aria-labelledby="about-heading">
-            <h2 id="about-heading">"About this model"</h2>
             <h3>"Data"</h3>
             <p>
                 "A fictional, generated dataset of " {report.data.rows}
@@ -111,7 +112,7 @@ fn AuditTable(audit: FairnessAudit) -> impl IntoView {
         }
     );
     view! {
-        <div class="table-scroll">
+        <TableScroll label=format!("{caption} (scrolls sideways)")>
             <table class="data-table audit">
                 <caption>{caption}</caption>
                 <thead>
@@ -141,6 +142,6 @@ fn AuditTable(audit: FairnessAudit) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }

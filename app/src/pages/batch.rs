@@ -10,16 +10,17 @@ use std::ops::Range;
 use std::sync::Arc;
 use std::time::Duration;
 
+use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_bindgen::{JsCast, JsValue};
 use leptos::web_sys;
-use model::{fields, Batch, BatchError, Predictor};
+use model::{fields, Batch, Predictor};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::chunked::{append, CsvChunks};
+use crate::chunked::{predict_with_pauses, PieceSizes};
 use crate::TARGET_RANGE;
-use crate::{format_count, format_score, use_state, ModelError};
+use crate::{format_count, format_score, use_app_state, ModelError, PageTitle, Route, TableScroll};
 
 /// Rows per page of the results table.
 pub const PAGE_SIZE: usize = 100;
@@ -67,7 +68,7 @@ enum Run {
 #[component]
 pub fn BatchPage() -> impl IntoView {
     // A new target or the switch starts the page afresh: results are for one model.
-    let state = use_state();
+    let state = use_app_state();
     move || match state.predictor() {
         Ok(predictor) => view! { <BatchView predictor /> }.into_any(),
         Err(message) => view! { <ModelError message /> }.into_any(),
@@ -103,7 +104,9 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
                 total: 0,
             });
             spawn_local(async move {
-                let bytes = read_file(&file).await;
+                let bytes = gloo_file::futures::read_as_bytes(&gloo_file::File::from(file))
+                    .await
+                    .map_err(|e| format!("the file could not be read: {e}"));
                 // Let "Processing…" reach the screen before the heavy work.
                 next_paint().await;
                 let current = || ticket.try_get_value() == Some(mine);
@@ -118,8 +121,17 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
                                 });
                             }
                         };
-                        let (outcome, millis) =
-                            predict_with_pauses(&predictor, &bytes, progress, current).await;
+                        let (outcome, millis) = predict_with_pauses(
+                            &predictor,
+                            &bytes,
+                            PieceSizes::PAGE,
+                            now,
+                            // A new task: the browser handles input and paints in between.
+                            || TimeoutFuture::new(0),
+                            progress,
+                            current,
+                        )
+                        .await;
                         (outcome.map(Arc::new).map_err(|e| e.to_string()), millis)
                     }
                     Err(message) => (Err(message), 0.0),
@@ -206,7 +218,7 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
     };
 
     view! {
-        <h2 class="page-title">"Predict a whole class"</h2>
+        <PageTitle route=Route::Batch>"Predict a whole class"</PageTitle>
         <p class="intro">
             "Choose a CSV file with one student per row; it is read in your browser and never uploaded. "
             "Every row gets a prediction or, when something is wrong with it, a message — in its own place."
@@ -438,7 +450,7 @@ fn Results(file: String, batch: Arc<Batch>, millis: f64, target: String) -> impl
             <p class="muted" aria-live="polite" data-testid="batch-showing">
                 {showing}
             </p>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Results table">
+            <TableScroll label="Results table".to_owned()>
                 <table class="data-table results" data-testid="batch-table">
                     <thead>
                         <tr>
@@ -454,7 +466,7 @@ fn Results(file: String, batch: Arc<Batch>, millis: f64, target: String) -> impl
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
-            </div>
+            </TableScroll>
         </section>
     }
 }
@@ -490,62 +502,6 @@ fn Pager(
     }
 }
 
-/// The bytes of a chosen or dropped file.
-async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, String> {
-    let buffer = JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|e| format!("the file could not be read: {}", crate::js_message(&e)))?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-/// Rows in the first piece of a file; later pieces are sized to take about [`PIECE_MS`].
-const FIRST_PIECE_ROWS: usize = 500;
-
-/// How long one piece of work may hold the page, in milliseconds.
-const PIECE_MS: f64 = 40.0;
-
-/// Predicts the file a piece at a time, pausing for the browser between pieces (see
-/// [`crate::chunked`]); reports progress as (rows done, rows in all) and stops early once
-/// `current` says a newer file replaced this one. Also returns the time spent working.
-async fn predict_with_pauses(
-    predictor: &Predictor,
-    bytes: &[u8],
-    progress: impl Fn(usize, usize),
-    current: impl Fn() -> bool,
-) -> (Result<Batch, BatchError>, f64) {
-    let started = now();
-    let chunks = CsvChunks::new(bytes);
-    let total = chunks.rows();
-    let mut working = now() - started;
-    let mut whole = None;
-    let (mut next, mut size) = (0, FIRST_PIECE_ROWS);
-    while whole.is_none() || next < total {
-        let rows = next..(next + size).min(total);
-        let t = now();
-        match predictor.predict_csv(&chunks.piece(rows.clone())) {
-            Ok(part) => append(&mut whole, part, rows.start),
-            Err(e) => return (Err(e), working + now() - t),
-        }
-        let spent = now() - t;
-        working += spent;
-        next = rows.end;
-        if next < total {
-            progress(next, total);
-            let per_row = spent / rows.len().max(1) as f64;
-            size = if per_row > 0.0 {
-                ((PIECE_MS / per_row) as usize).clamp(100, 50_000)
-            } else {
-                50_000
-            };
-            pause().await;
-            if !current() {
-                break;
-            }
-        }
-    }
-    (whole.ok_or(BatchError::Empty), working)
-}
-
 /// Resolves after the browser has had the chance to paint (a frame, then a task), or after
 /// 100 ms in a background tab, where frames never come.
 async fn next_paint() {
@@ -569,19 +525,6 @@ async fn next_paint() {
     let _ = JsFuture::from(promise).await;
 }
 
-/// Resolves in a new task, so the browser can handle input and paint in between.
-async fn pause() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        set_timeout(
-            move || {
-                let _ = resolve.call0(&JsValue::UNDEFINED);
-            },
-            Duration::ZERO,
-        )
-    });
-    let _ = JsFuture::from(promise).await;
-}
-
 /// Milliseconds from the page's clock.
 fn now() -> f64 {
     window().performance().map_or(0.0, |p| p.now())
@@ -589,11 +532,8 @@ fn now() -> f64 {
 
 /// Offers `csv` as a download named `name`: a Blob, an object URL and a temporary link.
 fn save_csv(csv: &str, name: &str) -> Result<(), JsValue> {
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
-    let parts = js_sys::Array::of1(&JsValue::from_str(csv));
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let blob = gloo_file::Blob::new_with_options(csv, Some("text/csv;charset=utf-8"));
+    let url = gloo_file::ObjectUrl::from(blob);
     let link: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();
     link.set_href(&url);
     link.set_download(name);
@@ -602,13 +542,8 @@ fn save_csv(csv: &str, name: &str) -> Result<(), JsValue> {
     body.append_child(&link)?;
     link.click();
     link.remove();
-    // The browser has taken its copy once the click is handled.
-    set_timeout(
-        move || {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        },
-        Duration::from_secs(1),
-    );
+    // The browser has taken its copy once the click is handled; dropping the URL revokes it.
+    gloo_timers::callback::Timeout::new(1_000, move || drop(url)).forget();
     Ok(())
 }
 
@@ -642,7 +577,8 @@ mod tests {
 
     #[test]
     fn a_file_with_a_bad_row_keeps_every_row() {
-        let predictor = crate::parse_model(crate::MODEL_JSON).expect("parses");
+        let catalog = crate::parse_models(crate::MODEL_JSON).expect("parses");
+        let predictor = catalog.get("math_score", false).expect("math");
         let header = predictor
             .features()
             .iter()

@@ -8,20 +8,17 @@ use leptos::prelude::*;
 use model::fields;
 use model::report::{FairnessAudit, GroupErrors, Report};
 
-use crate::charts::{nice_bounds, nice_step, Bar, BarChart};
-use crate::{category_label, family_label, use_state, ReportError};
+use crate::charts::{nice_bounds, nice_step, Bar, BarChart, FitWidth};
+use crate::reports::report_page;
+use crate::{category_label, family_label, PageTitle, Route, TableScroll};
 
 /// The Fairness page, or the report's error card. It follows the target and marks the model
 /// the switch selects.
 #[component]
 pub fn FairnessPage() -> impl IntoView {
-    let state = use_state();
-    move || match state.report() {
-        Ok(report) => {
-            let unaware = state.selection.unaware.get();
-            view! { <Audit report unaware /> }.into_any()
-        }
-        Err(message) => view! { <ReportError message /> }.into_any(),
+    view! {
+        <PageTitle route=Route::Fairness>"Fairness"</PageTitle>
+        {report_page(|report, unaware| view! { <Audit report unaware /> })}
     }
 }
 
@@ -101,7 +98,6 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
         .cloned();
     let Some(full) = full else {
         return view! {
-            <h2 class="page-title">"Fairness"</h2>
             <section class="card panel">
                 <p>
                     {format!(
@@ -135,7 +131,6 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
         .collect_view();
 
     view! {
-        <h2 class="page-title">"Fairness"</h2>
         <p class="intro">
             {format!(
                 "How the {target} model errs for each group of the {} held-out students, with every field and without gender and race/ethnicity. Mean absolute error (MAE) is the typical miss in points; a positive mean signed error means the group's scores are over-predicted.",
@@ -245,22 +240,35 @@ fn FieldAudit(feature: String, rows: Vec<GroupRow>, unaware: bool) -> impl IntoV
             <div class="chart-grid">
                 <figure class="chart-figure">
                     <figcaption class="figure-title">"Mean absolute error (points)"</figcaption>
-                    <BarChart aria_label=mae_aria bars=mae_bars domain=mae_domain width=360.0 />
+                    <FitWidth children=move |width| {
+                        view! {
+                            <BarChart
+                                aria_label=mae_aria.clone()
+                                bars=mae_bars.clone()
+                                domain=mae_domain
+                                width
+                            />
+                        }
+                    } />
                 </figure>
                 <figure class="chart-figure">
                     <figcaption class="figure-title">
                         "Mean signed error (points; above 0: over-predicted)"
                     </figcaption>
-                    <BarChart
-                        aria_label=signed_aria
-                        bars=signed_bars
-                        domain=signed_domain
-                        width=360.0
-                    />
+                    <FitWidth children=move |width| {
+                        view! {
+                            <BarChart
+                                aria_label=signed_aria.clone()
+                                bars=signed_bars.clone()
+                                domain=signed_domain
+                                width
+                            />
+                        }
+                    } />
                 </figure>
             </div>
             <p class="muted">{gaps}</p>
-            <div class="table-scroll">
+            <TableScroll label=format!("Test-split errors by {lower}")>
                 <table class="data-table audit" data-testid="fairness-table">
                     <caption>{format!("Test-split errors by {lower}")}</caption>
                     <thead>
@@ -280,7 +288,7 @@ fn FieldAudit(feature: String, rows: Vec<GroupRow>, unaware: bool) -> impl IntoV
                     </thead>
                     <tbody>{table_rows}</tbody>
                 </table>
-            </div>
+            </TableScroll>
         </section>
     }
 }

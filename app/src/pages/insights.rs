@@ -7,9 +7,10 @@ use leptos::prelude::*;
 use model::fields;
 use model::report::{CategoryMeans, Histogram as HistogramData, Importance, Report, ScoreRelation};
 
-use crate::charts::{nice_bounds, nice_step, Bar, BarChart, Histogram, LineDots};
+use crate::charts::{nice_bounds, nice_step, Bar, BarChart, FitWidth, Histogram, LineDots};
+use crate::reports::report_page;
 use crate::TARGET_RANGE;
-use crate::{category_label, family_label, use_state, ReportError};
+use crate::{category_label, family_label, PageTitle, Route};
 
 /// The bins between `edges` as people read them: "60–70".
 fn bin_labels(edges: &[f64]) -> Vec<String> {
@@ -35,13 +36,8 @@ fn overall_mean(means: &CategoryMeans) -> Option<f64> {
 /// The Insights page, or the report's error card.
 #[component]
 pub fn InsightsPage() -> impl IntoView {
-    let state = use_state();
-    move || match state.report() {
-        Ok(report) => {
-            let unaware = state.selection.unaware.get();
-            view! { <Insights report unaware /> }.into_any()
-        }
-        Err(message) => view! { <ReportError message /> }.into_any(),
+    view! {
+        {report_page(|report, unaware| view! { <Insights report unaware /> })}
     }
 }
 
@@ -94,7 +90,7 @@ fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
     });
 
     view! {
-        <h2 class="page-title">"Data insights"</h2>
+        <PageTitle route=Route::Insights>"Data insights"</PageTitle>
         <p class="intro">
             {format!(
                 "What the model learned from: aggregates of {about}. The app carries these summaries only, never a student's row.",
@@ -179,7 +175,23 @@ fn HistogramFigure(data: HistogramData, y_max: usize) -> impl IntoView {
         .collect_view();
     view! {
         <figure class="chart-figure">
-            <Histogram aria_label=aria edges=data.edges.clone() counts=data.counts.clone() y_max />
+            <FitWidth
+                max=560.0
+                children={
+                    let (edges, counts) = (data.edges.clone(), data.counts.clone());
+                    move |width| {
+                        view! {
+                            <Histogram
+                                aria_label=aria.clone()
+                                edges=edges.clone()
+                                counts=counts.clone()
+                                y_max
+                                width
+                            />
+                        }
+                    }
+                }
+            />
             <figcaption>{caption}</figcaption>
             <div class="visually-hidden">
                 <table>
@@ -238,12 +250,17 @@ fn GroupMeansFigure(data: CategoryMeans, target: String) -> impl IntoView {
     view! {
         <figure class="chart-figure">
             <figcaption class="figure-title">{label.clone()}</figcaption>
-            <BarChart
-                aria_label=aria
-                bars
-                domain=TARGET_RANGE
-                reference=overall.map(|m| (m, format!("all {m:.1}")))
-            />
+            <FitWidth children=move |width| {
+                view! {
+                    <BarChart
+                        aria_label=aria.clone()
+                        bars=bars.clone()
+                        domain=TARGET_RANGE
+                        reference=overall.map(|m| (m, format!("all {m:.1}")))
+                        width
+                    />
+                }
+            } />
             <div class="visually-hidden">
                 <table>
                     <caption>{format!("Mean {} by {}", target.to_ascii_lowercase(), label.to_ascii_lowercase())}</caption>
@@ -296,13 +313,24 @@ fn RelationFigure(data: ScoreRelation, target: String) -> impl IntoView {
         .collect_view();
     view! {
         <figure class="chart-figure">
-            <LineDots
-                aria_label=aria
-                points
-                x_domain=TARGET_RANGE
-                y_domain=TARGET_RANGE
-                x_title=label.clone()
-                y_title=format!("Mean {}", target.to_ascii_lowercase())
+            <FitWidth
+                max=560.0
+                children={
+                    let (x_title, y_title) = (label.clone(), format!("Mean {}", target.to_ascii_lowercase()));
+                    move |width| {
+                        view! {
+                            <LineDots
+                                aria_label=aria.clone()
+                                points=points.clone()
+                                x_domain=TARGET_RANGE
+                                y_domain=TARGET_RANGE
+                                x_title=x_title.clone()
+                                y_title=y_title.clone()
+                                width
+                            />
+                        }
+                    }
+                }
             />
             <figcaption>{caption}</figcaption>
             <div class="visually-hidden">
@@ -357,7 +385,9 @@ fn ImportanceFigure(data: Vec<Importance>, target: String, served: String) -> im
         <section class="card panel" aria-labelledby="importance-title">
             <h3 id="importance-title">"What the served model relies on"</h3>
             <figure class="chart-figure">
-                <BarChart aria_label=aria bars domain width=360.0 />
+                <FitWidth children=move |width| {
+                    view! { <BarChart aria_label=aria.clone() bars=bars.clone() domain width /> }
+                } />
                 <figcaption class="muted">
                     {format!(
                         "Mean absolute contribution of each field to the {served} model's predictions for the held-out test students, in points of {} — the same reasons “Why this score” shows for one student.",

@@ -5,3 +5,4 @@ pub mod batch;
 pub mod fairness;
 pub mod insights;
 pub mod models;
+pub mod predict;

@@ -5,10 +5,11 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use model::report::{FamilyReport, Params, Report};
 
-use crate::charts::{nice_bounds, nice_step, Bar, BarChart};
+use crate::charts::{nice_bounds, nice_step, Bar, BarChart, FitWidth};
 use model::fields;
 
-use crate::{family_label, format_percent, use_state, ReportError};
+use crate::reports::report_page;
+use crate::{family_label, format_percent, PageTitle, Route, TableScroll};
 
 /// A duration in seconds as people read it: `"29 µs"`, `"7.1 ms"`, `"0.54 s"`.
 pub fn format_duration(seconds: f64) -> String {
@@ -48,13 +49,8 @@ fn ranked(report: &Report) -> Vec<&FamilyReport> {
 /// The Models page, or the report's error card.
 #[component]
 pub fn ModelsPage() -> impl IntoView {
-    let state = use_state();
-    move || match state.report() {
-        Ok(report) => {
-            let unaware = state.selection.unaware.get();
-            view! { <Leaderboard report unaware /> }.into_any()
-        }
-        Err(message) => view! { <ReportError message /> }.into_any(),
+    view! {
+        {report_page(|report, unaware| view! { <Leaderboard report unaware /> })}
     }
 }
 
@@ -146,7 +142,7 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
     let interval = &report.interval;
 
     view! {
-        <h2 class="page-title">"Models compared"</h2>
+        <PageTitle route=Route::Models>"Models compared"</PageTitle>
         <p class="intro">
             {format!(
                 "{} model families predicted the {target}; each was tuned by {folds}-fold cross-validation on the training split.",
@@ -157,7 +153,9 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
         <section class="card panel" aria-labelledby="cv-title">
             <h3 id="cv-title">"Cross-validation R² (mean ± standard deviation)"</h3>
             <figure class="chart-figure">
-                <BarChart aria_label=aria bars domain width=360.0 />
+                <FitWidth children=move |width| {
+                    view! { <BarChart aria_label=aria.clone() bars=bars.clone() domain width /> }
+                } />
                 <figcaption class="muted">
                     {format!(
                         "Higher is better. The axis starts at {:.2} so the differences show; the table below has every number.",
@@ -168,7 +166,7 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
         </section>
         <section class="card panel" aria-labelledby="table-title">
             <h3 id="table-title">"Leaderboard"</h3>
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Leaderboard table">
+            <TableScroll label="Leaderboard table".to_owned()>
                 <table class="data-table" data-testid="leaderboard">
                     <thead>
                         <tr>
@@ -184,7 +182,7 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
-            </div>
+            </TableScroll>
             <div class="notes">
                 <p>
                     <strong>"How the winner was chosen: "</strong>
@@ -233,7 +231,9 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{parse_report, REPORT_JSON};
+    use crate::parse_reports;
+
+    const REPORT_JSON: &str = include_str!("../../../assets/report.json");
 
     #[test]
     fn durations_read_naturally() {
@@ -255,8 +255,9 @@ mod tests {
 
     #[test]
     fn families_rank_by_cv_alone() {
-        let report = parse_report(REPORT_JSON).expect("parses");
-        let ranked = ranked(&report);
+        let set = parse_reports(REPORT_JSON).expect("parses");
+        let report = set.get(&set.default_target).expect("the default target");
+        let ranked = ranked(report);
         assert_eq!(ranked.len(), report.families.len());
         assert!(ranked
             .windows(2)
