@@ -36,6 +36,7 @@ config=staticwebapp.config.json
 immutable="public, max-age=31536000, immutable"
 js='text/javascript; charset=utf-8'
 
+export AWS_PAGER="" # AWS CLI v2: never a pager
 aws_() {
   if [ -n "${AWS_ENDPOINT_URL:-}" ]; then aws --endpoint-url "$AWS_ENDPOINT_URL" "$@"; else aws "$@"; fi
 }
