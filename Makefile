@@ -1,7 +1,8 @@
 # The two commands the README starts with:
 #   make serve   build the app and serve it on http://127.0.0.1:8080 (trunk serve)
 #   make test    every check CI runs: format, lints, native tests, wasm tests in headless
-#                Chromium, the release build and the browser end-to-end tests
+#                Chromium, the release build and the browser end-to-end tests, and the hosting
+#                lints (cfn-lint, actionlint + shellcheck)
 # Each installs what it needs when missing (scripts/tools.sh) and skips what is there.
 
 SHELL := bash
@@ -15,9 +16,10 @@ DATA ?= data/stud.csv
 SHARED_DATA := ../shared/data/stud.csv
 TRAINER := target/release/trainer
 PARITY := target/parity/test_split.json
+HOSTING_VENV := target/hosting-venv
 
 .PHONY: help serve test build train data tools-web tools-all lint native-test assets-current \
-        parity-cases wasm-test e2e trainer-bin bench-train bench-web
+        parity-cases wasm-test e2e trainer-bin bench-train bench-web tools-hosting lint-hosting
 
 help:
 	@echo "make serve   build and serve the app on http://127.0.0.1:8080"
@@ -29,7 +31,7 @@ help:
 serve: tools-web
 	trunk serve
 
-test: tools-all data lint native-test assets-current wasm-test build e2e
+test: tools-all data lint lint-hosting native-test assets-current wasm-test build e2e
 	@echo "make test: all checks passed"
 
 tools-web:
@@ -37,6 +39,9 @@ tools-web:
 
 tools-all:
 	@scripts/tools.sh all
+
+tools-hosting:
+	@scripts/tools.sh hosting
 
 # The dataset is never committed: bring the shared copy in when it is beside the project.
 data: $(DATA)
@@ -47,6 +52,18 @@ $(DATA):
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+# The hosting files with the clouds' own linters: cfn-lint (informational checks too) on the
+# CloudFormation template, actionlint (running shellcheck on every `run:`) on the workflows, and
+# shellcheck on the scripts. actionlint skips shellcheck silently when it cannot run it: a
+# workflow with an unquoted variable must fail first.
+ACTIONLINT := $(HOSTING_VENV)/bin/actionlint -shellcheck shellcheck
+lint-hosting: tools-hosting
+	$(HOSTING_VENV)/bin/cfn-lint --include-checks I -- hosting/cloudfront.json
+	@if printf 'on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo $$X\n' | \
+	  $(ACTIONLINT) - >/dev/null; then echo "actionlint did not run shellcheck" >&2; exit 1; fi
+	$(ACTIONLINT) .github/workflows/*.yml
+	shellcheck scripts/*.sh .ci/run
 
 native-test:
 	cargo test --workspace --locked

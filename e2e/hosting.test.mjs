@@ -1,53 +1,62 @@
-// The app under the production hosting rules: dist/ served with exactly the headers of
-// hosting/staticwebapp.config.json (Azure Static Web Apps), the same security headers in the
-// CloudFront template, and in Chromium: no Content-Security-Policy violation, and no network
-// request at all while predicting or processing a batch.
+// The app under Azure's own emulator: the Static Web Apps CLI (`swa start dist
+// --swa-config-location hosting`, e2e/swa-cli.mjs) serving the release build on 127.0.0.1 with
+// hosting/staticwebapp.config.json. Every file's type, caching and security headers; every page
+// and deep link, and a reload of each, in Chromium with no Content-Security-Policy violation;
+// 404s (never index.html, never cacheable) for missing files; the offline reload through the
+// service worker. Also: the CloudFront template sends the same security headers.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, collectErrors, htmlAttr, launchChromium } from './server.mjs';
-import { routeRegExp, serveLikeAzure } from './swa-server.mjs';
+import { ROOT, collectErrors, launchChromium } from './server.mjs';
+import { IMMUTABLE, expectedFor, mediaType, namedFiles, siteFiles, startSwa } from './swa-cli.mjs';
+import { serveLikeAzure } from './swa-server.mjs';
 
 const DIST = join(ROOT, 'dist');
-let server;
+const CONFIG = JSON.parse(readFileSync(join(ROOT, 'hosting', 'staticwebapp.config.json'), 'utf8'));
+/** Every client route of the app (the navigation menu's pages). */
+const PAGES = ['/', '/models', '/insights', '/fairness', '/batch', '/about'];
+let swa;
 let browser;
 
 before(async () => {
-  server = await serveLikeAzure(DIST);
+  swa = await startSwa(DIST);
   browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  await server?.close();
+  await swa?.close();
 });
 
-/** Headers of a GET for `path`, lower-case names. */
-async function headersOf(path) {
-  const res = await fetch(new URL(path, server.url), { headers: { 'accept-encoding': 'gzip' } });
-  await res.arrayBuffer();
-  return { status: res.status, get: (name) => res.headers.get(name) };
+/** A GET of `path` from the CLI: status, headers (lower-case names) and body bytes. */
+async function get(path) {
+  const res = await fetch(new URL(path, swa.url), { headers: { 'accept-encoding': 'gzip, br' } });
+  const body = Buffer.from(await res.arrayBuffer());
+  return { status: res.status, header: (name) => res.headers.get(name), body };
 }
 
-test('the CSP allows only what the app needs: no inline script, no eval', () => {
-  const csp = server.config.globalHeaders['Content-Security-Policy'];
+const indexHtml = () => readFileSync(join(DIST, 'index.html'));
+
+test('the CSP allows only what the app needs: no inline script, no eval, fetches only to its own origin', () => {
+  const csp = CONFIG.globalHeaders['Content-Security-Policy'];
   const directives = Object.fromEntries(
     csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]),
   );
   assert.ok(!csp.includes("'unsafe-inline'"), csp);
   assert.ok(!csp.includes("'unsafe-eval'"), csp);
+  assert.deepEqual(directives['default-src'], ["'self'"]);
   assert.deepEqual(directives['script-src'], ["'self'", "'wasm-unsafe-eval'"]);
-  assert.deepEqual(directives['connect-src'], ["'self'"]);
+  assert.deepEqual(directives['connect-src'], ["'self'"], 'the app fetches /report.json from its own origin only');
   assert.deepEqual(directives['object-src'], ["'none'"]);
   assert.deepEqual(directives['frame-ancestors'], ["'none'"]);
   assert.deepEqual(directives['base-uri'], ["'self'"]);
 });
 
-test('CloudFront sends the same security headers as Azure', async () => {
-  const global = server.config.globalHeaders;
-  const cfn = JSON.parse(await readFile(join(ROOT, 'hosting', 'cloudfront.json'), 'utf8'));
+test('CloudFront sends the same security headers as Azure and rewrites the same client routes', () => {
+  const global = CONFIG.globalHeaders;
+  const cfn = JSON.parse(readFileSync(join(ROOT, 'hosting', 'cloudfront.json'), 'utf8'));
   const policy = cfn.Resources.SecurityHeaders.Properties.ResponseHeadersPolicyConfig;
   const security = policy.SecurityHeadersConfig;
   assert.equal(security.ContentSecurityPolicy.ContentSecurityPolicy, global['Content-Security-Policy']);
@@ -62,58 +71,134 @@ test('CloudFront sends the same security headers as Azure', async () => {
   const custom = Object.fromEntries(policy.CustomHeadersConfig.Items.map((i) => [i.Header, i.Value]));
   assert.equal(custom['Permissions-Policy'], global['Permissions-Policy']);
   assert.equal(custom['Cross-Origin-Opener-Policy'], global['Cross-Origin-Opener-Policy']);
-  // The CloudFront function rewrites exactly the paths Azure's navigation fallback rewrites.
+  // The CloudFront function (run here as plain JavaScript: its runtime is CloudFront's own).
   const code = cfn.Resources.SpaRewrite.Properties.FunctionCode;
   const handler = new Function(`${code}; return handler;`)();
   const rewritten = (uri) => handler({ request: { uri } }).uri;
-  assert.equal(rewritten('/models'), '/index.html');
-  assert.equal(rewritten('/batch/'), '/index.html');
-  assert.equal(rewritten('/app-123.js'), '/app-123.js');
+  for (const page of PAGES.slice(1)) {
+    assert.equal(rewritten(page), '/index.html', page);
+    assert.equal(rewritten(`${page}/`), '/index.html', `${page}/`);
+  }
+  for (const file of ['/app-0123456789abcdef.js', '/report.json', '/icons/icon.svg', '/sw.js']) {
+    assert.equal(rewritten(file), file, 'files are served as they are');
+  }
 });
 
-test('caching, MIME types and the navigation fallback follow the config', async () => {
-  const html = await readFile(join(DIST, 'index.html'), 'utf8');
-  const wasm = htmlAttr(html, 'data-app-wasm')?.slice(1);
-  const js = htmlAttr(html, 'data-app-js')?.slice(1);
-  assert.ok(wasm && js, 'index.html names the app module and wasm');
-  const pagesWasm = htmlAttr(html, 'data-pages-wasm')?.slice(1);
-  const pagesJs = htmlAttr(html, 'data-pages-js')?.slice(1);
-  assert.match(pagesWasm ?? '', /^pages-[0-9a-f]{16}_bg\.wasm$/, 'the pages module has a hashed name');
-  assert.match(pagesJs ?? '', /^pages-[0-9a-f]{16}\.js$/);
-  for (const name of [pagesWasm, pagesJs]) {
-    const h = await headersOf(`/${name}`);
-    assert.equal(h.status, 200, name);
-    assert.equal(h.get('cache-control'), 'public, max-age=31536000, immutable', name);
+test('every file of the build gets its Content-Type, caching and the security headers', async (t) => {
+  const files = siteFiles(DIST);
+  assert.ok(files.includes('index.html') && files.includes('sw.js'), files.join());
+  for (const name of files) {
+    const want = expectedFor(name);
+    assert.ok(want.type, `${name}: a kind of file the hosting tests do not know: add it to expectedFor`);
+    const res = await get(`/${name}`);
+    assert.equal(res.status, 200, name);
+    assert.equal(mediaType(res.header('content-type')), want.type, `${name}: Content-Type`);
+    assert.equal(res.header('cache-control'), want.cache, `${name}: Cache-Control`);
+    assert.ok(res.body.equals(readFileSync(join(DIST, name))), `${name}: the body is the file`);
+    for (const [header, value] of Object.entries(CONFIG.globalHeaders)) {
+      assert.equal(res.header(header), value, `${name}: ${header}`);
+    }
   }
-
-  const index = await headersOf('/');
-  assert.equal(index.status, 200);
-  assert.equal(index.get('cache-control'), 'no-cache');
-  assert.match(index.get('content-type'), /^text\/html/);
-  for (const name of ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'permissions-policy', 'strict-transport-security']) {
-    assert.ok(index.get(name), `${name} on index.html`);
-  }
-
-  const w = await headersOf(`/${wasm}`);
-  assert.equal(w.get('content-type'), 'application/wasm');
-  assert.equal(w.get('cache-control'), 'public, max-age=31536000, immutable');
-  assert.equal(w.get('content-encoding'), 'gzip');
-  assert.equal((await headersOf(`/${js}`)).get('cache-control'), 'public, max-age=31536000, immutable');
-  for (const entry of ['/sw.js', '/boot.js', '/manifest.webmanifest', '/index.html']) {
-    assert.equal((await headersOf(entry)).get('cache-control'), 'no-cache', entry);
-  }
-  assert.equal((await headersOf('/manifest.webmanifest')).get('content-type'), 'application/manifest+json');
-
-  const deep = await headersOf('/models');
-  assert.equal(deep.status, 200, 'client routes fall back to index.html');
-  assert.equal(deep.get('cache-control'), 'no-cache');
-  assert.equal((await headersOf('/no-such-file.js')).status, 404, 'assets never fall back');
-  assert.ok(routeRegExp('/*.{js,wasm,css}').test('/app-1_bg.wasm'));
+  t.diagnostic(`${files.length} files checked under swa start`);
 });
 
-/** A page with CSP-violation and request recorders installed before any script runs. */
-async function recordedPage() {
-  const context = await browser.newContext({ serviceWorkers: 'block' });
+test('index.html names only files of the build, the app and its wasm under hashed, immutable names', async () => {
+  const files = new Set(siteFiles(DIST));
+  const named = namedFiles(indexHtml().toString('utf8'));
+  for (const name of named) assert.ok(files.has(name), `index.html names ${name}, which the build lacks`);
+  const hashed = named.filter((name) => /\.(js|wasm|css)$/.test(name) && expectedFor(name).cache === IMMUTABLE);
+  assert.ok(hashed.some((name) => name.endsWith('.wasm')), `a wasm among ${named.join()}`);
+  assert.ok(hashed.some((name) => name.endsWith('.js')), `a module among ${named.join()}`);
+  for (const name of hashed) {
+    assert.match(name, /[-.][0-9a-f]{16}(_bg)?\.(js|wasm|css)$/, `${name}: a content hash in the name`);
+  }
+});
+
+test('report.json is served as JSON with no-cache, or is a 404 (not index.html) in a build without it', async () => {
+  const res = await get('/report.json');
+  if (existsSync(join(DIST, 'report.json'))) {
+    assert.equal(res.status, 200);
+    assert.equal(mediaType(res.header('content-type')), 'application/json');
+    assert.equal(res.header('cache-control'), 'no-cache');
+    JSON.parse(res.body.toString('utf8'));
+  } else {
+    assert.equal(res.status, 404);
+    assert.ok(!res.body.equals(indexHtml()), 'a missing report.json is not the app');
+  }
+});
+
+test('every page and deep link is the app (index.html, no-cache, with the security headers)', async () => {
+  for (const path of [...PAGES, ...PAGES.slice(1).map((p) => `${p}/`), '/models?target=math_score']) {
+    const res = await get(path);
+    assert.equal(res.status, 200, path);
+    assert.equal(mediaType(res.header('content-type')), 'text/html', path);
+    assert.equal(res.header('cache-control'), 'no-cache', path);
+    assert.equal(res.header('content-security-policy'), CONFIG.globalHeaders['Content-Security-Policy'], path);
+    assert.ok(res.body.equals(indexHtml()), `${path} is index.html`);
+  }
+});
+
+test('a missing file is a 404, never index.html and never cacheable; the Azure config is not served', async () => {
+  const missing = [
+    '/nope.js',
+    '/app-0000000000000000.js',
+    '/app-0000000000000000_bg.wasm',
+    '/style-0000000000000000.css',
+    '/report-0000000000000000.json',
+    '/nope.webmanifest',
+    '/icons/nope.png',
+    '/icons/nope.svg',
+    '/staticwebapp.config.json',
+  ];
+  for (const path of missing) {
+    const res = await get(path);
+    assert.equal(res.status, 404, path);
+    assert.ok(!res.body.equals(indexHtml()), `${path}: not the app`);
+    const cache = res.header('cache-control') ?? '';
+    assert.ok(!/immutable/.test(cache), `${path}: ${cache}`);
+    const maxAge = Number(cache.match(/max-age=(\d+)/)?.[1] ?? 0);
+    assert.equal(maxAge, 0, `${path}: a 404 is not kept (${cache})`);
+  }
+});
+
+test('our emulator (e2e/swa-server.mjs, for gzip and switched deploys) answers as the CLI does', async (t) => {
+  const emulator = await serveLikeAzure(DIST);
+  t.after(() => emulator.close());
+  const paths = [
+    ...siteFiles(DIST).map((f) => `/${f}`),
+    ...PAGES,
+    '/models/',
+    '/nope.js',
+    '/app-0000000000000000_bg.wasm',
+    '/icons/nope.png',
+    '/staticwebapp.config.json',
+  ];
+  const answer = async (base, path, encoding) => {
+    const res = await fetch(new URL(path, base), { headers: { 'accept-encoding': encoding } });
+    await res.arrayBuffer();
+    const h = (name) => res.headers.get(name);
+    return {
+      status: res.status,
+      type: mediaType(h('content-type')),
+      cache: h('cache-control'),
+      security: Object.keys(CONFIG.globalHeaders).map((name) => `${name}: ${h(name)}`),
+    };
+  };
+  for (const path of paths) {
+    assert.deepEqual(await answer(emulator.url, path, 'identity'), await answer(swa.url, path, 'identity'), path);
+  }
+  // What it is kept for: Azure compresses, the CLI does not.
+  const wasm = siteFiles(DIST).find((f) => f.endsWith('.wasm'));
+  const gz = await fetch(new URL(wasm, emulator.url), { headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(gz.headers.get('content-encoding'), 'gzip');
+  const cli = await fetch(new URL(wasm, swa.url), { headers: { 'accept-encoding': 'gzip' } });
+  assert.equal(cli.headers.get('content-encoding'), null, 'the CLI started compressing: bench/web.mjs could use it');
+  t.diagnostic(`${paths.length} paths compared`);
+});
+
+/** A page with CSP-violation recording installed before any script runs. */
+async function recordedPage(options = { serviceWorkers: 'block' }) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
   const page = await context.newPage();
   await page.addInitScript(() => {
     window.__violations = [];
@@ -127,9 +212,44 @@ async function recordedPage() {
   return { context, page, requests, errors };
 }
 
-test('the app runs under that CSP with no violation and predicts with no network request', async () => {
+const violations = (page) => page.evaluate(() => window.__violations);
+
+test('every page, opened by its deep link and reloaded, renders with no CSP violation or error', async (t) => {
+  const { context, page, errors } = await recordedPage();
+  t.after(() => context.close());
+  for (const path of PAGES) {
+    for (const how of ['deep link', 'reload']) {
+      if (how === 'deep link') await page.goto(new URL(path, swa.url).href);
+      else await page.reload();
+      await page.locator('main').waitFor();
+      await page.waitForLoadState('networkidle');
+      assert.equal(new URL(page.url()).pathname, path, `${how} of ${path} stays on it`);
+      assert.deepEqual(await violations(page), [], `${how} of ${path}`);
+    }
+  }
+  assert.deepEqual(errors, []);
+});
+
+test('the CSP is in force: a fetch to another origin is blocked, one to report.json is not', async (t) => {
+  const { context, page } = await recordedPage();
+  t.after(() => context.close());
+  await page.goto(swa.url);
+  await page.locator('main').waitFor();
+  const outcome = await page.evaluate(async () => {
+    const tryFetch = (url) => fetch(url).then((r) => r.status, (e) => `failed: ${e.name}`);
+    return { other: await tryFetch('http://127.0.0.2:9/report.json'), own: await tryFetch('/report.json') };
+  });
+  assert.match(String(outcome.other), /^failed/);
+  assert.equal(outcome.own, existsSync(join(DIST, 'report.json')) ? 200 : 404);
+  const seen = await violations(page);
+  assert.equal(seen.length, 1, seen.join('\n'));
+  assert.match(seen[0], /^connect-src http:\/\/127\.0\.0\.2:9\/report\.json/);
+});
+
+test('the app predicts under that CSP with no network request', async (t) => {
   const { context, page, requests, errors } = await recordedPage();
-  await page.goto(server.url);
+  t.after(() => context.close());
+  await page.goto(swa.url);
   const prediction = page.getByTestId('prediction');
   await prediction.filter({ hasText: /\d/ }).waitFor();
   await page.waitForLoadState('networkidle');
@@ -142,26 +262,14 @@ test('the app runs under that CSP with no violation and predicts with no network
   await page.getByLabel('Gender', { exact: true }).selectOption({ index: 1 });
   await page.getByLabel('Lunch', { exact: true }).selectOption({ index: 0 });
   assert.deepEqual(requests.slice(before), [], 'predicting made network requests');
-  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assert.deepEqual(await violations(page), []);
   assert.deepEqual(errors, []);
-  await context.close();
 });
 
-test('every page renders under the CSP with no violation', async () => {
-  const { context, page, errors } = await recordedPage();
-  for (const path of ['/', '/models', '/insights', '/batch', '/about']) {
-    await page.goto(new URL(path, server.url).href);
-    await page.locator('main').waitFor();
-    await page.waitForLoadState('networkidle');
-  }
-  assert.deepEqual(await page.evaluate(() => window.__violations), []);
-  assert.deepEqual(errors, []);
-  await context.close();
-});
-
-test('processing a batch makes no network request', async () => {
+test('processing a batch makes no network request', async (t) => {
   const { context, page, requests, errors } = await recordedPage();
-  await page.goto(new URL('/batch', server.url).href);
+  t.after(() => context.close());
+  await page.goto(new URL('/batch', swa.url).href);
   const input = page.locator('input[type=file]');
   await input.waitFor({ state: 'attached' });
   await page.waitForLoadState('networkidle');
@@ -178,7 +286,38 @@ test('processing a batch makes no network request', async () => {
   });
   await page.getByText(/500 rows/).first().waitFor({ timeout: 30_000 });
   assert.deepEqual(requests.slice(before), [], 'the batch made network requests');
-  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  assert.deepEqual(await violations(page), []);
   assert.deepEqual(errors, []);
-  await context.close();
+});
+
+test('after one visit, every page reloads offline from the service worker', async (t) => {
+  const { context, page } = await recordedPage({ serviceWorkers: 'allow' });
+  t.after(() => context.close());
+  await page.goto(swa.url);
+  await page.locator('main').waitFor();
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((ok) => navigator.serviceWorker.addEventListener('controllerchange', ok, { once: true }));
+    }
+  });
+  await context.setOffline(true);
+  const offlineRequests = [];
+  page.on('requestfinished', async (r) => {
+    const response = await r.response();
+    if (response && !response.fromServiceWorker()) offlineRequests.push(r.url());
+  });
+  for (const path of PAGES) {
+    await page.goto(new URL(path, swa.url).href);
+    await page.locator('main').waitFor();
+    await page.reload();
+    await page.locator('main').waitFor();
+    assert.equal(new URL(page.url()).pathname, path);
+  }
+  if (existsSync(join(DIST, 'report.json'))) {
+    const status = await page.evaluate(() => fetch('/report.json').then((r) => r.status));
+    assert.equal(status, 200, 'report.json is in the offline cache');
+  }
+  assert.deepEqual(offlineRequests, [], 'offline, every response came from the service worker');
+  assert.deepEqual(await violations(page), []);
 });

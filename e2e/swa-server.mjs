@@ -1,8 +1,12 @@
-// Serves dist/ the way Azure Static Web Apps serves it under hosting/staticwebapp.config.json:
-// the first matching route's headers, the global headers on every response, the configured
-// MIME types, and the navigation fallback (index.html for paths that name no file, except the
-// excluded patterns). Responses are gzip-compressed when the client accepts it, as both clouds
-// do. Used by the hosting tests and by `make bench-web`.
+// Serves dist/ as Azure Static Web Apps does under hosting/staticwebapp.config.json, where the
+// real emulator (the Static Web Apps CLI, e2e/swa-cli.mjs, which the hosting tests use) cannot:
+// it compresses (gzip when the client accepts it: Azure compresses, the CLI does not), for
+// `make bench-web`; and its folder can be switched mid-test (`setRoot`, a new deploy) for the
+// offline tests. Otherwise it answers as the CLI does (checked on swa 2.0.10): the first matching
+// route's headers over the global headers, the configured MIME types, the navigation fallback
+// (index.html for paths that name no file, except the excluded patterns), and for a missing file
+// or the config itself a 404 with none of the config's headers and `Cache-Control: public,
+// max-age=0`.
 
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -12,9 +16,10 @@ import { ROOT } from './server.mjs';
 
 export const SWA_CONFIG = join(ROOT, 'hosting', 'staticwebapp.config.json');
 
+// The CLI's types for what the config's mimeTypes does not name.
 const DEFAULT_TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html',
+  '.css': 'text/css',
   '.json': 'application/json',
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
@@ -68,7 +73,9 @@ export async function serveLikeAzure(dir, configPath = SWA_CONFIG) {
         return;
       }
       let status = 200;
-      if (!(await isFile(file))) {
+      if (pathname === '/staticwebapp.config.json' || pathname === '/routes.json') {
+        status = 404; // the CLI (and Azure) never serve the configuration
+      } else if (!(await isFile(file))) {
         const fallback = config.navigationFallback?.rewrite;
         if (fallback && !excluded.some((re) => re.test(pathname))) {
           file = join(root, fallback);
@@ -76,13 +83,16 @@ export async function serveLikeAzure(dir, configPath = SWA_CONFIG) {
           status = 404;
         }
       }
+      if (status === 404) {
+        // As the CLI: its own 404 page, none of the config's headers, not cacheable.
+        res
+          .writeHead(404, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=0' })
+          .end('<!DOCTYPE html><title>404: Not Found</title><h1>404: Not Found</h1>');
+        return;
+      }
       const headers = { ...config.globalHeaders };
       const route = routes.find((r) => r.re.test(pathname));
       Object.assign(headers, route?.headers);
-      if (status === 404) {
-        res.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('not found');
-        return;
-      }
       let body = await readFile(file);
       const type = types[extname(file).toLowerCase()] ?? 'application/octet-stream';
       headers['content-type'] = type;

@@ -3,7 +3,10 @@
 # is already there. Versions that work together on these machines: ../shared/TOOLCHAIN.md.
 #   scripts/tools.sh web      wasm32 target, trunk, wasm-bindgen-cli, npm tools (wasm-opt)
 #   scripts/tools.sh browser  Debian chromium + chromedriver
-#   scripts/tools.sh all      both
+#   scripts/tools.sh hosting  the hosting tests' tools: Debian shellcheck, and a venv
+#                             (target/hosting-venv) with moto's S3 server, the AWS CLI, cfn-lint
+#                             and actionlint (hosting/requirements.txt)
+#   scripts/tools.sh all      all three
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,9 +62,47 @@ browser() {
   apt-get install -y -qq chromium chromium-driver >/dev/null
 }
 
+# Debian packages, with one `apt-get update` per run and only when something is missing.
+apt_updated=
+apt_install() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -gt 0 ] || return 0
+  say "installing Debian ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  if [ -z "$apt_updated" ]; then "${sudo[@]}" apt-get update -qq; apt_updated=1; fi
+  "${sudo[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+npm_prereqs() {
+  # The Static Web Apps CLI's keytar builds from source when it cannot download a prebuilt
+  # binary (offline), against libsecret's headers: npm ci fails without them.
+  apt_install libsecret-1-dev
+}
+
+HOSTING_VENV=target/hosting-venv
+hosting_tools() {
+  # actionlint runs shellcheck on every `run:` script of the workflows.
+  apt_install shellcheck
+  local stamp=$HOSTING_VENV/requirements.sha256
+  if [ -f "$stamp" ] && sha256sum --status -c "$stamp" 2>/dev/null; then return; fi
+  # Debian's python3 makes venvs only with python3-venv; other pythons (pyenv) already can.
+  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then apt_install python3-venv; fi
+  say "installing moto, the AWS CLI, cfn-lint and actionlint into $HOSTING_VENV (hosting/requirements.txt)"
+  rm -rf "$HOSTING_VENV"
+  python3 -m venv "$HOSTING_VENV"
+  "$HOSTING_VENV/bin/pip" install --quiet --disable-pip-version-check -r hosting/requirements.txt
+  sha256sum hosting/requirements.txt >"$stamp"
+}
+
 case "${1:-all}" in
-  web) wasm_target; cargo_deps; npm_tools; trunk_tool; wasm_bindgen_cli ;;
+  web) wasm_target; cargo_deps; npm_prereqs; npm_tools; trunk_tool; wasm_bindgen_cli ;;
   browser) browser ;;
-  all) wasm_target; cargo_deps; npm_tools; browser; trunk_tool; wasm_bindgen_cli ;;
-  *) echo "usage: $0 [web|browser|all]" >&2; exit 2 ;;
+  hosting) hosting_tools ;;
+  all) wasm_target; cargo_deps; npm_prereqs; npm_tools; browser; hosting_tools; trunk_tool; wasm_bindgen_cli ;;
+  *) echo "usage: $0 [web|browser|hosting|all]" >&2; exit 2 ;;
 esac
