@@ -19,7 +19,7 @@ PARITY := target/parity/test_split.json
 HOSTING_VENV := target/hosting-venv
 
 .PHONY: help serve test build train data tools-web tools-all lint native-test assets-current \
-        parity-cases wasm-test e2e trainer-bin bench-train bench-web tools-hosting lint-hosting
+        parity-cases wasm-test e2e trainer-bin bench-train bench-web wasm-size tools-hosting lint-hosting
 
 help:
 	@echo "make serve   build and serve the app on http://127.0.0.1:8080"
@@ -27,6 +27,7 @@ help:
 	@echo "make train   retrain assets/model.json and assets/report.json from $(DATA)"
 	@echo "make bench-train   time the trainer against the scikit-learn pipeline (same grids and split)"
 	@echo "make bench-web     load performance of the release build in headless Chromium"
+	@echo "make wasm-size     the app's wasm by crate (twiggy), after make build"
 
 serve: tools-web
 	trunk serve
@@ -103,4 +104,11 @@ bench-train: data
 # Cold-load bytes and time to the first prediction, per-prediction latency in the wasm, and
 # batch times, as medians over fresh Chromium profiles (bench/web.mjs).
 bench-web: tools-all build
+	@scripts/tools.sh bench
 	node bench/web.mjs
+
+# What the app's wasm is made of, by crate (twiggy on the release build, which keeps names
+# before wasm-bindgen and wasm-opt): `make build` first.
+wasm-size:
+	@scripts/tools.sh bench
+	node scripts/wasm-size.mjs

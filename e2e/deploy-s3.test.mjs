@@ -82,7 +82,7 @@ function rebuild(src, name) {
   for (const file of siteFiles(dir)) {
     if (expectedFor(file).cache !== IMMUTABLE) continue;
     const base = basename(file);
-    const hash = base.match(/[0-9a-f]{16}/)?.[0];
+    const hash = base.match(/[0-9a-f]{12,16}(?=(_bg)?\.)/)?.[0];
     const fresh = (h) => createHash('sha256').update(`${name}:${h}`).digest('hex').slice(0, 16);
     const renamed = hash ? base.replace(hash, fresh(hash)) : base.replace(/(\.[a-z]+)$/, `-${name}$1`);
     renameSync(join(dir, file), join(dir, dirname(file), renamed));

@@ -99,10 +99,26 @@ hosting_tools() {
   sha256sum hosting/requirements.txt >"$stamp"
 }
 
+bench_tools() {
+  # Lighthouse 12 for make bench-web (its own npm project: 13 needs Node 22) and twiggy for
+  # make wasm-size. Neither is needed by make test.
+  local stamp=bench/lighthouse/node_modules/.package-lock.sha256
+  if ! { [ -f "$stamp" ] && sha256sum --status -c "$stamp" 2>/dev/null; }; then
+    say "installing lighthouse (bench/lighthouse)"
+    npm ci --prefix bench/lighthouse --no-audit --no-fund
+    sha256sum bench/lighthouse/package-lock.json >"$stamp"
+  fi
+  if ! twiggy --version 2>/dev/null | grep -q " 0.8.0\$"; then
+    say "installing twiggy 0.8.0 (about 2 minutes)"
+    cargo install --locked twiggy --version =0.8.0
+  fi
+}
+
 case "${1:-all}" in
   web) wasm_target; cargo_deps; npm_prereqs; npm_tools; trunk_tool; wasm_bindgen_cli ;;
   browser) browser ;;
   hosting) hosting_tools ;;
+  bench) bench_tools ;;
   all) wasm_target; cargo_deps; npm_prereqs; npm_tools; browser; hosting_tools; trunk_tool; wasm_bindgen_cli ;;
-  *) echo "usage: $0 [web|browser|hosting|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [web|browser|hosting|all|bench]" >&2; exit 2 ;;
 esac

@@ -476,7 +476,7 @@ pub fn chart_width(measured: Option<f64>, min: f64, max: f64, fallback: f64) -> 
 pub fn FitWidth<F, V>(
     children: F,
     #[prop(default = 260.0)] min: f64,
-    #[prop(default = 960.0)] max: f64,
+    #[prop(default = 4096.0)] max: f64,
     #[prop(default = 320.0)] fallback: f64,
 ) -> impl IntoView
 where
@@ -985,7 +985,7 @@ mod tests {
         assert_eq!(chart_width(None, 260.0, 960.0, 320.0), 320.0);
         assert_eq!(chart_width(Some(512.7), 260.0, 960.0, 320.0), 512.0);
         assert_eq!(chart_width(Some(100.0), 260.0, 960.0, 320.0), 260.0);
-        assert_eq!(chart_width(Some(4000.0), 260.0, 960.0, 320.0), 960.0);
+        assert_eq!(chart_width(Some(4000.0), 260.0, 960.0, 320.0), 960.0, "at most max");
         assert_eq!(chart_width(Some(f64::NAN), 260.0, 960.0, 320.0), 320.0);
     }
 

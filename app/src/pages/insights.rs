@@ -176,7 +176,6 @@ fn HistogramFigure(data: HistogramData, y_max: usize) -> impl IntoView {
     view! {
         <figure class="chart-figure">
             <FitWidth
-                max=560.0
                 children={
                     let (edges, counts) = (data.edges.clone(), data.counts.clone());
                     move |width| {
@@ -314,7 +313,6 @@ fn RelationFigure(data: ScoreRelation, target: String) -> impl IntoView {
     view! {
         <figure class="chart-figure">
             <FitWidth
-                max=560.0
                 children={
                     let (x_title, y_title) = (label.clone(), format!("Mean {}", target.to_ascii_lowercase()));
                     move |width| {
