@@ -267,7 +267,7 @@ fn Results(file: String, batch: Arc<Batch>, millis: f64, target: String) -> impl
     let only_problems = RwSignal::new(false);
     let errors = batch.errors();
     let total = batch.rows.len();
-    let scores = batch.scores();
+    let scores = batch.scores().ok();
     // The rows shown, as indices into the batch: all of them, or only those with a problem.
     let shown: Arc<Vec<usize>> = Arc::new((0..total).collect());
     let problems: Arc<Vec<usize>> = Arc::new(
