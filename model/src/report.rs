@@ -31,6 +31,19 @@ pub struct Report {
     /// columns (empty when the trainer was not asked for the audit).
     #[serde(default)]
     pub fairness: Vec<FairnessAudit>,
+    /// Families of the grid that could not be fitted on this data (too few rows for their
+    /// grid or folds, say) and were left out of the search, each with the reason. Absent when
+    /// every family was fitted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skipped>,
+}
+
+/// A family left out of the search, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Skipped {
+    pub family: String,
+    /// The first failure, e.g. `fold 0: Number of rows in X should be >= number of columns in X`.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

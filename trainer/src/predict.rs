@@ -5,16 +5,16 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use anyhow::Context;
 use model::{Batch, Student};
 use serde::Serialize;
 
 /// How `predict` writes its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Every input column, then `prediction`, `interval_low`, `interval_high` and `error`.
+    /// Every input column, then `prediction`, `interval_low`, `interval_high`, `note` (the
+    /// empty cells filled in) and `error`.
     Csv,
-    /// An array of `{row, line, student, prediction | error}`.
+    /// An array of `{row, line, student, prediction, interval, note | error}`.
     Json,
 }
 
@@ -28,6 +28,9 @@ struct JsonRow {
     prediction: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     interval: Option<[f64; 2]>,
+    /// The empty cells filled in, e.g. "Reading score empty: used 70, the training median".
+    #[serde(skip_serializing_if = "String::is_empty")]
+    note: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
     /// With `--all-models`: every model of the set by [`model_key`], when it can predict.
@@ -53,7 +56,8 @@ pub fn only_rows(mut batch: Batch, rows: &BTreeSet<usize>) -> Batch {
 
 /// The test-split rows listed in a report.json (every target shares the one split).
 pub fn test_rows_of(report_json: &str) -> anyhow::Result<BTreeSet<usize>> {
-    let value: serde_json::Value = serde_json::from_str(report_json)?;
+    let value: serde_json::Value = serde_json::from_str(report_json)
+        .map_err(|e| crate::BadInput(format!("not valid JSON: {e}")))?;
     let report = value
         .get("reports")
         .and_then(|r| r.get(0))
@@ -62,9 +66,9 @@ pub fn test_rows_of(report_json: &str) -> anyhow::Result<BTreeSet<usize>> {
         report
             .pointer("/split/test_rows")
             .cloned()
-            .context("the report has no split.test_rows")?,
+            .ok_or_else(|| crate::BadInput("the report has no split.test_rows".into()))?,
     )
-    .context("reading split.test_rows")?;
+    .map_err(|e| crate::BadInput(format!("split.test_rows: {e}")))?;
     Ok(rows.into_iter().collect())
 }
 
@@ -103,6 +107,7 @@ pub fn write(
                             .as_ref()
                             .ok()
                             .and_then(|p| Some([p.low?, p.high?])),
+                        note: r.note(),
                         error: r.outcome.as_ref().err().cloned(),
                         all,
                     }

@@ -215,10 +215,10 @@ pub type GridSpec = BTreeMap<String, BTreeMap<String, Vec<serde_json::Value>>>;
 /// The default grids (`trainer/grids.toml`), compiled in.
 pub const DEFAULT_GRIDS: &str = include_str!("../../grids.toml");
 
-/// Reads a grid file (TOML, see `trainer/grids.toml`).
-pub fn parse_grids(text: &str) -> anyhow::Result<GridSpec> {
-    let spec: GridSpec = toml::from_str(text)?;
-    Ok(spec)
+/// Reads a grid file (TOML, see `trainer/grids.toml`); the error is the TOML parser's message
+/// (line, column and what it expected).
+pub fn parse_grids(text: &str) -> Result<GridSpec, toml::de::Error> {
+    toml::from_str(text)
 }
 
 /// Every combination of a family's parameter values, the first parameter (in name order)
@@ -249,14 +249,14 @@ pub fn plan<'a>(
         .keys()
         .find(|k| !families.iter().any(|f| f.name() == *k))
     {
-        anyhow::bail!(
+        anyhow::bail!(crate::BadInput(format!(
             "grid: unknown family {unknown:?}; known: {}",
             families
                 .iter()
                 .map(|f| f.name())
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
+        )));
     }
     let mut out = Vec::new();
     for family in families {
@@ -264,7 +264,10 @@ pub fn plan<'a>(
             continue;
         };
         if let Some((name, _)) = params.iter().find(|(_, v)| v.is_empty()) {
-            anyhow::bail!("grid: {}: parameter {name:?} has no values", family.name());
+            anyhow::bail!(crate::BadInput(format!(
+                "grid: {}: parameter {name:?} has no values",
+                family.name()
+            )));
         }
         let grid = expand(params);
         for p in &grid {
