@@ -125,6 +125,11 @@ fn inconsistent_arrays_are_refused_with_their_path() {
         ),
         (
             "linear.v1.json",
+            Box::new(|d| d["preprocessor"]["steps"][1]["scale"] = json!(-2.5)),
+            "preprocessor.steps[1].scale: \u{2212}2.5 is not positive",
+        ),
+        (
+            "linear.v1.json",
             Box::new(|d| d["preprocessor"]["steps"][0]["impute"] = json!("other")),
             "preprocessor.steps[0].impute: \"other\" is not a category of \"gender\"",
         ),

@@ -650,7 +650,7 @@ fn ensure_finite(report: &Report) -> anyhow::Result<()> {
             ("test_mae", f.test_mae),
             ("test_rmse", f.test_rmse),
         ] {
-            ensure!(v.is_finite(), "{}: {name} is {v}", f.family);
+            ensure!(v.is_finite(), "{}: {name} is not a finite number", f.family);
         }
         for g in &f.grid {
             ensure!(

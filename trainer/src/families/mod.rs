@@ -278,6 +278,14 @@ pub fn plan<'a>(
     Ok(out)
 }
 
+/// A grid value as an error message shows it: numbers with the U+2212 minus sign.
+fn shown(v: &serde_json::Value) -> String {
+    match v.as_f64() {
+        Some(x) if v.is_number() => model::text::number(x),
+        _ => v.to_string(),
+    }
+}
+
 /// Reads helpers for grid points: each names the parameter and the family on error.
 pub(crate) struct Reader<'a> {
     pub family: &'static str,
@@ -315,7 +323,8 @@ impl Reader<'_> {
                 _ => Err(self.error(
                     name,
                     format!(
-                        "{v} is not a whole number from {} to {}",
+                        "{} is not a whole number from {} to {}",
+                        shown(v),
                         range.start(),
                         range.end()
                     ),
@@ -336,7 +345,7 @@ impl Reader<'_> {
             None => Ok(default),
             Some(v) => match v.as_f64() {
                 Some(x) if ok(x) => Ok(x),
-                _ => Err(self.error(name, format!("{v} is not {what}"))),
+                _ => Err(self.error(name, format!("{} is not {what}", shown(v)))),
             },
         }
     }
@@ -354,7 +363,10 @@ impl Reader<'_> {
                 .as_str()
                 .and_then(|s| allowed.iter().find(|a| **a == s).copied())
                 .ok_or_else(|| {
-                    self.error(name, format!("{v} is not one of: {}", allowed.join(", ")))
+                    self.error(
+                        name,
+                        format!("{} is not one of: {}", shown(v), allowed.join(", ")),
+                    )
                 }),
         }
     }
