@@ -280,9 +280,10 @@ pub fn plan<'a>(
 
 /// A grid value as an error message shows it: numbers with the U+2212 minus sign.
 fn shown(v: &serde_json::Value) -> String {
-    match v.as_f64() {
-        Some(x) if v.is_number() => model::text::number(x),
-        _ => v.to_string(),
+    let text = v.to_string();
+    match text.strip_prefix('-') {
+        Some(rest) if v.is_number() => format!("{}{rest}", model::text::MINUS),
+        _ => text,
     }
 }
 
