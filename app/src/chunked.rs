@@ -168,7 +168,7 @@ mod tests {
     }
 
     #[test]
-    fn a_header_alone_is_an_empty_batch() {
+    fn a_header_alone_is_refused_as_having_no_rows() {
         let p = predictor();
         let header = p
             .features()
@@ -176,8 +176,10 @@ mod tests {
             .map(|f| f.name())
             .collect::<Vec<_>>()
             .join(",");
-        let batch = predict_in_pieces(&p, header.as_bytes(), 10).expect("a usable file");
-        assert!(batch.rows.is_empty());
-        assert_eq!(batch, p.predict_csv(header.as_bytes()).expect("usable"));
+        assert_eq!(
+            predict_in_pieces(&p, header.as_bytes(), 10),
+            Err(BatchError::NoRows)
+        );
+        assert_eq!(p.predict_csv(header.as_bytes()), Err(BatchError::NoRows));
     }
 }

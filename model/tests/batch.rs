@@ -202,3 +202,31 @@ fn files_that_cannot_be_read_as_a_whole_are_refused() {
         "the file has a header but no rows"
     );
 }
+
+proptest::proptest! {
+    /// Any bytes: no panic; every predicted row within 0–100, every bad row a message naming
+    /// its line, never a NaN.
+    #[test]
+    fn arbitrary_files_never_panic_and_predictions_stay_in_range(
+        body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200),
+        text in "[a-z0-9,\"\n ]{0,120}",
+    ) {
+        let p = predictor(Some(json!({
+            "level": 0.9, "half_width": 30.0, "n_calibration": 8, "test_coverage": 1.0
+        })));
+        for file in [body.clone(), format!("reading_score,gender\n{text}").into_bytes()] {
+            if let Ok(batch) = p.predict_csv(&file) {
+                for r in &batch.rows {
+                    match &r.outcome {
+                        Ok(e) => proptest::prop_assert!(
+                            e.low.unwrap() >= 0.0 && e.low <= Some(e.value)
+                                && Some(e.value) <= e.high && e.high.unwrap() <= 100.0
+                        ),
+                        Err(m) => proptest::prop_assert!(m.starts_with("line ") && !m.contains("NaN")),
+                    }
+                }
+                proptest::prop_assert!(!batch.to_csv().contains("NaN"));
+            }
+        }
+    }
+}
