@@ -204,6 +204,9 @@ pub struct FairnessAudit {
     /// Test R² lost against the full model (0 for the full model itself).
     pub r2_cost: f64,
     pub groups: Vec<GroupErrors>,
+    /// Families this variant's search skipped, with the reason (absent when none was).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skipped>,
 }
 
 /// Test-split errors of one group: `mean_signed_error` is mean(prediction − actual), so a

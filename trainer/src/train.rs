@@ -610,6 +610,7 @@ fn audit(
         test_rmse: m.test_rmse,
         r2_cost: full_test_r2 - m.test_r2,
         groups,
+        skipped: served.skipped.clone(),
     }
 }
 

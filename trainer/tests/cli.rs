@@ -245,6 +245,34 @@ fn a_20_row_dataset_skips_the_families_that_cannot_fit_and_says_why() {
     let searched: Vec<&str> = report.families.iter().map(|f| f.family.as_str()).collect();
     assert_eq!(searched, ["decision_tree", "knn"]);
     assert!(searched.contains(&report.served.as_str()));
+
+    // With the fairness variant, its audit lists what its own search skipped.
+    let out = dir.path().join("out-fair");
+    let (code, _, stderr) = run(
+        &[
+            "train",
+            "--quiet",
+            "--targets",
+            "math_score",
+            "--data",
+            "{}",
+            "--out",
+            "{}",
+            "--grid",
+            "{}",
+        ],
+        &[&data, &out, &grid],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let report: model::report::ReportSet =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let audits = &report.reports[0].fairness;
+    assert_eq!(audits.len(), 2);
+    assert_eq!(audits[0].skipped, report.reports[0].skipped);
+    assert!(audits[1]
+        .skipped
+        .iter()
+        .all(|s| s.family == "linear_regression" || s.family == "ridge"));
 }
 
 #[test]
