@@ -985,7 +985,11 @@ mod tests {
         assert_eq!(chart_width(None, 260.0, 960.0, 320.0), 320.0);
         assert_eq!(chart_width(Some(512.7), 260.0, 960.0, 320.0), 512.0);
         assert_eq!(chart_width(Some(100.0), 260.0, 960.0, 320.0), 260.0);
-        assert_eq!(chart_width(Some(4000.0), 260.0, 960.0, 320.0), 960.0, "at most max");
+        assert_eq!(
+            chart_width(Some(4000.0), 260.0, 960.0, 320.0),
+            960.0,
+            "at most max"
+        );
         assert_eq!(chart_width(Some(f64::NAN), 260.0, 960.0, 320.0), 320.0);
     }
 

@@ -370,7 +370,7 @@ mod tests {
     }
 
     #[test]
-    fn a_header_alone_is_an_empty_batch() {
+    fn a_header_alone_is_refused_as_having_no_rows() {
         let p = predictor();
         let header = p
             .features()
@@ -378,10 +378,10 @@ mod tests {
             .map(|f| f.name())
             .collect::<Vec<_>>()
             .join(",");
-        let batch = with_pauses(&p, header.as_bytes(), PieceSizes::PAGE, 1.0)
-            .0
-            .expect("a usable file");
-        assert!(batch.rows.is_empty());
-        assert_eq!(batch, p.predict_csv(header.as_bytes()).expect("usable"));
+        assert_eq!(
+            with_pauses(&p, header.as_bytes(), PieceSizes::PAGE, 1.0).0,
+            Err(BatchError::NoRows)
+        );
+        assert_eq!(p.predict_csv(header.as_bytes()), Err(BatchError::NoRows));
     }
 }

@@ -117,8 +117,24 @@ impl Catalog {
 /// Reads the model document (a set of bundles, one per target and variant) with the model
 /// crate's reader: parsed and validated, or the reason it is unusable.
 pub fn parse_models(json: &str) -> Result<Catalog, String> {
-    let set = Predictors::from_json(json).map_err(|e| e.to_string())?;
+    let set = Predictors::from_json(json).map_err(|e| error_chain(&e))?;
     Ok(Catalog::new(&set))
+}
+
+/// An error and each of its causes, as one line: "the model is not valid JSON for this format:
+/// expected value at line 1 column 1".
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        let more = e.to_string();
+        if !text.ends_with(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = e.source();
+    }
+    text
 }
 
 /// The value a field starts with: the model's own imputation value, or for a model without

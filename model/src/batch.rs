@@ -3,10 +3,18 @@
 //! target column is optional; UTF-8 with or without a BOM, CRLF or LF line ends, quoted fields.
 //! Every input row gives exactly one output row: a bad row keeps its place with a message
 //! naming its line, column and reason, and the good rows around it keep their predictions.
+//!
+//! Blanks follow one rule: an empty feature cell is filled by the model's preprocessing (the
+//! training median or most frequent value) and the row's [`BatchRow::notes`] say which field
+//! and with what; [`Missing::Reject`] refuses such rows instead. A row whose feature cells are
+//! all empty is an error naming its line.
 
 use crate::fields::label;
-use crate::predict::{Missing, Predictor};
+use crate::predict::{Estimate, Filled, Missing, Predictor};
 use crate::student::Student;
+
+/// How many rows with both a prediction and a target value R² and MAE need.
+pub const MIN_SCORED_ROWS: usize = 10;
 
 /// Problems with the file as a whole: nothing can be predicted.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -19,6 +27,27 @@ pub enum BatchError {
     DuplicateColumn(String),
     #[error("line 1: {0}")]
     Header(String),
+    #[error("the file has a header but no rows")]
+    NoRows,
+    /// Invalid UTF-8 or a NUL byte: an image, a spreadsheet or another binary file.
+    #[error("the file is not text (byte {byte} {reason}): a CSV file is expected")]
+    NotText {
+        /// 1-based position of the first offending byte.
+        byte: usize,
+        reason: &'static str,
+    },
+}
+
+/// Why a batch has no R² and MAE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NoScores {
+    #[error(
+        "{n} row(s) have both a prediction and a numeric target value; \
+         R² and MAE need at least {MIN_SCORED_ROWS}"
+    )]
+    TooFewRows { n: usize },
+    #[error("every target value is the same, so R² is undefined")]
+    ConstantTarget,
 }
 
 /// One input row and what became of it.
@@ -33,15 +62,24 @@ pub struct BatchRow {
     pub outcome: Result<Prediction, String>,
     /// The target column's value when the file has it and it parses as a number.
     pub actual: Option<f64>,
+    /// The empty cells of a predicted row that the model's preprocessing filled in, in feature
+    /// order (shown as "Reading score empty: used 70, the training median").
+    pub notes: Vec<Filled>,
 }
 
-/// A prediction with its interval (when the model has one).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Prediction {
-    pub value: f64,
-    pub low: Option<f64>,
-    pub high: Option<f64>,
+impl BatchRow {
+    /// The notes as one text, `"; "` between them (empty when nothing was filled in).
+    pub fn note(&self) -> String {
+        self.notes
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
+
+/// A prediction with its interval (when the model has one), limited to the target's range.
+pub type Prediction = Estimate;
 
 /// A whole file's results.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,10 +112,34 @@ pub fn normalize(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The first byte that makes `bytes` not text: invalid UTF-8 or a NUL.
+fn not_text(bytes: &[u8]) -> Option<BatchError> {
+    if let Err(e) = std::str::from_utf8(bytes) {
+        return Some(BatchError::NotText {
+            byte: e.valid_up_to() + 1,
+            reason: "is not UTF-8",
+        });
+    }
+    let nul = bytes.iter().position(|&b| b == 0)?;
+    Some(BatchError::NotText {
+        byte: nul + 1,
+        reason: "is a NUL character",
+    })
+}
+
 impl Predictor {
-    /// Predicts every row of a CSV file; missing cells are imputed as the model's preprocessing
-    /// says, bad cells make their row's error.
+    /// Predicts every row of a CSV file; empty cells are filled in as the model's
+    /// preprocessing says (and noted on their row), bad cells make their row's error.
     pub fn predict_csv(&self, bytes: &[u8]) -> Result<Batch, BatchError> {
+        self.predict_csv_with(bytes, Missing::Impute)
+    }
+
+    /// [`Predictor::predict_csv`] with a choice for empty cells: [`Missing::Reject`] makes a
+    /// row with an empty feature cell an error naming the field.
+    pub fn predict_csv_with(&self, bytes: &[u8], missing: Missing) -> Result<Batch, BatchError> {
+        if let Some(e) = not_text(bytes) {
+            return Err(e);
+        }
         let bytes = normalize(bytes);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
@@ -97,18 +159,17 @@ impl Predictor {
                 return Err(BatchError::DuplicateColumn(h.clone()));
             }
         }
-        let missing: Vec<String> = self
+        let absent: Vec<String> = self
             .features()
             .iter()
             .map(|f| f.name())
             .filter(|name| !header.iter().any(|h| h == name))
             .map(str::to_owned)
             .collect();
-        if !missing.is_empty() {
-            return Err(BatchError::MissingColumns(missing));
+        if !absent.is_empty() {
+            return Err(BatchError::MissingColumns(absent));
         }
         let target = header.iter().position(|h| *h == self.bundle().target);
-        let interval = self.bundle().interval.as_ref().map(|i| i.half_width);
 
         let mut rows = Vec::new();
         for (row, record) in reader.records().enumerate() {
@@ -136,30 +197,41 @@ impl Predictor {
                 .zip(&fields)
                 .map(|(h, v)| (h.clone(), v.clone()))
                 .collect();
+            let all_empty = self
+                .features()
+                .iter()
+                .all(|f| student.get(f.name()).is_none());
+            let problem = problem.or_else(|| {
+                all_empty.then(|| {
+                    format!(
+                        "every feature cell is empty ({})",
+                        self.features()
+                            .iter()
+                            .map(|f| f.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
+            });
             let outcome = match problem {
                 Some(p) => Err(format!("line {line}: {p}")),
-                None => self
-                    .predict_with(&student, Missing::Impute)
-                    .map(|value| Prediction {
-                        value,
-                        low: interval.map(|h| value - h),
-                        high: interval.map(|h| value + h),
-                    })
-                    .map_err(|e| {
-                        let reasons: Vec<String> = e
-                            .errors
-                            .iter()
-                            .map(|f| {
-                                format!("column {} ({}): {}", f.field, label(&f.field), f.problem)
-                            })
-                            .collect();
-                        format!("line {line}: {}", reasons.join("; "))
-                    }),
+                None => self.estimate(&student, missing).map_err(|e| {
+                    let reasons: Vec<String> = e
+                        .errors
+                        .iter()
+                        .map(|f| format!("column {} ({}): {}", f.field, label(&f.field), f.problem))
+                        .collect();
+                    format!("line {line}: {}", reasons.join("; "))
+                }),
             };
             let actual = target
                 .and_then(|t| fields.get(t))
                 .and_then(|v| v.trim().parse::<f64>().ok())
                 .filter(|v| v.is_finite());
+            let notes = match (&outcome, missing) {
+                (Ok(_), Missing::Impute) => self.filled(&student),
+                _ => Vec::new(),
+            };
             // Rectangular output: a short row is padded, a long row's surplus (already reported
             // in its error) is cut.
             fields.resize(header.len(), String::new());
@@ -169,7 +241,11 @@ impl Predictor {
                 fields,
                 outcome,
                 actual,
+                notes,
             });
+        }
+        if rows.is_empty() {
+            return Err(BatchError::NoRows);
         }
         Ok(Batch { header, rows })
     }
@@ -181,36 +257,49 @@ impl Batch {
         self.rows.iter().filter(|r| r.outcome.is_err()).count()
     }
 
-    /// R² and MAE against the file's target column, when it has one with at least two usable
-    /// rows.
-    pub fn scores(&self) -> Option<BatchScores> {
+    /// R² and MAE against the file's target column, on the rows with both a prediction and a
+    /// numeric target value: at least [`MIN_SCORED_ROWS`] of them, or the reason they are not
+    /// shown.
+    pub fn scores(&self) -> Result<BatchScores, NoScores> {
         let pairs: Vec<(f64, f64)> = self
             .rows
             .iter()
             .filter_map(|r| Some((r.actual?, r.outcome.as_ref().ok()?.value)))
             .collect();
-        if pairs.len() < 2 {
-            return None;
+        if pairs.len() < MIN_SCORED_ROWS {
+            return Err(NoScores::TooFewRows { n: pairs.len() });
         }
         let n = pairs.len() as f64;
         let mean = pairs.iter().map(|p| p.0).sum::<f64>() / n;
         let sse: f64 = pairs.iter().map(|(t, p)| (t - p).powi(2)).sum();
         let sst: f64 = pairs.iter().map(|(t, _)| (t - mean).powi(2)).sum();
         let mae = pairs.iter().map(|(t, p)| (t - p).abs()).sum::<f64>() / n;
-        Some(BatchScores {
+        if sst <= 0.0 {
+            return Err(NoScores::ConstantTarget);
+        }
+        Ok(BatchScores {
             n: pairs.len(),
-            r2: if sst > 0.0 { 1.0 - sse / sst } else { f64::NAN },
+            r2: 1.0 - sse / sst,
             mae,
         })
-        .filter(|s| s.r2.is_finite())
     }
 
     /// The results as CSV: every input column, then `prediction`, `interval_low`,
-    /// `interval_high` and `error`; one row per input row, in input order.
+    /// `interval_high` (all within the target's range), `note` (the empty cells filled in) and
+    /// `error`; one row per input row, in input order.
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
         let mut header = self.header.clone();
-        header.extend(["prediction", "interval_low", "interval_high", "error"].map(str::to_owned));
+        header.extend(
+            [
+                "prediction",
+                "interval_low",
+                "interval_high",
+                "note",
+                "error",
+            ]
+            .map(str::to_owned),
+        );
         w.write_record(&header).expect("writing to memory");
         let number = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
         for r in &self.rows {
@@ -220,9 +309,16 @@ impl Batch {
                     p.value.to_string(),
                     number(p.low),
                     number(p.high),
+                    r.note(),
                     String::new(),
                 ]),
-                Err(e) => record.extend([String::new(), String::new(), String::new(), e.clone()]),
+                Err(e) => record.extend([
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    e.clone(),
+                ]),
             }
             w.write_record(&record).expect("writing to memory");
         }

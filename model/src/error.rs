@@ -1,11 +1,14 @@
 use std::fmt;
 
 use crate::fields::label;
+use crate::text::number;
 
 /// Why a model document was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
-    #[error("the model is not valid JSON for this format: {0}")]
+    /// The parser's own message (line and column) is the error's `source`, printed once by
+    /// whoever prints the chain.
+    #[error("the model is not valid JSON for this format")]
     Json(#[from] serde_json::Error),
     #[error("format is {found:?}, expected {expected:?}")]
     WrongFormat {
@@ -66,9 +69,13 @@ impl fmt::Display for Problem {
         match self {
             Problem::Missing => write!(f, "a value is required"),
             Problem::NotANumber { text } => write!(f, "{text:?} is not a number"),
-            Problem::OutOfRange { value, min, max } => {
-                write!(f, "{value} is not between {min} and {max}")
-            }
+            Problem::OutOfRange { value, min, max } => write!(
+                f,
+                "{} is not between {} and {}",
+                number(*value),
+                number(*min),
+                number(*max)
+            ),
             Problem::UnknownCategory { text, allowed } => {
                 write!(f, "{text:?} is not one of: {}", allowed.join(", "))
             }

@@ -14,6 +14,12 @@
 //!   sampling, no path approximation): all `2^F` coalitions are evaluated, one prediction each
 //!   (`F` = 7 features here, so 128 predictions per explanation). One-hot columns of a feature
 //!   always move together, so contributions are per original feature.
+//!
+//! Explanations take apart the model's *raw* estimate ([`crate::Estimate::raw`]), before it is
+//! limited to the target's range: `baseline + Σ contributions = raw`, and `baseline` is the raw
+//! estimate for the reference student. When the raw estimate is beyond the range
+//! ([`crate::Estimate::beyond_range`]), the shown score is the range's limit and the
+//! contributions explain how far beyond it the model went; within the range the two agree.
 
 use crate::error::InputError;
 use crate::format::Step;
@@ -31,11 +37,13 @@ pub struct Contribution {
     pub value: f64,
 }
 
-/// A prediction taken apart: `baseline + Σ contributions = prediction`.
+/// A raw estimate taken apart: `baseline + Σ contributions = prediction` (both raw, not
+/// limited to the target's range; see the module docs).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Explanation {
-    /// The prediction for the reference student.
+    /// The raw estimate for the reference student.
     pub baseline: f64,
+    /// The raw estimate for the student ([`crate::Estimate::raw`]).
     pub prediction: f64,
     /// One per model feature, in feature order.
     pub contributions: Vec<Contribution>,

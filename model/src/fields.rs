@@ -16,6 +16,14 @@ pub const SENSITIVE_FIELDS: [&str; 2] = ["gender", "race_ethnicity"];
 /// The three score columns (0 to 100), in dataset order.
 pub const SCORE_FIELDS: [&str; 3] = ["math_score", "reading_score", "writing_score"];
 
+/// The range of every score column, and so of every prediction of a score.
+pub const SCORE_RANGE: (f64, f64) = (0.0, 100.0);
+
+/// The range of a score column (`SCORE_RANGE`), or `None` for a column that is not a score.
+pub fn score_range(name: &str) -> Option<(f64, f64)> {
+    SCORE_FIELDS.contains(&name).then_some(SCORE_RANGE)
+}
+
 /// The values the dataset's schema allows in a categorical column (data/README.md), or `None`
 /// for a column that is not one of the five categorical columns.
 pub fn allowed_categories(name: &str) -> Option<&'static [&'static str]> {

@@ -23,10 +23,14 @@ mod predict;
 pub mod report;
 mod set;
 mod student;
+pub mod text;
 mod validate;
 
 #[cfg(feature = "batch")]
-pub use batch::{normalize as normalize_csv, Batch, BatchError, BatchRow, BatchScores, Prediction};
+pub use batch::{
+    normalize as normalize_csv, Batch, BatchError, BatchRow, BatchScores, NoScores, Prediction,
+    MIN_SCORED_ROWS,
+};
 pub use error::{FieldError, FormatError, InputError, Problem};
 pub use explain::{Contribution, Explanation, MAX_EXPLAINED_FEATURES};
 pub use format::{
@@ -34,7 +38,8 @@ pub use format::{
     ObliviousTree, Preprocessor, Step, Tree, FORMAT_NAME, FORMAT_VERSION,
 };
 pub use predict::{
-    knn_average, knn_predict, nearest, order_by, weighted_median, Encoder, Missing, Predictor,
+    knn_average, knn_predict, nearest, order_by, weighted_median, Encoder, Estimate, Fill, Filled,
+    Missing, Predictor,
 };
 pub use set::{ModelSet, Predictors, SET_FORMAT_NAME, SET_FORMAT_VERSION};
 pub use student::Student;

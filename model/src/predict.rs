@@ -2,11 +2,72 @@
 //! browser all use.
 
 use crate::error::{FieldError, FormatError, InputError, Problem};
+use crate::fields::{label, score_range};
 use crate::format::{
     Aggregation, Feature, KnnWeighting, Model, ModelBundle, ObliviousTree, Preprocessor, Step, Tree,
 };
 use crate::student::Student;
+use crate::text::number;
 use crate::validate::{validate, validate_features, validate_steps};
+
+/// One prediction as every surface shows it: the model's raw estimate limited to the target's
+/// range, and the interval around that value limited the same way.
+///
+/// `low ≤ value ≤ high` always holds. The interval is `value ± half_width` cut to the range, so
+/// it contains the in-range part of `raw ± half_width`, the interval the trainer calibrated:
+/// its coverage is never lower than the calibrated one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// The prediction, within the target's range.
+    pub value: f64,
+    /// The interval's bounds (when the model has an interval), within the target's range.
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    /// The model's own output before the limit (what explanations explain).
+    pub raw: f64,
+}
+
+impl Estimate {
+    /// Whether the raw estimate fell outside the target's range (and `value` is its limit).
+    pub fn beyond_range(&self) -> bool {
+        self.raw != self.value
+    }
+}
+
+/// Where a filled-in value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fill {
+    /// A score: the training median.
+    Median,
+    /// A category: the most frequent training category.
+    MostFrequent,
+}
+
+/// A field that was empty and that the model's preprocessing filled in ([`Missing::Impute`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Filled {
+    /// The column name, e.g. `"reading_score"`.
+    pub field: String,
+    /// The value used, as text (`"70"`, `"standard"`).
+    pub value: String,
+    pub from: Fill,
+}
+
+impl std::fmt::Display for Filled {
+    /// `Reading score empty: used 70, the training median`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let from = match self.from {
+            Fill::Median => "the training median",
+            Fill::MostFrequent => "the most frequent value",
+        };
+        write!(
+            f,
+            "{} empty: used {}, {from}",
+            label(&self.field),
+            self.value
+        )
+    }
+}
 
 /// What to do with a missing field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,17 +216,78 @@ impl Predictor {
         self.encoder().encode(student, missing)
     }
 
-    /// The predicted target for one student, missing fields imputed.
+    /// The predicted target for one student, missing fields imputed, within the target's
+    /// range (see [`Predictor::estimate`]).
     pub fn predict(&self, student: &Student) -> Result<f64, InputError> {
         self.predict_with(student, Missing::Impute)
     }
 
+    /// The predicted target within the target's range; `missing` says what an empty field
+    /// does.
     pub fn predict_with(&self, student: &Student, missing: Missing) -> Result<f64, InputError> {
-        let x = self.encode(student, missing)?;
-        Ok(self.predict_encoded(&x))
+        Ok(self.estimate(student, missing)?.value)
     }
 
-    /// The model applied to an encoded vector of length [`Self::width`].
+    /// The prediction, its interval and the raw estimate: the three numbers every surface
+    /// (form, batch table and download, `trainer predict`) shows for a student.
+    pub fn estimate(&self, student: &Student, missing: Missing) -> Result<Estimate, InputError> {
+        let x = self.encode(student, missing)?;
+        Ok(self.estimate_encoded(&x))
+    }
+
+    /// [`Predictor::estimate`] for an encoded vector of length [`Self::width`].
+    pub fn estimate_encoded(&self, x: &[f64]) -> Estimate {
+        let raw = self.predict_encoded(x);
+        let value = self.limit(raw);
+        let half_width = self.bundle.interval.as_ref().map(|i| i.half_width);
+        Estimate {
+            value,
+            low: half_width.map(|h| self.limit(value - h)),
+            high: half_width.map(|h| self.limit(value + h)),
+            raw,
+        }
+    }
+
+    /// The range every prediction of this model lies in: the target is one of the dataset's
+    /// score columns, 0 to 100 (the range the format gives every score feature). `None` for a
+    /// target the format knows no range of; then nothing is limited.
+    pub fn target_range(&self) -> Option<(f64, f64)> {
+        score_range(&self.bundle.target)
+    }
+
+    /// `value` limited to [`Predictor::target_range`].
+    pub fn limit(&self, value: f64) -> f64 {
+        match self.target_range() {
+            Some((min, max)) => value.clamp(min, max),
+            None => value,
+        }
+    }
+
+    /// The fields of `student` that are empty and what [`Missing::Impute`] fills them with, in
+    /// feature order.
+    pub fn filled(&self, student: &Student) -> Vec<Filled> {
+        self.bundle
+            .features
+            .iter()
+            .zip(&self.bundle.preprocessor.steps)
+            .filter(|(feature, _)| student.get(feature.name()).is_none())
+            .map(|(feature, step)| {
+                let (value, from) = match step {
+                    Step::Standardize { impute, .. } => (number(*impute), Fill::Median),
+                    Step::OneHot { impute } => (impute.clone(), Fill::MostFrequent),
+                };
+                Filled {
+                    field: feature.name().to_owned(),
+                    value,
+                    from,
+                }
+            })
+            .collect()
+    }
+
+    /// The model's raw output for an encoded vector of length [`Self::width`], not limited to
+    /// the target's range (explanations and the trainer's parity checks use it; people see
+    /// [`Predictor::estimate_encoded`]).
     pub fn predict_encoded(&self, x: &[f64]) -> f64 {
         assert_eq!(x.len(), self.width, "encoded vector has the wrong length");
         match &self.bundle.model {

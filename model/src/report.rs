@@ -31,6 +31,19 @@ pub struct Report {
     /// columns (empty when the trainer was not asked for the audit).
     #[serde(default)]
     pub fairness: Vec<FairnessAudit>,
+    /// Families of the grid that could not be fitted on this data (too few rows for their
+    /// grid or folds, say) and were left out of the search, each with the reason. Absent when
+    /// every family was fitted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skipped>,
+}
+
+/// A family left out of the search, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Skipped {
+    pub family: String,
+    /// The first failure, e.g. `fold 0: Number of rows in X should be >= number of columns in X`.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -191,6 +204,9 @@ pub struct FairnessAudit {
     /// Test R² lost against the full model (0 for the full model itself).
     pub r2_cost: f64,
     pub groups: Vec<GroupErrors>,
+    /// Families this variant's search skipped, with the reason (absent when none was).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skipped>,
 }
 
 /// Test-split errors of one group: `mean_signed_error` is mean(prediction − actual), so a

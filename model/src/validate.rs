@@ -6,6 +6,7 @@ use crate::format::{
     Aggregation, Feature, Metrics, Model, ModelBundle, ObliviousTree, Step, Tree, FORMAT_NAME,
     FORMAT_VERSION,
 };
+use crate::text::number;
 
 type Result<T = ()> = std::result::Result<T, FormatError>;
 
@@ -13,10 +14,7 @@ fn finite(path: impl FnOnce() -> String, v: f64) -> Result {
     if v.is_finite() {
         Ok(())
     } else {
-        Err(FormatError::invalid(
-            path(),
-            format!("{v} is not a finite number"),
-        ))
+        Err(FormatError::invalid(path(), "is not a finite number"))
     }
 }
 
@@ -59,7 +57,7 @@ pub fn validate(b: &ModelBundle) -> Result {
         if !(interval.level > 0.0 && interval.level < 1.0) {
             return Err(FormatError::invalid(
                 "interval.level",
-                format!("{} is not between 0 and 1", interval.level),
+                format!("{} is not between 0 and 1", number(interval.level)),
             ));
         }
         if interval.half_width < 0.0 {
@@ -123,7 +121,7 @@ pub(crate) fn validate_features(features: &[Feature], target: Option<&str>) -> R
                 if min >= max {
                     return Err(FormatError::invalid(
                         path,
-                        format!("min {min} >= max {max}"),
+                        format!("min {} >= max {}", number(*min), number(*max)),
                     ));
                 }
             }
@@ -156,7 +154,7 @@ pub(crate) fn validate_steps(features: &[Feature], steps: &[Step]) -> Result {
                 if *scale <= 0.0 {
                     return Err(FormatError::invalid(
                         format!("{path}.scale"),
-                        format!("{scale} is not positive"),
+                        format!("{} is not positive", number(*scale)),
                     ));
                 }
             }

@@ -82,6 +82,14 @@ fn bad_fields_are_all_reported_with_their_labels() {
         .predict(&Student::new().with("reading_score", "abc"))
         .unwrap_err();
     assert_eq!(err.to_string(), "Reading score: \"abc\" is not a number");
+    // Negative numbers take the one minus sign.
+    let err = p
+        .predict(&Student::new().with("reading_score", "-5"))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Reading score: \u{2212}5 is not between 0 and 100"
+    );
 }
 
 #[test]

@@ -12,8 +12,20 @@ fn fixture(name: &str) -> Value {
 fn refusal(doc: &Value) -> String {
     match Predictor::from_json(&doc.to_string()) {
         Ok(_) => panic!("accepted {doc}"),
-        Err(e) => e.to_string(),
+        Err(e) => chain(&e),
     }
+}
+
+/// The message and every cause, as `{:#}` of anyhow prints them: each cause once.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        assert!(!text.contains(&s.to_string()), "{text:?} repeats {s}");
+        text = format!("{text}: {s}");
+        source = s.source();
+    }
+    text
 }
 
 fn edited(name: &str, edit: impl FnOnce(&mut Value)) -> Value {
@@ -110,6 +122,11 @@ fn inconsistent_arrays_are_refused_with_their_path() {
             "linear.v1.json",
             Box::new(|d| d["preprocessor"]["steps"][1]["scale"] = json!(0.0)),
             "preprocessor.steps[1].scale: 0 is not positive",
+        ),
+        (
+            "linear.v1.json",
+            Box::new(|d| d["preprocessor"]["steps"][1]["scale"] = json!(-2.5)),
+            "preprocessor.steps[1].scale: \u{2212}2.5 is not positive",
         ),
         (
             "linear.v1.json",

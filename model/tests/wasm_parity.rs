@@ -78,3 +78,35 @@ fn wasm_reports_bad_fields_like_native() {
         "Reading score: 150 is not between 0 and 100"
     );
 }
+
+/// Extreme students (every score 0 or 100, a spread of categories) through every model of the
+/// set: the wasm limits the value and both bounds to 0–100 exactly as native does (the same
+/// checks run natively in tests/range.rs).
+#[wasm_bindgen_test]
+fn wasm_limits_extreme_students_to_0_to_100() {
+    let set = Predictors::from_json(MODEL).unwrap();
+    for predictor in set.iter() {
+        for score in ["0", "100"] {
+            for pick in 0..6 {
+                let student: Student = predictor
+                    .features()
+                    .iter()
+                    .map(|f| match f {
+                        model::Feature::Numeric { name, .. } => (name.clone(), score.to_owned()),
+                        model::Feature::Categorical { name, categories } => {
+                            (name.clone(), categories[pick % categories.len()].clone())
+                        }
+                    })
+                    .collect();
+                let e = predictor
+                    .estimate(&student, model::Missing::Reject)
+                    .unwrap();
+                let (low, high) = (e.low.unwrap(), e.high.unwrap());
+                assert!(0.0 <= low && low <= e.value && e.value <= high && high <= 100.0);
+                assert_eq!(e.value, e.raw.clamp(0.0, 100.0));
+                assert_eq!(e.beyond_range(), !(0.0..=100.0).contains(&e.raw));
+                assert_eq!(predictor.predict(&student).unwrap(), e.value);
+            }
+        }
+    }
+}

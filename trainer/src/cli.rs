@@ -9,12 +9,23 @@ use anyhow::Context;
 use crate::families;
 use crate::predict::Format;
 use crate::train;
+use crate::BadInput;
+
+/// The exit codes, as `trainer --help` prints them (and the README repeats).
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  2  bad input: an argument, the data file, a grid file or a model file (missing, unreadable
+     or invalid), a dataset too small for the folds or for every family, or rows that could
+     not be predicted
+  1  anything else (e.g. the output folder cannot be written)";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "trainer",
     version,
-    about = "Train, export and apply the student-score model"
+    about = "Train, export and apply the student-score model",
+    after_help = EXIT_CODES
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -103,41 +114,81 @@ pub struct PredictOpts {
     /// Output format.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: Format,
+    /// What an empty feature cell does: `impute` fills it with the training median or most
+    /// frequent value and says so in the row's note; `reject` makes the row an error naming
+    /// the field.
+    #[arg(long, value_enum, default_value = "impute")]
+    pub missing: MissingCells,
+}
+
+/// `--missing`: the model crate's [`model::Missing`] for the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MissingCells {
+    /// Fill with the training median / most frequent value, noted on the row.
+    Impute,
+    /// Refuse the row, naming the empty field.
+    Reject,
+}
+
+impl From<MissingCells> for model::Missing {
+    fn from(m: MissingCells) -> Self {
+        match m {
+            MissingCells::Impute => model::Missing::Impute,
+            MissingCells::Reject => model::Missing::Reject,
+        }
+    }
 }
 
 impl TryFrom<TrainOpts> for train::Config {
     type Error = anyhow::Error;
 
     fn try_from(o: TrainOpts) -> anyhow::Result<Self> {
+        use model::text::number;
         anyhow::ensure!(
             o.interval_level > 0.0 && o.interval_level < 1.0,
-            "--interval-level must be between 0 and 1, not {}",
-            o.interval_level
+            BadInput(format!(
+                "--interval-level must be between 0 and 1, not {}",
+                number(o.interval_level)
+            ))
         );
-        anyhow::ensure!(o.folds >= 2, "--folds must be at least 2, not {}", o.folds);
+        anyhow::ensure!(
+            o.folds >= 2,
+            BadInput(format!("--folds must be at least 2, not {}", o.folds))
+        );
         anyhow::ensure!(
             o.seed <= u64::from(u32::MAX),
-            "--seed must be at most {} (numpy's RandomState range), not {}",
-            u32::MAX,
-            o.seed
+            BadInput(format!(
+                "--seed must be at most {} (numpy's RandomState range), not {}",
+                u32::MAX,
+                o.seed
+            ))
         );
         anyhow::ensure!(
             o.test_fraction > 0.0 && o.test_fraction < 1.0,
-            "--test-fraction must be between 0 and 1, not {}",
-            o.test_fraction
+            BadInput(format!(
+                "--test-fraction must be between 0 and 1, not {}",
+                number(o.test_fraction)
+            ))
         );
+        anyhow::ensure!(!o.targets.is_empty(), BadInput("--targets is empty".into()));
         let grids = match &o.grid {
-            None => families::parse_grids(families::DEFAULT_GRIDS)?,
+            None => families::parse_grids(families::DEFAULT_GRIDS)
+                .context("the built-in grids (trainer/grids.toml)")?,
             Some(path) => {
-                let text = std::fs::read_to_string(path)
-                    .with_context(|| format!("reading {}", path.display()))?;
-                families::parse_grids(&text).with_context(|| path.display().to_string())?
+                let text = crate::read_text(path)?;
+                families::parse_grids(&text).map_err(|e| {
+                    BadInput(format!(
+                        "grid file {}: {}",
+                        path.display(),
+                        e.to_string().trim_end()
+                    ))
+                })?
             }
         };
         Ok(train::Config {
             data: o.data,
             out: o.out,
-            target: o.targets.first().cloned().context("--targets is empty")?,
+            target: o.targets[0].clone(),
             also: o.targets.iter().skip(1).cloned().collect(),
             fairness: !o.no_fairness_variant,
             seed: o.seed,

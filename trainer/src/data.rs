@@ -14,11 +14,15 @@ pub fn required_columns() -> impl Iterator<Item = &'static str> {
 /// What is wrong with the training data. Nothing is written when there is any.
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
-    #[error("cannot read {path}: {source}")]
+    /// The operating system's reason is the source, printed once after the path.
+    #[error("cannot read {path}")]
     Io {
         path: String,
         source: std::io::Error,
     },
+    /// Invalid UTF-8 or a NUL byte: not a CSV file.
+    #[error("the file is not text (byte {byte} {reason}): a CSV file is expected")]
+    NotText { byte: usize, reason: &'static str },
     #[error("the file is empty: a header line is required")]
     Empty,
     #[error("line 1: missing column(s) {}", .0.join(", "))]
@@ -78,6 +82,18 @@ pub fn parse(input: impl Read) -> Result<Vec<Row>, DataError> {
             path: "the input".into(),
             source,
         })?;
+    if let Err(e) = std::str::from_utf8(&raw) {
+        return Err(DataError::NotText {
+            byte: e.valid_up_to() + 1,
+            reason: "is not UTF-8",
+        });
+    }
+    if let Some(nul) = raw.iter().position(|&b| b == 0) {
+        return Err(DataError::NotText {
+            byte: nul + 1,
+            reason: "is a NUL character",
+        });
+    }
     // CRLF as LF (the csv crate reports lines after a CRLF row one short) and no BOM.
     let bytes = model::normalize_csv(&raw);
     let mut reader = csv::ReaderBuilder::new()
@@ -239,6 +255,14 @@ mod tests {
     fn refuses_empty_files_missing_columns_and_ragged_rows() {
         assert_eq!(errors(""), "the file is empty: a header line is required");
         assert_eq!(errors(HEADER), "the file has a header but no data rows");
+        assert_eq!(
+            parse(&b"\x89PNG\r\n\x1a\n"[..]).unwrap_err().to_string(),
+            "the file is not text (byte 1 is not UTF-8): a CSV file is expected"
+        );
+        assert_eq!(
+            errors(&format!("{HEADER}\0")),
+            "the file is not text (byte 120 is a NUL character): a CSV file is expected"
+        );
         assert_eq!(
             errors("gender,lunch\nfemale,standard\n"),
             "line 1: missing column(s) race_ethnicity, parental_level_of_education, \

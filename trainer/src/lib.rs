@@ -16,3 +16,50 @@ pub mod report;
 pub mod search;
 pub mod split;
 pub mod train;
+
+/// A problem with what the trainer was given (an argument, the data, a grid, a model), named in
+/// its message: `trainer` exits with code 2 on it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct BadInput(pub String);
+
+/// An input file that cannot be read; the operating system's reason is the source (printed
+/// once, after the path).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read {path}")]
+pub struct Unreadable {
+    pub path: String,
+    pub source: std::io::Error,
+}
+
+impl Unreadable {
+    pub fn new(path: &std::path::Path, source: std::io::Error) -> Self {
+        Self {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+}
+
+/// `std::fs::read_to_string`, failing with [`Unreadable`].
+pub fn read_text(path: &std::path::Path) -> Result<String, Unreadable> {
+    std::fs::read_to_string(path).map_err(|e| Unreadable::new(path, e))
+}
+
+/// `std::fs::read`, failing with [`Unreadable`].
+pub fn read_bytes(path: &std::path::Path) -> Result<Vec<u8>, Unreadable> {
+    std::fs::read(path).map_err(|e| Unreadable::new(path, e))
+}
+
+/// Whether `e` is bad input (exit code 2) rather than a failure of the trainer itself (1).
+pub fn is_bad_input(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.is::<BadInput>()
+            || c.is::<Unreadable>()
+            || c.is::<data::DataError>()
+            || c.is::<families::ParamError>()
+            || c.is::<model::BatchError>()
+            || c.is::<model::FormatError>()
+            || c.is::<model::InputError>()
+    })
+}

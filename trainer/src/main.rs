@@ -2,13 +2,13 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
+use model::text::{fixed, signed};
 use trainer::cli::{Cli, Command, PredictOpts};
-use trainer::data::DataError;
 use trainer::predict;
 use trainer::report::Report;
-use trainer::train;
+use trainer::{train, BadInput};
 
-/// Exit code for bad input data (a row, a column, an empty file).
+/// Exit code for bad input: arguments, data, a grid, a model (see `trainer --help`).
 const BAD_INPUT: u8 = 2;
 
 fn main() -> ExitCode {
@@ -16,10 +16,11 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            let bad_input = e
-                .chain()
-                .any(|c| c.is::<DataError>() || c.is::<model::BatchError>());
-            ExitCode::from(if bad_input { BAD_INPUT } else { 1 })
+            ExitCode::from(if trainer::is_bad_input(&e) {
+                BAD_INPUT
+            } else {
+                1
+            })
         }
     }
 }
@@ -61,14 +62,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn predict_command(opts: PredictOpts) -> anyhow::Result<ExitCode> {
-    let json = std::fs::read_to_string(&opts.model)
-        .with_context(|| format!("reading {}", opts.model.display()))?;
+    let json = trainer::read_text(&opts.model)?;
     let set = model::Predictors::from_json(&json)
         .with_context(|| format!("loading {}", opts.model.display()))?;
     let target = opts.target.as_deref().unwrap_or(set.default_target());
     let excluded: &[&str] = if opts.unaware { &train::SENSITIVE } else { &[] };
-    let predictor = set.get(target, excluded).with_context(|| {
-        format!(
+    let predictor = set.get(target, excluded).ok_or_else(|| {
+        BadInput(format!(
             "{} has no model for {target}{}",
             opts.model.display(),
             if opts.unaware {
@@ -76,16 +76,14 @@ fn predict_command(opts: PredictOpts) -> anyhow::Result<ExitCode> {
             } else {
                 ""
             }
-        )
+        ))
     })?;
-    let input =
-        std::fs::read(&opts.input).with_context(|| format!("reading {}", opts.input.display()))?;
+    let input = trainer::read_bytes(&opts.input)?;
     let mut batch = predictor
-        .predict_csv(&input)
+        .predict_csv_with(&input, opts.missing.into())
         .with_context(|| format!("reading {}", opts.input.display()))?;
     if let Some(report) = &opts.rows_of {
-        let text = std::fs::read_to_string(report)
-            .with_context(|| format!("reading {}", report.display()))?;
+        let text = trainer::read_text(report)?;
         let rows = predict::test_rows_of(&text).with_context(|| report.display().to_string())?;
         batch = predict::only_rows(batch, &rows);
     }
@@ -121,31 +119,37 @@ fn print_leaderboard(report: &Report) {
     for f in families {
         let mark = if f.family == report.winner { "*" } else { " " };
         println!(
-            "{mark}{:<19} {:>8.4} ± {:<6.4} {:>8.4} {:>7.3} {:>7.3}  {}",
+            "{mark}{:<19} {:>8} ± {:<6} {:>8} {:>7} {:>7}  {}",
             f.family,
-            f.cv_r2_mean,
-            f.cv_r2_std,
-            f.test_r2,
-            f.test_mae,
-            f.test_rmse,
+            fixed(f.cv_r2_mean, 4),
+            fixed(f.cv_r2_std, 4),
+            fixed(f.test_r2, 4),
+            fixed(f.test_mae, 3),
+            fixed(f.test_rmse, 3),
             serde_json::to_string(&f.best_params).unwrap_or_default()
         );
+    }
+    for s in &report.skipped {
+        println!(" {:<19} skipped: {}", s.family, s.reason);
     }
     println!(
         "* winner on {}-fold CV R² (test split only reported); served: {}",
         report.cv.folds, report.served
     );
     println!(
-        "{:.0} % interval: ± {:.2} (split-conformal on {} out-of-fold residuals); test coverage {:.1} %",
-        report.interval.level * 100.0,
-        report.interval.half_width,
+        "{} % interval: ± {} (split-conformal on {} out-of-fold residuals); test coverage {} %",
+        fixed(report.interval.level * 100.0, 0),
+        fixed(report.interval.half_width, 2),
         report.interval.n_calibration,
-        report.interval.test_coverage * 100.0
+        fixed(report.interval.test_coverage * 100.0, 1)
     );
     for audit in &report.fairness {
         println!(
-            "{:<36} {:<18} test R² {:.4} (cost {:+.4})",
-            audit.variant, audit.family, audit.test_r2, audit.r2_cost
+            "{:<36} {:<18} test R² {} (cost {})",
+            audit.variant,
+            audit.family,
+            fixed(audit.test_r2, 4),
+            signed(audit.r2_cost, 4)
         );
     }
 }

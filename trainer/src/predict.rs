@@ -5,16 +5,17 @@
 use std::collections::BTreeSet;
 use std::io::Write;
 
-use anyhow::Context;
 use model::{Batch, Student};
 use serde::Serialize;
 
 /// How `predict` writes its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Every input column, then `prediction`, `interval_low`, `interval_high` and `error`.
+    /// Every input column, then `prediction`, `interval_low`, `interval_high`, `note` (the
+    /// empty cells filled in) and `error`.
     Csv,
-    /// An array of `{row, line, student, prediction | error}`.
+    /// An array of `{row, line, student, prediction, interval, raw_estimate (only when beyond
+    /// the range), note | error}`.
     Json,
 }
 
@@ -28,6 +29,13 @@ struct JsonRow {
     prediction: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     interval: Option<[f64; 2]>,
+    /// The model's raw estimate, only when it was beyond the target's range (`prediction` is
+    /// then the range's limit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    raw_estimate: Option<f64>,
+    /// The empty cells filled in, e.g. "Reading score empty: used 70, the training median".
+    #[serde(skip_serializing_if = "String::is_empty")]
+    note: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
     /// With `--all-models`: every model of the set by [`model_key`], when it can predict.
@@ -53,7 +61,8 @@ pub fn only_rows(mut batch: Batch, rows: &BTreeSet<usize>) -> Batch {
 
 /// The test-split rows listed in a report.json (every target shares the one split).
 pub fn test_rows_of(report_json: &str) -> anyhow::Result<BTreeSet<usize>> {
-    let value: serde_json::Value = serde_json::from_str(report_json)?;
+    let value: serde_json::Value = serde_json::from_str(report_json)
+        .map_err(|e| crate::BadInput(format!("not valid JSON: {e}")))?;
     let report = value
         .get("reports")
         .and_then(|r| r.get(0))
@@ -62,9 +71,9 @@ pub fn test_rows_of(report_json: &str) -> anyhow::Result<BTreeSet<usize>> {
         report
             .pointer("/split/test_rows")
             .cloned()
-            .context("the report has no split.test_rows")?,
+            .ok_or_else(|| crate::BadInput("the report has no split.test_rows".into()))?,
     )
-    .context("reading split.test_rows")?;
+    .map_err(|e| crate::BadInput(format!("split.test_rows: {e}")))?;
     Ok(rows.into_iter().collect())
 }
 
@@ -103,6 +112,13 @@ pub fn write(
                             .as_ref()
                             .ok()
                             .and_then(|p| Some([p.low?, p.high?])),
+                        raw_estimate: r
+                            .outcome
+                            .as_ref()
+                            .ok()
+                            .filter(|p| p.beyond_range())
+                            .map(|p| p.raw),
+                        note: r.note(),
                         error: r.outcome.as_ref().err().cloned(),
                         all,
                     }
@@ -136,6 +152,7 @@ mod tests {
         write(&mut out, Format::Json, &batch, None).unwrap();
         let rows: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(rows[0]["prediction"], 73.0);
+        assert!(rows[0].get("raw_estimate").is_none());
         assert_eq!(rows[0]["student"]["id"], "a");
         assert_eq!(rows[0]["line"], 2);
         assert!(rows[1]["prediction"].is_null());
@@ -143,6 +160,22 @@ mod tests {
             .as_str()
             .unwrap()
             .starts_with("line 3: column reading_score"));
+    }
+
+    #[test]
+    fn json_output_gives_the_raw_estimate_only_when_it_was_beyond_the_range() {
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&serde_json::to_string(predictor().bundle()).unwrap()).unwrap();
+        doc["model"]["intercept"] = serde_json::json!(150.0);
+        let shifted = model::Predictor::from_json(&doc.to_string()).unwrap();
+        let batch = shifted
+            .predict_csv(b"reading_score,gender\n66,male\n")
+            .unwrap();
+        let mut out = Vec::new();
+        write(&mut out, Format::Json, &batch, None).unwrap();
+        let rows: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(rows[0]["prediction"], 100.0);
+        assert_eq!(rows[0]["raw_estimate"], 153.0);
     }
 
     #[test]

@@ -8,20 +8,20 @@ use ndarray::{Array1, Array2};
 use crate::data::Row;
 
 /// The model's input fields for a target: the five categorical columns, then the other two
-/// scores, less the `excluded` columns. Categories are the sorted distinct values seen in
-/// `rows`.
-pub fn fit_features(rows: &[&Row], target: &str, excluded: &[&str]) -> Vec<Feature> {
+/// scores, less the `excluded` columns. Categories are every value the dataset's schema allows
+/// ([`model::fields::allowed_categories`], sorted), seen in the training rows or not: a small
+/// training split that lacks a category still gives a model that reads every valid student.
+pub fn features_for(target: &str, excluded: &[&str]) -> Vec<Feature> {
     let mut features: Vec<Feature> = CATEGORICAL_FIELDS
         .iter()
         .filter(|name| !excluded.contains(name))
         .map(|name| {
-            let mut categories: Vec<String> = rows
+            let mut categories: Vec<String> = model::fields::allowed_categories(name)
+                .expect("a categorical column")
                 .iter()
-                .filter_map(|r| r.student.get(name))
-                .map(str::to_owned)
+                .map(|c| (*c).to_owned())
                 .collect();
             categories.sort();
-            categories.dedup();
             Feature::Categorical {
                 name: (*name).into(),
                 categories,
@@ -142,12 +142,11 @@ mod tests {
             row("male", 60.0, 70.0),
         ];
         let refs: Vec<&Row> = rows.iter().collect();
-        let features = fit_features(&refs, "math_score", &[]);
-        let without: Vec<String> =
-            fit_features(&refs, "reading_score", &["gender", "writing_score"])
-                .iter()
-                .map(|f| f.name().to_owned())
-                .collect();
+        let features = features_for("math_score", &[]);
+        let without: Vec<String> = features_for("reading_score", &["gender", "writing_score"])
+            .iter()
+            .map(|f| f.name().to_owned())
+            .collect();
         assert_eq!(
             without,
             [
@@ -159,6 +158,16 @@ mod tests {
             ]
         );
         let names: Vec<&str> = features.iter().map(Feature::name).collect();
+        // Every category the schema allows, though these rows have no group E.
+        assert_eq!(
+            features[1],
+            Feature::Categorical {
+                name: "race_ethnicity".into(),
+                categories: ["group A", "group B", "group C", "group D", "group E"]
+                    .map(String::from)
+                    .to_vec()
+            }
+        );
         assert_eq!(names[5..], ["reading_score", "writing_score"]);
         assert_eq!(
             features[0],
@@ -196,10 +205,13 @@ mod tests {
 
         let encoder = Encoder::new(&features, &p).unwrap();
         let x = encode(&encoder, &refs).unwrap();
-        assert_eq!(x.shape(), [3, 2 + 1 + 1 + 1 + 1 + 2]);
+        // Every allowed category is a column: 2 + 5 + 6 + 2 + 2, then the two scores.
+        assert_eq!(x.shape(), [3, 2 + 5 + 6 + 2 + 2 + 2]);
         assert_eq!(x[[1, 0]], 1.0); // female
         assert_eq!(x[[1, 1]], 0.0);
-        assert_eq!(x[[2, 7]], 0.0); // writing: (70 - 70) / 1
+        assert_eq!(x[[1, 2]], 1.0); // group A
+        assert_eq!(x[[1, 6]], 0.0); // group E: a column, though no row has it
+        assert_eq!(x[[2, 18]], 0.0); // writing: (70 - 70) / 1
     }
 
     #[test]

@@ -78,14 +78,30 @@ fn encode_folds(
 /// seconds it took.
 type JobResult = ((usize, usize, usize), Vec<Vec<f64>>, f64);
 
+/// A job's key and either its predictions and seconds, or why the fit failed.
+type JobOutcome = ((usize, usize, usize), anyhow::Result<(Vec<Vec<f64>>, f64)>);
+
 /// What to search: each family with its grid.
 pub struct Plan<'a> {
     pub families: Vec<(&'a dyn Family, Vec<Params>)>,
 }
 
+/// The families that were scored, and those that could not be fitted on this data.
+#[derive(Debug, Clone)]
+pub struct Searched {
+    /// In plan order, without the skipped ones.
+    pub families: Vec<FamilySearch>,
+    /// In plan order.
+    pub skipped: Vec<model::report::Skipped>,
+}
+
 /// Scores every grid point of every family on the same folds, in parallel on all cores. Grid
 /// points a family can score from one fit (see [`Family::groups`]) share it. `tick` is called
 /// with the family's index and the number of grid points a finished fit scored.
+///
+/// A family that fails to fit on some fold (smartcore refuses fewer rows than columns, say),
+/// or whose cross-validated R² is not a number, is skipped with the reason of its first
+/// failure (in group, then fold order) and the search goes on with the others.
 pub fn run(
     plan: &Plan<'_>,
     train: &[&Row],
@@ -94,9 +110,12 @@ pub fn run(
     folds: &[(Vec<usize>, Vec<usize>)],
     seed: u64,
     tick: &(dyn Fn(usize, usize) + Sync),
-) -> anyhow::Result<Vec<FamilySearch>> {
+) -> anyhow::Result<Searched> {
     for (family, grid) in &plan.families {
-        anyhow::ensure!(!grid.is_empty(), "{}: the grid is empty", family.name());
+        anyhow::ensure!(
+            !grid.is_empty(),
+            crate::BadInput(format!("grid: {}: the grid is empty", family.name()))
+        );
         for p in grid {
             family.check(p)?;
         }
@@ -116,37 +135,61 @@ pub fn run(
         })
         .collect();
     jobs.sort_by_key(|&(f, g, _)| std::cmp::Reverse(groups[f][g].len()));
-    let results: Vec<JobResult> = jobs
+    let results: Vec<JobOutcome> = jobs
         .par_iter()
         .map(|&(f, g, k)| {
             let (family, grid) = &plan.families[f];
             let members: Vec<&Params> = groups[f][g].iter().map(|&i| &grid[i]).collect();
             let fold = &data[k];
             let started = Instant::now();
-            let predictions = family
+            let outcome = family
                 .fit_predict_group(&members, &fold.x_fit, &fold.y_fit, &fold.x_val, seed)
-                .with_context(|| format!("{} on fold {k}", family.name()))?;
+                .with_context(|| format!("fold {k}"))
+                .and_then(|predictions| {
+                    anyhow::ensure!(
+                        predictions.len() == members.len(),
+                        "{} predictions for {} grid points",
+                        predictions.len(),
+                        members.len()
+                    );
+                    Ok(predictions)
+                });
             let seconds = started.elapsed().as_secs_f64();
-            anyhow::ensure!(
-                predictions.len() == members.len(),
-                "{}: {} predictions for {} grid points",
-                family.name(),
-                predictions.len(),
-                members.len()
-            );
             tick(f, members.len());
-            Ok(((f, g, k), predictions, seconds))
+            ((f, g, k), outcome.map(|p| (p, seconds)))
         })
-        .collect::<anyhow::Result<_>>()
-        .context("cross-validation")?;
+        .collect();
+    let mut ok: Vec<JobResult> = Vec::new();
+    // The first failure of each family, by (group, fold).
+    let mut failed: Vec<Option<((usize, usize), String)>> = vec![None; plan.families.len()];
+    for ((f, g, k), outcome) in results {
+        match outcome {
+            Ok((predictions, seconds)) => ok.push(((f, g, k), predictions, seconds)),
+            Err(e) => {
+                if failed[f].as_ref().is_none_or(|(at, _)| (g, k) < *at) {
+                    failed[f] = Some(((g, k), format!("{e:#}")));
+                }
+            }
+        }
+    }
 
-    let mut out = Vec::new();
+    let mut out = Searched {
+        families: Vec::new(),
+        skipped: Vec::new(),
+    };
     for (f, (family, grid)) in plan.families.iter().enumerate() {
+        if let Some((_, reason)) = &failed[f] {
+            out.skipped.push(model::report::Skipped {
+                family: family.name().into(),
+                reason: reason.clone(),
+            });
+            continue;
+        }
         let mut fold_r2 = vec![vec![f64::NAN; folds.len()]; grid.len()];
         let mut oof = vec![vec![f64::NAN; train.len()]; grid.len()];
         let mut search_seconds = 0.0;
         let mut fits = 0;
-        for ((rf, g, k), predictions, seconds) in &results {
+        for ((rf, g, k), predictions, seconds) in &ok {
             if *rf != f {
                 continue;
             }
@@ -174,8 +217,22 @@ pub fn run(
                 }
             })
             .collect();
+        if let Some(c) = candidates
+            .iter()
+            .find(|c| !(c.cv_r2_mean.is_finite() && c.cv_r2_std.is_finite()))
+        {
+            out.skipped.push(model::report::Skipped {
+                family: family.name().into(),
+                reason: format!(
+                    "grid point {}: the cross-validated R² is not a finite number (a fold's \
+                     target values are all the same, or its predictions are not finite)",
+                    serde_json::to_string(&c.params).unwrap_or_default()
+                ),
+            });
+            continue;
+        }
         let best = best_index(candidates.iter().map(|c| c.cv_r2_mean));
-        out.push(FamilySearch {
+        out.families.push(FamilySearch {
             family: family.name(),
             candidates,
             best,

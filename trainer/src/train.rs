@@ -16,7 +16,7 @@ use crate::families::{self, GridSpec};
 use crate::metrics::Scores;
 use crate::report::{CvInfo, DataInfo, FamilyReport, GridPoint, Report, SplitInfo};
 use crate::search::{self, Plan};
-use crate::{interval, prep, progress, split};
+use crate::{interval, prep, progress, split, BadInput};
 
 /// Everything `train` needs, already checked.
 #[derive(Debug, Clone)]
@@ -191,40 +191,57 @@ struct Served {
     winner: String,
     families: Vec<FamilyReport>,
     interval: model::Interval,
-    /// The served model's test-split predictions.
+    /// The served model's test-split predictions, limited to the target's range as the reader
+    /// limits them.
     test_predictions: Vec<f64>,
+    /// Families that could not be fitted, with the reason.
+    skipped: Vec<model::report::Skipped>,
 }
 
 /// The whole pipeline on checked rows, without touching the disk: for every configured target
 /// the full model and, when asked, the variant without the sensitive columns.
 pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Result<Outcome> {
+    let bad = |message: String| BadInput(message);
     for target in config.targets() {
         ensure!(
             model::fields::SCORE_FIELDS.contains(&target),
-            "target {target:?} is not one of {:?}",
-            model::fields::SCORE_FIELDS
+            bad(format!(
+                "target {target:?} is not one of {}",
+                model::fields::SCORE_FIELDS.join(", ")
+            ))
         );
     }
-    ensure!(config.folds >= 2, "--folds must be at least 2");
+    ensure!(
+        config.folds >= 2,
+        bad(format!("--folds must be at least 2, not {}", config.folds))
+    );
     ensure!(
         config.interval_level > 0.0 && config.interval_level < 1.0,
-        "the interval level must be between 0 and 1"
+        bad("the interval level must be between 0 and 1".into())
     );
     ensure!(
         config.seed <= u64::from(u32::MAX),
-        "the seed must fit numpy's RandomState range (at most {})",
-        u32::MAX
+        bad(format!(
+            "the seed must fit numpy's RandomState range (at most {})",
+            u32::MAX
+        ))
     );
     ensure!(
         config.test_fraction > 0.0 && config.test_fraction < 1.0,
-        "--test-fraction must be between 0 and 1"
+        bad("--test-fraction must be between 0 and 1".into())
     );
     let split = split::train_test(rows.len(), config.test_fraction, config.seed);
     ensure!(
-        split.train.len() >= 2 * config.folds,
-        "{} training rows are too few for {} folds",
-        split.train.len(),
-        config.folds
+        split.train.len() >= 2 * config.folds && !split.test.is_empty(),
+        bad(format!(
+            "the dataset is too small: {} rows give {} training and {} test rows; \
+             {} folds need at least {} training rows (and the test split at least one row)",
+            rows.len(),
+            split.train.len(),
+            split.test.len(),
+            config.folds,
+            2 * config.folds
+        ))
     );
 
     let all = families::all();
@@ -234,19 +251,26 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
         .iter()
         .find(|o| !planned.iter().any(|(f, _)| f.name() == *o))
     {
-        anyhow::bail!("--only {unknown:?} is not a family of the grid");
+        anyhow::bail!(bad(format!(
+            "--only {unknown:?} is not a family of the grid"
+        )));
     }
     planned.retain(|(f, _)| config.only.is_empty() || config.only.iter().any(|o| o == f.name()));
-    ensure!(!planned.is_empty(), "the grid names no family to search");
+    ensure!(
+        !planned.is_empty(),
+        bad("the grid names no family to search".into())
+    );
     if let Some(forced) = &config.family {
         ensure!(
             planned.iter().any(|(f, _)| f.name() == forced),
-            "--family {forced:?} is not among the searched families: {}",
-            planned
-                .iter()
-                .map(|(f, _)| f.name())
-                .collect::<Vec<_>>()
-                .join(", ")
+            bad(format!(
+                "--family {forced:?} is not among the searched families: {}",
+                planned
+                    .iter()
+                    .map(|(f, _)| f.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
         );
     }
     let shared = Shared {
@@ -311,6 +335,7 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
             )?,
             families: full.families,
             fairness,
+            skipped: full.skipped,
         };
         ensure_finite(&report)?;
         reports.push(report);
@@ -349,8 +374,9 @@ fn serve(
     excluded: &[&str],
 ) -> anyhow::Result<Served> {
     let (train, test) = (&shared.train, &shared.test);
-    // Features come from the training split only; so does every fitted preprocessing value.
-    let features = prep::fit_features(train, target, excluded);
+    // The features are the schema's; every fitted preprocessing value comes from the training
+    // split only.
+    let features = prep::features_for(target, excluded);
     let label = if excluded.is_empty() {
         target.to_owned()
     } else {
@@ -368,7 +394,10 @@ fn serve(
             )
         })
         .collect();
-    let searched = search::run(
+    let search::Searched {
+        families: searched,
+        mut skipped,
+    } = search::run(
         &shared.plan,
         train,
         &features,
@@ -379,9 +408,6 @@ fn serve(
     )?;
     bars.iter().for_each(|b| b.finish_and_clear());
 
-    let winner = &searched[search::best_index(searched.iter().map(|s| s.best().cv_r2_mean))];
-    let served_name = config.family.as_deref().unwrap_or(winner.family);
-
     let preprocessor = prep::fit_preprocessor(&features, train);
     let encoder = model::Encoder::new(&features, &preprocessor)?;
     let x_train = prep::encode(&encoder, train)?;
@@ -390,25 +416,72 @@ fn serve(
     let y_test = prep::target(test, target).to_vec();
 
     // Each family's best grid point refitted on the whole training split, on both cores.
-    let refits: Vec<_> = searched
+    let refits: Vec<anyhow::Result<_>> = searched
         .par_iter()
-        .zip(&shared.plan.families)
-        .map(|(s, (family, _))| {
+        .map(|s| {
+            let (family, _) = shared
+                .plan
+                .families
+                .iter()
+                .find(|(f, _)| f.name() == s.family)
+                .expect("a searched family is planned");
             let best = s.best();
             let started = Instant::now();
             let fitted = family
                 .fit(&best.params, &x_train, &y_train, config.seed)
-                .with_context(|| format!("refitting {} for {label}", s.family))?;
+                .context("refitting on the whole training split")?;
             let fit_seconds = started.elapsed().as_secs_f64();
-            let predicted = fitted.predict(&x_test)?;
+            let predicted = fitted
+                .predict(&x_test)
+                .context("predicting the test split")?;
             Ok((fitted, predicted, fit_seconds))
         })
-        .collect::<anyhow::Result<_>>()?;
+        .collect();
+    // A family whose refit fails is skipped like one whose search failed.
+    let mut kept = Vec::new();
+    for (s, refit) in searched.iter().zip(refits) {
+        match refit {
+            Ok(r) => kept.push((s, r)),
+            Err(e) => skipped.push(model::report::Skipped {
+                family: s.family.into(),
+                reason: format!("{e:#}"),
+            }),
+        }
+    }
+    let order = |name: &str| {
+        shared
+            .plan
+            .families
+            .iter()
+            .position(|(f, _)| f.name() == name)
+    };
+    skipped.sort_by_key(|s| order(&s.family));
+    if kept.is_empty() {
+        anyhow::bail!(BadInput(format!(
+            "no family could be fitted on {} training rows for {label}: {}",
+            train.len(),
+            skipped
+                .iter()
+                .map(|s| format!("{}: {}", s.family, s.reason))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )));
+    }
+    let winner = kept[search::best_index(kept.iter().map(|(s, _)| s.best().cv_r2_mean))].0;
+    let served_name = config.family.as_deref().unwrap_or(winner.family);
+    if let Some(s) = skipped.iter().find(|s| s.family == served_name) {
+        anyhow::bail!(BadInput(format!(
+            "--family {served_name} could not be fitted for {label}: {}",
+            s.reason
+        )));
+    }
     let mut reports = Vec::new();
     let mut served = None;
-    for (s, (fitted, predicted, fit_seconds)) in searched.iter().zip(refits) {
+    for (s, (fitted, predicted, fit_seconds)) in kept {
         let best = s.best();
-        let scores = Scores::of(&y_test, &predicted);
+        // Scored as served: the reader limits every prediction to the target's range.
+        let limited: Vec<f64> = predicted.iter().map(|&p| limit(target, p)).collect();
+        let scores = Scores::of(&y_test, &limited);
         reports.push(FamilyReport {
             family: s.family.into(),
             best_params: best.params.clone(),
@@ -431,10 +504,11 @@ fn serve(
                 .collect(),
         });
         if s.family == served_name {
-            served = Some((fitted, predicted, scores, best.clone()));
+            served = Some((fitted, predicted, limited, scores, best.clone()));
         }
     }
-    let (fitted, in_memory, scores, best) = served.expect("the served family was searched");
+    let (fitted, in_memory, limited, scores, best) =
+        served.expect("the served family was searched");
 
     // Split-conformal interval from the served configuration's out-of-fold residuals on the
     // training split; its coverage is then measured on the untouched test split.
@@ -449,7 +523,7 @@ fn serve(
         level: config.interval_level,
         half_width,
         n_calibration: residuals.len() as u32,
-        test_coverage: interval::coverage(&y_test, &in_memory, half_width),
+        test_coverage: interval::coverage(&y_test, &limited, half_width),
     };
 
     let bundle = ModelBundle {
@@ -485,7 +559,8 @@ fn serve(
         winner: winner.family.into(),
         families: reports,
         interval,
-        test_predictions: in_memory,
+        test_predictions: limited,
+        skipped,
     })
 }
 
@@ -535,15 +610,28 @@ fn audit(
         test_rmse: m.test_rmse,
         r2_cost: full_test_r2 - m.test_r2,
         groups,
+        skipped: served.skipped.clone(),
     }
 }
 
-/// Exported predictions must equal the in-memory model's within 1e-9 on every test row.
+/// `prediction` limited to the range of the score `target`, as [`Predictor::estimate`] limits
+/// it: the served model's test figures describe what the app and `trainer predict` show.
+fn limit(target: &str, prediction: f64) -> f64 {
+    match model::fields::score_range(target) {
+        Some((min, max)) => prediction.clamp(min, max),
+        None => prediction,
+    }
+}
+
+/// Exported raw estimates must equal the in-memory model's predictions within 1e-9 on every
+/// test row.
 pub fn check_parity(predictor: &Predictor, rows: &[&Row], in_memory: &[f64]) -> anyhow::Result<()> {
     for (row, expected) in rows.iter().zip(in_memory) {
+        // The raw estimate: the in-memory model is not limited to the target's range either.
         let got = predictor
-            .predict(&row.student)
-            .with_context(|| format!("line {}", row.line))?;
+            .estimate(&row.student, model::Missing::Impute)
+            .with_context(|| format!("line {}", row.line))?
+            .raw;
         ensure!(
             (got - expected).abs() <= 1e-9,
             "exported model predicts {got} but the fitted model {expected} on line {}",
@@ -563,7 +651,7 @@ fn ensure_finite(report: &Report) -> anyhow::Result<()> {
             ("test_mae", f.test_mae),
             ("test_rmse", f.test_rmse),
         ] {
-            ensure!(v.is_finite(), "{}: {name} is {v}", f.family);
+            ensure!(v.is_finite(), "{}: {name} is not a finite number", f.family);
         }
         for g in &f.grid {
             ensure!(

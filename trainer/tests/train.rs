@@ -235,7 +235,7 @@ fn predict_prints_one_prediction_per_row_and_exits_2_on_bad_rows() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(result.status.code(), Some(2));
     assert_eq!(lines.len(), 3, "{stdout}");
-    assert!(lines[0].ends_with(",name,prediction,interval_low,interval_high,error"));
+    assert!(lines[0].ends_with(",name,prediction,interval_low,interval_high,note,error"));
     let ann: Vec<&str> = lines[1].split(',').collect();
     let value: f64 = ann[8].parse().unwrap();
     let (low, high): (f64, f64) = (ann[9].parse().unwrap(), ann[10].parse().unwrap());

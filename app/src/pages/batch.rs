@@ -19,7 +19,6 @@ use model::{fields, Batch, Predictor};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::chunked::{predict_with_pauses, PieceSizes};
-use crate::TARGET_RANGE;
 use crate::{format_count, format_score, use_app_state, ModelError, PageTitle, Route, TableScroll};
 
 /// Rows per page of the results table.
@@ -279,7 +278,8 @@ fn Results(file: String, batch: Arc<Batch>, millis: f64, target: String) -> impl
     let only_problems = RwSignal::new(false);
     let errors = batch.errors();
     let total = batch.rows.len();
-    let scores = batch.scores();
+    let scored_rows = batch.scores();
+    let scores = scored_rows.as_ref().ok().copied();
     // The rows shown, as indices into the batch: all of them, or only those with a problem.
     let shown: Arc<Vec<usize>> = Arc::new((0..total).collect());
     let problems: Arc<Vec<usize>> = Arc::new(
@@ -298,6 +298,7 @@ fn Results(file: String, batch: Arc<Batch>, millis: f64, target: String) -> impl
         })
     };
     let pages = move || visible.with(|v| page_count(v.len()));
+    let target_column = batch.header.iter().position(|h| *h == target);
 
     let download = {
         let batch = Arc::clone(&batch);
@@ -310,7 +311,6 @@ fn Results(file: String, batch: Arc<Batch>, millis: f64, target: String) -> impl
     };
 
     let header = batch.header.clone();
-    let target_column = header.iter().position(|h| *h == target);
     let rows = {
         let batch = Arc::clone(&batch);
         move || {
@@ -332,11 +332,8 @@ fn Results(file: String, batch: Arc<Batch>, millis: f64, target: String) -> impl
                         Ok(p) => (
                             format_score(p.value).unwrap_or_default(),
                             match (p.low, p.high) {
-                                (Some(l), Some(h)) => format!(
-                                    "{:.1} – {:.1}",
-                                    l.max(TARGET_RANGE.0),
-                                    h.min(TARGET_RANGE.1)
-                                ),
+                                // The model crate limits both bounds to the score range.
+                                (Some(l), Some(h)) => format!("{l:.1} – {h:.1}"),
                                 _ => String::new(),
                             },
                             String::new(),
@@ -350,6 +347,7 @@ fn Results(file: String, batch: Arc<Batch>, millis: f64, target: String) -> impl
                             {cells}
                             <td class="num strong">{prediction}</td>
                             <td class="num">{interval}</td>
+                            <td class="message">{row.note()}</td>
                             <td class="message">{problem}</td>
                         </tr>
                     }
@@ -395,7 +393,13 @@ fn Results(file: String, batch: Arc<Batch>, millis: f64, target: String) -> impl
             fields::label(&target).to_ascii_lowercase(),
             format_count(s.n)
         ),
-        None => format!("Add a {target} column to see how close the predictions come."),
+        None if target_column.is_none() => {
+            format!("Add a {target} column to see how close the predictions come.")
+        }
+        None => match &scored_rows {
+            Err(why) => format!("R² and MAE are not shown: {why}."),
+            Ok(_) => String::new(),
+        },
     };
 
     view! {
@@ -461,6 +465,7 @@ fn Results(file: String, batch: Arc<Batch>, millis: f64, target: String) -> impl
                                 .collect_view()}
                             <th scope="col" class="num">"Prediction"</th>
                             <th scope="col" class="num">"90 % interval"</th>
+                            <th scope="col">"Filled in"</th>
                             <th scope="col">"Problem"</th>
                         </tr>
                     </thead>

@@ -74,6 +74,9 @@ pub struct Outputs {
     pub errors: Vec<(String, String)>,
     /// The interval's bounds, limited to the score range, and whether they were limited.
     pub bounds: Option<(f64, f64, bool)>,
+    /// The model's own estimate, when it lay beyond the score range (and the prediction is
+    /// that range's limit).
+    pub beyond: Option<f64>,
     /// The reasons, when there is a prediction and the model is small enough to explain.
     pub explanation: Option<Explanation>,
     /// For each category of each field other than the current one: (field, category, how far
@@ -83,7 +86,9 @@ pub struct Outputs {
 
 impl Outputs {
     pub fn new(predictor: &Predictor, student: &Student) -> Self {
-        let result = predictor.predict_with(student, Missing::Reject);
+        // The model crate's one estimate for every surface: the value and both bounds within
+        // the score range, and the raw estimate.
+        let result = predictor.estimate(student, Missing::Reject);
         let errors = match &result {
             Ok(_) => Vec::new(),
             Err(e) => predictor
@@ -95,11 +100,20 @@ impl Outputs {
                 })
                 .collect(),
         };
-        let prediction = result.ok().filter(|v| v.is_finite());
-        let bounds = match (prediction, &predictor.bundle().interval) {
-            (Some(v), Some(i)) => Some(interval_bounds(v, i.half_width, TARGET_RANGE)),
+        let estimate = result.ok().filter(|e| e.value.is_finite());
+        let prediction = estimate.map(|e| e.value);
+        let bounds = match (estimate, &predictor.bundle().interval) {
+            (Some(e), Some(i)) => {
+                let (low, high) = (e.low.unwrap_or(e.value), e.high.unwrap_or(e.value));
+                let limited =
+                    low > e.value - i.half_width + 1e-9 || high < e.value + i.half_width - 1e-9;
+                Some((low, high, limited))
+            }
             _ => None,
         };
+        let beyond = estimate
+            .filter(|e| e.beyond_range() && e.raw.is_finite())
+            .map(|e| e.raw);
         let explainable = predictor.features().len() <= model::MAX_EXPLAINED_FEATURES;
         let explanation = prediction
             .filter(|_| explainable)
@@ -125,6 +139,7 @@ impl Outputs {
             prediction,
             errors,
             bounds,
+            beyond,
             explanation,
             deltas,
         }
@@ -422,6 +437,20 @@ fn ResultCard(predictor: Arc<Predictor>, target: String, outputs: Memo<Outputs>)
                 <div class="scale-fill" style:width=move || percent(shown.get().unwrap_or(0.0))></div>
             </div>
             {interval.map(|interval| view! { <IntervalText interval bounds /> })}
+            {move || {
+                outputs
+                    .with(|o| o.beyond)
+                    .and_then(format_score)
+                    .map(|raw| {
+                        view! {
+                            <p class="coverage" data-testid="beyond-range">
+                                {format!(
+                                    "The model's own estimate was {raw}; scores lie between {lo} and {hi}, so it shows the nearest."
+                                )}
+                            </p>
+                        }
+                    })
+            }}
             <p class="model-info" data-testid="model-info">
                 {model_info}
             </p>
@@ -759,6 +788,31 @@ mod tests {
             )]
         );
         assert!(bad.deltas.is_empty());
+    }
+
+    #[test]
+    fn an_estimate_beyond_the_range_shows_its_limit_and_says_so() {
+        let predictor = predictor();
+        // The student: the math model's own estimate is about 109.
+        let student = Student::new()
+            .with("gender", "male")
+            .with("race_ethnicity", "group E")
+            .with("parental_level_of_education", "bachelor's degree")
+            .with("lunch", "standard")
+            .with("test_preparation_course", "none")
+            .with("reading_score", "100")
+            .with("writing_score", "100");
+        let out = Outputs::new(&predictor, &student);
+        assert_eq!(out.prediction, Some(100.0));
+        let raw = out.beyond.expect("beyond the range");
+        assert!(raw > 100.0, "{raw}");
+        let (low, high, limited) = out.bounds.expect("an interval");
+        assert!(low < 100.0 && high == 100.0 && limited, "{low} {high}");
+        // The reasons explain the model's own estimate.
+        let e = out.explanation.expect("explained");
+        assert!((e.prediction - raw).abs() < 1e-9);
+        let typical = Outputs::new(&predictor, &predictor.reference_student());
+        assert_eq!(typical.beyond, None);
     }
 
     #[test]

@@ -230,7 +230,7 @@ mod tests {
         let err = Ridge.check(&p).unwrap_err().to_string();
         assert_eq!(
             err,
-            "ridge: parameter \"alpha\": -1.0 is not a positive number"
+            "ridge: parameter \"alpha\": \u{2212}1.0 is not a positive number"
         );
         let p: Params = [("alpah".to_owned(), serde_json::json!(1.0))].into();
         assert!(Lasso

@@ -215,10 +215,10 @@ pub type GridSpec = BTreeMap<String, BTreeMap<String, Vec<serde_json::Value>>>;
 /// The default grids (`trainer/grids.toml`), compiled in.
 pub const DEFAULT_GRIDS: &str = include_str!("../../grids.toml");
 
-/// Reads a grid file (TOML, see `trainer/grids.toml`).
-pub fn parse_grids(text: &str) -> anyhow::Result<GridSpec> {
-    let spec: GridSpec = toml::from_str(text)?;
-    Ok(spec)
+/// Reads a grid file (TOML, see `trainer/grids.toml`); the error is the TOML parser's message
+/// (line, column and what it expected).
+pub fn parse_grids(text: &str) -> Result<GridSpec, toml::de::Error> {
+    toml::from_str(text)
 }
 
 /// Every combination of a family's parameter values, the first parameter (in name order)
@@ -249,14 +249,14 @@ pub fn plan<'a>(
         .keys()
         .find(|k| !families.iter().any(|f| f.name() == *k))
     {
-        anyhow::bail!(
+        anyhow::bail!(crate::BadInput(format!(
             "grid: unknown family {unknown:?}; known: {}",
             families
                 .iter()
                 .map(|f| f.name())
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
+        )));
     }
     let mut out = Vec::new();
     for family in families {
@@ -264,7 +264,10 @@ pub fn plan<'a>(
             continue;
         };
         if let Some((name, _)) = params.iter().find(|(_, v)| v.is_empty()) {
-            anyhow::bail!("grid: {}: parameter {name:?} has no values", family.name());
+            anyhow::bail!(crate::BadInput(format!(
+                "grid: {}: parameter {name:?} has no values",
+                family.name()
+            )));
         }
         let grid = expand(params);
         for p in &grid {
@@ -273,6 +276,15 @@ pub fn plan<'a>(
         out.push((family.as_ref(), grid));
     }
     Ok(out)
+}
+
+/// A grid value as an error message shows it: numbers with the U+2212 minus sign.
+fn shown(v: &serde_json::Value) -> String {
+    let text = v.to_string();
+    match text.strip_prefix('-') {
+        Some(rest) if v.is_number() => format!("{}{rest}", model::text::MINUS),
+        _ => text,
+    }
 }
 
 /// Reads helpers for grid points: each names the parameter and the family on error.
@@ -312,7 +324,8 @@ impl Reader<'_> {
                 _ => Err(self.error(
                     name,
                     format!(
-                        "{v} is not a whole number from {} to {}",
+                        "{} is not a whole number from {} to {}",
+                        shown(v),
                         range.start(),
                         range.end()
                     ),
@@ -333,7 +346,7 @@ impl Reader<'_> {
             None => Ok(default),
             Some(v) => match v.as_f64() {
                 Some(x) if ok(x) => Ok(x),
-                _ => Err(self.error(name, format!("{v} is not {what}"))),
+                _ => Err(self.error(name, format!("{} is not {what}", shown(v)))),
             },
         }
     }
@@ -351,7 +364,10 @@ impl Reader<'_> {
                 .as_str()
                 .and_then(|s| allowed.iter().find(|a| **a == s).copied())
                 .ok_or_else(|| {
-                    self.error(name, format!("{v} is not one of: {}", allowed.join(", ")))
+                    self.error(
+                        name,
+                        format!("{} is not one of: {}", shown(v), allowed.join(", ")),
+                    )
                 }),
         }
     }
