@@ -17,7 +17,7 @@ TRAINER := target/release/trainer
 PARITY := target/parity/test_split.json
 
 .PHONY: help serve test build train data tools-web tools-all lint native-test assets-current \
-        parity-cases wasm-test e2e trainer-bin bench-train bench-web
+        parity-cases wasm-test e2e trainer-bin bench-train bench-web fuzz
 
 help:
 	@echo "make serve   build and serve the app on http://127.0.0.1:8080"
@@ -25,6 +25,7 @@ help:
 	@echo "make train   retrain assets/model.json and assets/report.json from $(DATA)"
 	@echo "make bench-train   time the trainer against the scikit-learn pipeline (same grids and split)"
 	@echo "make bench-web     load performance of the release build in headless Chromium"
+	@echo "make fuzz    fuzz every reader of untrusted input (nightly; not part of make test)"
 
 serve: tools-web
 	trunk serve
@@ -87,3 +88,10 @@ bench-train: data
 # batch times, as medians over fresh Chromium profiles (bench/web.mjs).
 bench-web: tools-all build
 	node bench/web.mjs
+
+# cargo-fuzz (nightly) on every reader of untrusted input, 1,000,000 executions or 5 minutes
+# per target, one target at a time; prints executions and coverage, minimises fuzz/corpus.
+# Not part of `make test` or CI (time).
+fuzz:
+	@scripts/tools.sh fuzz
+	scripts/fuzz.sh

@@ -4,6 +4,7 @@
 #   scripts/tools.sh web      wasm32 target, trunk, wasm-bindgen-cli, npm tools (wasm-opt)
 #   scripts/tools.sh browser  Debian chromium + chromedriver
 #   scripts/tools.sh all      both
+#   scripts/tools.sh fuzz     nightly toolchain (minimal profile) and cargo-fuzz, for make fuzz only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,9 +60,21 @@ browser() {
   apt-get install -y -qq chromium chromium-driver >/dev/null
 }
 
+fuzz_tools() {
+  # cargo-fuzz builds with nightly (sanitizers, libFuzzer); everything else stays on stable.
+  if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    say "installing the nightly toolchain, minimal profile (about 1 minute)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if cargo fuzz --version >/dev/null 2>&1; then return; fi
+  say "installing cargo-fuzz (about 2 minutes)"
+  cargo install cargo-fuzz
+}
+
 case "${1:-all}" in
   web) wasm_target; cargo_deps; npm_tools; trunk_tool; wasm_bindgen_cli ;;
   browser) browser ;;
   all) wasm_target; cargo_deps; npm_tools; browser; trunk_tool; wasm_bindgen_cli ;;
-  *) echo "usage: $0 [web|browser|all]" >&2; exit 2 ;;
+  fuzz) fuzz_tools ;;
+  *) echo "usage: $0 [web|browser|all|fuzz]" >&2; exit 2 ;;
 esac
