@@ -19,7 +19,7 @@ PARITY := target/parity/test_split.json
 HOSTING_VENV := target/hosting-venv
 
 .PHONY: help serve test build train data tools-web tools-all lint native-test assets-current \
-        parity-cases wasm-test e2e trainer-bin bench-train bench-web wasm-size tools-hosting lint-hosting
+        parity-cases wasm-test e2e trainer-bin bench-train bench-web wasm-size tools-hosting lint-hosting fuzz
 
 help:
 	@echo "make serve   build and serve the app on http://127.0.0.1:8080"
@@ -28,6 +28,7 @@ help:
 	@echo "make bench-train   time the trainer against the scikit-learn pipeline (same grids and split)"
 	@echo "make bench-web     load performance of the release build in headless Chromium"
 	@echo "make wasm-size     the app's wasm by crate (twiggy), after make build"
+	@echo "make fuzz    fuzz every reader of untrusted input (nightly; not part of make test)"
 
 serve: tools-web
 	trunk serve
@@ -112,3 +113,10 @@ bench-web: tools-all build
 wasm-size:
 	@scripts/tools.sh bench
 	node scripts/wasm-size.mjs
+
+# cargo-fuzz (nightly) on every reader of untrusted input, 1,000,000 executions or 5 minutes
+# per target, one target at a time; prints executions and coverage, minimises fuzz/corpus.
+# Not part of `make test` or CI (time).
+fuzz:
+	@scripts/tools.sh fuzz
+	scripts/fuzz.sh

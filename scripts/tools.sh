@@ -6,7 +6,10 @@
 #   scripts/tools.sh hosting  the hosting tests' tools: Debian shellcheck, and a venv
 #                             (target/hosting-venv) with moto's S3 server, the AWS CLI, cfn-lint
 #                             and actionlint (hosting/requirements.txt)
-#   scripts/tools.sh all      all three
+#   scripts/tools.sh bench    lighthouse (bench/lighthouse) and twiggy, for make bench-web and
+#                             make wasm-size only
+#   scripts/tools.sh fuzz     nightly toolchain (minimal profile) and cargo-fuzz, for make fuzz only
+#   scripts/tools.sh all      web, browser and hosting: what make test needs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -114,11 +117,23 @@ bench_tools() {
   fi
 }
 
+fuzz_tools() {
+  # cargo-fuzz builds with nightly (sanitizers, libFuzzer); everything else stays on stable.
+  if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    say "installing the nightly toolchain, minimal profile (about 1 minute)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if cargo fuzz --version >/dev/null 2>&1; then return; fi
+  say "installing cargo-fuzz (about 2 minutes)"
+  cargo install cargo-fuzz
+}
+
 case "${1:-all}" in
   web) wasm_target; cargo_deps; npm_prereqs; npm_tools; trunk_tool; wasm_bindgen_cli ;;
   browser) browser ;;
   hosting) hosting_tools ;;
   bench) bench_tools ;;
+  fuzz) fuzz_tools ;;
   all) wasm_target; cargo_deps; npm_prereqs; npm_tools; browser; hosting_tools; trunk_tool; wasm_bindgen_cli ;;
-  *) echo "usage: $0 [web|browser|hosting|all|bench]" >&2; exit 2 ;;
+  *) echo "usage: $0 [web|browser|hosting|bench|fuzz|all]" >&2; exit 2 ;;
 esac

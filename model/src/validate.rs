@@ -146,11 +146,18 @@ pub(crate) fn validate_steps(features: &[Feature], steps: &[Step]) -> Result {
                     mean,
                     scale,
                 },
-                Feature::Numeric { .. },
+                Feature::Numeric { min, max, .. },
             ) => {
                 finite(|| format!("{path}.impute"), *impute)?;
                 finite(|| format!("{path}.mean"), *mean)?;
                 finite(|| format!("{path}.scale"), *scale)?;
+                // The reference student of explanations takes the imputed value as its field.
+                if impute < min || impute > max {
+                    return Err(FormatError::invalid(
+                        format!("{path}.impute"),
+                        format!("{impute} is not between {min} and {max}"),
+                    ));
+                }
                 if *scale <= 0.0 {
                     return Err(FormatError::invalid(
                         format!("{path}.scale"),

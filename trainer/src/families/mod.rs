@@ -240,6 +240,9 @@ pub fn expand(params: &BTreeMap<String, Vec<serde_json::Value>>) -> Vec<Params> 
     points
 }
 
+/// The most grid points one family may have (the default grids have at most 144).
+pub const MAX_GRID_POINTS: usize = 10_000;
+
 /// The families a grid file names, each with its expanded, checked grid, in report order.
 pub fn plan<'a>(
     families: &'a [Box<dyn Family>],
@@ -268,6 +271,22 @@ pub fn plan<'a>(
                 "grid: {}: parameter {name:?} has no values",
                 family.name()
             )));
+        }
+        // Counted before expanding: a few short lines can multiply to billions of points.
+        let points = params
+            .values()
+            .try_fold(1usize, |n, v| n.checked_mul(v.len()))
+            .filter(|&n| n <= MAX_GRID_POINTS);
+        if points.is_none() {
+            anyhow::bail!(
+                "grid: {}: {} has more than {MAX_GRID_POINTS} combinations",
+                family.name(),
+                params
+                    .iter()
+                    .map(|(name, v)| format!("{} {name}", v.len()))
+                    .collect::<Vec<_>>()
+                    .join(" × ")
+            );
         }
         let grid = expand(params);
         for p in &grid {
