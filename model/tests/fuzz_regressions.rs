@@ -97,21 +97,19 @@ fn batch_files_with_nul_bytes_quotes_across_lines_and_bad_utf8_keep_every_row() 
         .starts_with("line 2: "));
     assert_eq!(b.rows[1].line, 4);
     assert!(b.rows[1].outcome.is_ok());
-    // NUL bytes: in a cell they make the cell bad, in the header a column name that is not
-    // the model's.
-    let b = check_rows(&p, b"reading_score,gender\n72\0,female\n\0,\0\n", 2);
-    assert!(b.rows.iter().all(|r| r.outcome.is_err()));
-    assert!(p
-        .predict_csv(b"reading_score\0,gender\n72,female\n")
-        .is_err());
-    // Invalid UTF-8 spoils its own row only.
-    let b = check_rows(&p, b"reading_score,gender\n\xff\xfe,female\n72,male\n", 2);
-    assert!(b.rows[0]
-        .outcome
-        .as_ref()
-        .unwrap_err()
-        .starts_with("line 2: "));
-    assert!(b.rows[1].outcome.is_ok());
+    // NUL bytes and invalid UTF-8 anywhere: the file is not text, and says where.
+    for file in [
+        &b"reading_score,gender\n72\0,female\n\0,\0\n"[..],
+        b"reading_score\0,gender\n72,female\n",
+        b"reading_score,gender\n\xff\xfe,female\n72,male\n",
+    ] {
+        let error = p.predict_csv(file).unwrap_err();
+        assert!(
+            matches!(error, model::BatchError::NotText { .. }),
+            "{error}"
+        );
+        assert!(error.to_string().contains("not text"), "{error}");
+    }
     // An unterminated quote runs to the end of the file: one short record.
     let b = check_rows(&p, b"reading_score,gender\n\"72,female\n72,male\n", 1);
     assert!(b.rows[0].outcome.is_err());
@@ -170,8 +168,11 @@ fn odd_number_texts_in_the_form_give_a_finite_score_or_an_error_naming_the_field
             match p.predict_with(&student, Missing::Reject) {
                 Ok(v) => {
                     assert!(v.is_finite(), "{text:?}: {v}");
+                    // Explanations explain the model's own estimate, before the 0–100 limit.
                     let e = p.explain(&student, Missing::Reject).unwrap();
-                    assert_eq!(e.prediction, v);
+                    let estimate = p.estimate(&student, Missing::Reject).unwrap();
+                    assert_eq!(e.prediction, estimate.raw);
+                    assert_eq!(estimate.value, v);
                     assert!(e.contributions.iter().all(|c| c.value.is_finite()));
                 }
                 Err(e) => {

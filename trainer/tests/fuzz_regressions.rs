@@ -82,12 +82,13 @@ fn errors(bytes: &[u8]) -> String {
 
 #[test]
 fn odd_dataset_files_name_the_line_and_column_or_read_cleanly() {
-    // NUL bytes, invalid UTF-8 and huge numbers in cells are bad cells, named.
+    // NUL bytes and invalid UTF-8: the file is not text, and the error says where; huge
+    // numbers in cells are bad cells, named.
     let text = format!("{HEADER}male\0,group D,some college,standard,completed,61,63,58\n");
-    assert!(errors(text.as_bytes()).contains("line 2: column gender: \"male\\0\""));
+    assert!(errors(text.as_bytes()).contains("not text"));
     let mut bytes = HEADER.as_bytes().to_vec();
     bytes.extend_from_slice(b"male,group D,some college,standard,completed,\xff,63,58\n");
-    assert!(errors(&bytes).starts_with("1 bad row(s):\nline 2: "));
+    assert!(errors(&bytes).contains("not UTF-8"));
     let text = format!("{HEADER}male,group D,some college,standard,completed,1e999,63,58\n");
     assert!(errors(text.as_bytes()).contains("line 2: column math_score: \"1e999\""));
     // A quoted field across lines is one record; the line numbers after it stay right.
@@ -110,7 +111,7 @@ fn odd_dataset_files_name_the_line_and_column_or_read_cleanly() {
         errors(b"\r\n\r\n\n"),
         "the file is empty: a header line is required"
     );
-    assert!(errors(b"\0\n").contains("missing column(s) gender"));
+    assert!(errors(b"\0\n").contains("not text"));
     // Lone CR line ends and a BOM with CRLF read cleanly.
     let text = format!("{HEADER}{ROW}").replace('\n', "\r");
     assert_eq!(parse(text.as_bytes()).unwrap().len(), 1);
