@@ -146,6 +146,14 @@ async fn choose(list: &HtmlSelectElement, value: &str) {
     settle().await;
 }
 
+/// Goes to `path` in this document as the back and forward buttons do (the router follows the
+/// history's `popstate`), and lets the app follow. Link clicks are the e2e suite's.
+async fn navigate(path: &str) {
+    go(path);
+    fire(&window(), "popstate");
+    settle().await;
+}
+
 /// Clicks `element` and lets the app follow.
 async fn click(element: &HtmlElement) {
     element.click();
@@ -437,7 +445,7 @@ async fn the_report_pages_follow_the_selection() {
         text(&root, ".intro")
     );
 
-    click(&find(&root, ".site-nav a[href='/insights']")).await;
+    navigate("/insights").await;
     let insights = &writing.insights;
     let expected = insights.histograms.len()
         + insights.by_category.len()
@@ -481,7 +489,7 @@ async fn a_report_that_cannot_be_fetched_is_an_error_card_with_a_retry() {
         after.contains("report-loading") || after.contains("report-error"),
         "a retry loads again"
     );
-    click(&find(&root, ".site-nav a[href='/']")).await;
+    navigate("/").await;
     assert!(one_decimal(&text(&root, "[data-testid=prediction]")));
 }
 
@@ -495,7 +503,7 @@ async fn an_unreadable_report_is_an_error_card_on_its_pages_only() {
     .await;
     let card = text(&root, "[data-testid=report-error]");
     assert!(card.contains("not valid JSON"), "{card}");
-    click(&find(&root, ".site-nav a[href='/batch']")).await;
+    navigate("/batch").await;
     assert_eq!(
         count(&root, "[data-testid=report-error]"),
         0,
@@ -507,7 +515,7 @@ async fn an_unreadable_report_is_an_error_card_on_its_pages_only() {
 #[wasm_bindgen_test]
 async fn a_change_of_page_moves_focus_to_its_heading_and_retitles_the_tab() {
     let root = app("/").await;
-    click(&find(&root, ".site-nav a[href='/about']")).await;
+    navigate("/about").await;
     sleep(50).await;
     assert_eq!(window().location().pathname().expect("a path"), "/about");
     assert_eq!(document().title(), "About · Student Performance Predictor");
@@ -516,8 +524,7 @@ async fn a_change_of_page_moves_focus_to_its_heading_and_retitles_the_tab() {
     assert_eq!(focused.text_content().as_deref(), Some("About this model"));
     assert_eq!(text(&root, "nav [aria-current=page]"), "About");
 
-    // A link inside a page is followed in this document too.
-    click(&find(&root, ".site-nav a[href='/']")).await;
+    navigate("/").await;
     assert_eq!(text(&root, "nav [aria-current=page]"), "Predict");
     assert!(one_decimal(&text(&root, "[data-testid=prediction]")));
 }
