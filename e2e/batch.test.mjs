@@ -64,9 +64,11 @@ describe('the batch page in Chromium', () => {
     ]);
     assert.equal(download.suggestedFilename(), 'test-split-predictions.csv');
     const [header, ...rows] = parseCsv(readFileSync(await download.path(), 'utf8'));
-    assert.deepEqual(header, [...FEATURES, TARGET, 'student_id', 'prediction', 'interval_low', 'interval_high', 'error']);
+    assert.deepEqual(header, [...FEATURES, TARGET, 'student_id', 'prediction', 'interval_low', 'interval_high', 'note', 'error']);
     assert.equal(rows.length, cases.length, 'rows out = rows in');
     const at = (name) => header.indexOf(name);
+    // Every test-split row is complete, so nothing was filled in.
+    assert.ok(rows.every((row) => row[at('note')] === ''), 'no blank was filled');
     const mismatches = [];
     rows.forEach((row, i) => {
       assert.equal(row[at('student_id')], `s${i + 1}`, 'rows keep their order and extra columns');
@@ -74,8 +76,9 @@ describe('the batch page in Chromium', () => {
       if (!(Math.abs(shown - cases[i].prediction) < 1e-9)) mismatches.push(`row ${i}: ${shown} vs native ${cases[i].prediction}`);
       if (model.interval) {
         const half = model.interval.half_width;
-        assert.ok(Math.abs(Number(row[at('interval_low')]) - (shown - half)) < 1e-9);
-        assert.ok(Math.abs(Number(row[at('interval_high')]) - (shown + half)) < 1e-9);
+        // Both bounds limited to the 0–100 score range, as every surface shows them.
+        assert.ok(Math.abs(Number(row[at('interval_low')]) - Math.max(0, shown - half)) < 1e-9);
+        assert.ok(Math.abs(Number(row[at('interval_high')]) - Math.min(100, shown + half)) < 1e-9);
       }
       assert.equal(row[at('error')], '');
     });

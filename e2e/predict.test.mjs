@@ -99,7 +99,8 @@ describe('the predictor in Chromium', () => {
 
   for (const [typed, problem] of [
     ['150', /150 is not between 0 and 100/],
-    ['-1', /-1 is not between 0 and 100/],
+    // The message writes a negative number with the minus sign (U+2212), as every surface does.
+    ['-1', /\u22121 is not between 0 and 100/],
     ['', /a value is required/],
     ['abc', /"abc" is not a number/],
   ]) {

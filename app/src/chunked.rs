@@ -190,6 +190,17 @@ mod tests {
         }
     }
 
+    /// The model's columns as a header line, and its typical student as a row under it.
+    fn header_and_typical_row(p: &Predictor) -> (String, String) {
+        let reference = p.reference_student();
+        let (names, values): (Vec<&str>, Vec<&str>) = p
+            .features()
+            .iter()
+            .map(|f| (f.name(), reference.get(f.name()).unwrap_or_default()))
+            .unzip();
+        (names.join(","), values.join(","))
+    }
+
     /// The page's loop with a clock that advances `ms_per_read` at every reading, counting
     /// its pauses and progress reports.
     fn with_pauses(
@@ -283,19 +294,7 @@ mod tests {
     #[test]
     fn a_long_file_is_cut_into_pieces_with_a_pause_between_each() {
         let p = predictor();
-        let header = p
-            .features()
-            .iter()
-            .map(|f| f.name())
-            .collect::<Vec<_>>()
-            .join(",");
-        let reference = p.reference_student();
-        let good = p
-            .features()
-            .iter()
-            .map(|f| reference.get(f.name()).unwrap_or_default().to_owned())
-            .collect::<Vec<_>>()
-            .join(",");
+        let (header, good) = header_and_typical_row(&p);
         let mut file = header;
         for i in 0..2_345 {
             file.push('\n');
@@ -328,23 +327,7 @@ mod tests {
     #[test]
     fn a_replaced_file_stops_at_the_next_pause() {
         let p = predictor();
-        let header = p
-            .features()
-            .iter()
-            .map(|f| f.name())
-            .collect::<Vec<_>>()
-            .join(",");
-        let row = p
-            .features()
-            .iter()
-            .map(|f| {
-                p.reference_student()
-                    .get(f.name())
-                    .unwrap_or_default()
-                    .to_owned()
-            })
-            .collect::<Vec<_>>()
-            .join(",");
+        let (header, row) = header_and_typical_row(&p);
         let file = format!("{header}{}", format!("\n{row}").repeat(1_500));
         let (out, _) = run(predict_with_pauses(
             &p,
