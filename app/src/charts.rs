@@ -356,13 +356,16 @@ impl WaterfallLayout {
     }
 
     /// The dashed lines at the start and the end, as segments beside the bars only: they never
-    /// cross a row's label.
+    /// cross a row's label, and skip a row whose amount they would cross.
     /// Each is `(x, y1, y2, whether it marks the end)`.
     pub fn ref_segments(&self) -> Vec<(f64, f64, f64, bool)> {
         let mut out = Vec::new();
         for (x, is_end) in [(self.start_x, false), (self.end_x, true)] {
             for row in &self.rows {
-                out.push((x, row.y - 1.0, row.y + BAR_H + 2.0, is_end));
+                let amount = (row.amount.x - 2.0)..=(row.amount.right(LABEL_CHAR) + 2.0);
+                if !amount.contains(&x) {
+                    out.push((x, row.y - 1.0, row.y + BAR_H + 2.0, is_end));
+                }
             }
             out.push((x, self.axis_y - 3.0, self.axis_y, is_end));
         }
@@ -939,7 +942,9 @@ mod tests {
         .iter()
         .map(|s| (*s).to_owned())
         .collect();
-        let cases: [(f64, [f64; 7]); 4] = [
+        let cases: [(f64, [f64; 7]); 5] = [
+            // The strongest student: 62.7 → 109.1, its amounts near the end line.
+            (62.7, [-1.7, 5.5, 7.1, 0.0, 0.0, 13.1, 22.4]),
             (66.0, [0.1, -0.2, 0.3, -0.1, 0.0, 0.2, -2.9]),
             (66.0, [-3.0, 2.0, 40.0, -70.0, 5.0, -9.0, 1.0]),
             (66.0, [1.0, 2.0, 20.0, 30.0, 4.0, 3.0, 2.0]),
@@ -958,8 +963,16 @@ mod tests {
                 for row in &layout.rows {
                     assert!(row.label.right(LABEL_CHAR) <= width, "{:?}", row.label);
                     assert!(row.amount.x >= 0.0 && row.amount.right(LABEL_CHAR) <= width + 0.5);
-                    // The dashed lines stay beside the bars, below every label.
-                    for (_, y1, y2, _) in layout.ref_segments() {
+                    // The dashed lines stay beside the bars, below every label, and off
+                    // every amount.
+                    for (x, y1, y2, _) in layout.ref_segments() {
+                        let (a0, a1) = (row.amount.x, row.amount.right(LABEL_CHAR));
+                        let beside = y1 < row.amount.y && y2 > row.amount.y - 9.0;
+                        assert!(
+                            !(beside && x >= a0 && x <= a1),
+                            "a dashed line crosses {:?}",
+                            row.amount
+                        );
                         let label_top = row.label.y - 10.0;
                         assert!(
                             y2 < label_top || y1 > row.label.y + 3.0,
