@@ -115,7 +115,9 @@ function lighthouse(url) {
   const out = execFileSync(
     process.execPath,
     [LIGHTHOUSE, url, '--output=json', '--quiet', '--chrome-flags=--headless=new --no-sandbox --disable-gpu'],
-    { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM ?? '/usr/bin/chromium' }, maxBuffer: 256 * 1024 * 1024 },
+    // A run that hangs (seen once on these machines: Lighthouse waiting on Chromium with no
+    // CPU used) is stopped and reported instead of stalling the benchmark.
+    { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM ?? '/usr/bin/chromium' }, maxBuffer: 256 * 1024 * 1024, timeout: 180_000, killSignal: 'SIGKILL' },
   );
   const lhr = JSON.parse(out.toString('utf8'));
   const score = (id) => Math.round((lhr.categories[id]?.score ?? 0) * 100);
@@ -165,7 +167,13 @@ try {
     console.log('Lighthouse 12 (mobile defaults: simulated slow 4G and a 4× slower CPU), per page:');
     console.log(`  ${'page'.padEnd(11)} perf  a11y  best  seo   LCP`);
     for (const path of PAGES) {
-      const scores = lighthouse(new URL(path, server.url).href);
+      let scores;
+      try {
+        scores = lighthouse(new URL(path, server.url).href);
+      } catch (error) {
+        console.log(`  ${path.padEnd(11)} Lighthouse did not finish: ${error.code ?? error.signal ?? error.message}`);
+        continue;
+      }
       summary.lighthouse[path] = scores;
       console.log(`  ${path.padEnd(11)} ${String(scores.performance).padStart(4)}  ${String(scores.accessibility).padStart(4)}  ${String(scores.best_practices).padStart(4)}  ${String(scores.seo).padStart(3)}  ${scores.lcp_s} s`);
     }

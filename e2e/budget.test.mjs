@@ -12,7 +12,7 @@ import { ROOT } from './server.mjs';
 /** The first-load budget: what the first prediction needs (the one Leptos module with every page
  * and the embedded models; report.json is fetched only by the pages that show it). */
 export const BUDGET_BYTES = 300 * 1024;
-/** Not met yet (issue 11 stays open for it): the one-module build measured 380,195 B when it
+/** Not met yet (issue 11 stays open for it): the one-module build measured 387,001 B when it
  * landed. Until the budget is met the test fails above this ceiling, so the first load cannot
  * grow unnoticed, and prints how far it is from the budget. */
 export const CEILING_BYTES = 390 * 1024;
