@@ -69,6 +69,17 @@ fn assert_says_each_cause_once(stderr: &str) {
     }
 }
 
+/// `trainer train` for the math score alone (no fairness variant) on `data` with `grid`,
+/// writing to `out`; `quiet` leaves out the leaderboard.
+fn train_math(data: &Path, out: &Path, grid: &Path, quiet: bool) -> (Option<i32>, String, String) {
+    let mut args = vec!["train", "--no-fairness-variant", "--targets", "math_score"];
+    if quiet {
+        args.push("--quiet");
+    }
+    args.extend(["--data", "{}", "--out", "{}", "--grid", "{}"]);
+    run(&args, &[data, out, grid])
+}
+
 fn write(dir: &Path, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
@@ -184,22 +195,7 @@ fn an_output_folder_that_cannot_be_written_exits_1() {
     let grid = write(dir.path(), "grid.toml", SMALL_GRID);
     // A regular file where the output folder should be.
     let out = write(dir.path(), "out", "not a folder");
-    let (code, _, stderr) = run(
-        &[
-            "train",
-            "--quiet",
-            "--no-fairness-variant",
-            "--targets",
-            "math_score",
-            "--data",
-            "{}",
-            "--out",
-            "{}",
-            "--grid",
-            "{}",
-        ],
-        &[&data, &out, &grid],
-    );
+    let (code, _, stderr) = train_math(&data, &out, &grid, true);
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("creating"), "{stderr}");
 }
@@ -210,21 +206,7 @@ fn a_20_row_dataset_skips_the_families_that_cannot_fit_and_says_why() {
     let data = write(dir.path(), "stud.csv", common::synthetic_csv(20, 13));
     let grid = write(dir.path(), "grid.toml", SMALL_GRID);
     let out = dir.path().join("out");
-    let (code, stdout, stderr) = run(
-        &[
-            "train",
-            "--no-fairness-variant",
-            "--targets",
-            "math_score",
-            "--data",
-            "{}",
-            "--out",
-            "{}",
-            "--grid",
-            "{}",
-        ],
-        &[&data, &out, &grid],
-    );
+    let (code, stdout, stderr) = train_math(&data, &out, &grid, false);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(
         stdout.contains("linear_regression   skipped: fold 0: "),
@@ -296,22 +278,7 @@ fn a_dataset_too_small_for_the_folds_or_for_every_family_is_one_clear_error() {
         stderr.contains("the dataset is too small: 8 rows give 6 training and 2 test rows; 5 folds need at least 10 training rows"),
         "{stderr}"
     );
-    let (code, _, stderr) = run(
-        &[
-            "train",
-            "--quiet",
-            "--no-fairness-variant",
-            "--targets",
-            "math_score",
-            "--data",
-            "{}",
-            "--out",
-            "{}",
-            "--grid",
-            "{}",
-        ],
-        &[&small, &out, &linear_only],
-    );
+    let (code, _, stderr) = train_math(&small, &out, &linear_only, true);
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
         stderr.contains("no family could be fitted on 16 training rows for math_score: linear_regression: fold 0: "),
@@ -326,22 +293,7 @@ fn trained_model(dir: &Path) -> PathBuf {
     let data = write(dir, "stud.csv", common::synthetic_csv(80, 16));
     let grid = write(dir, "grid.toml", SMALL_GRID);
     let out = dir.join("model");
-    let (code, _, stderr) = run(
-        &[
-            "train",
-            "--quiet",
-            "--no-fairness-variant",
-            "--targets",
-            "math_score",
-            "--data",
-            "{}",
-            "--out",
-            "{}",
-            "--grid",
-            "{}",
-        ],
-        &[&data, &out, &grid],
-    );
+    let (code, _, stderr) = train_math(&data, &out, &grid, true);
     assert_eq!(code, Some(0), "{stderr}");
     out.join("model.json")
 }

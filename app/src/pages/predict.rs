@@ -30,13 +30,6 @@ pub fn slider_position(text: &str, min: f64, max: f64) -> f64 {
     }
 }
 
-/// The interval `value ± half_width` limited to `range`, and whether a bound was limited.
-pub fn interval_bounds(value: f64, half_width: f64, range: (f64, f64)) -> (f64, f64, bool) {
-    let (low, high) = (value - half_width, value + half_width);
-    let clamped = low < range.0 || high > range.1;
-    (low.max(range.0), high.min(range.1), clamped)
-}
-
 /// One field of the reference student in a few words ("standard lunch", "reading score 70").
 fn describe_value(feature: &Feature, value: &str) -> String {
     let name = feature.name();
@@ -718,19 +711,6 @@ mod tests {
         assert_eq!(slider_position("abc", 0.0, 100.0), 50.0);
         assert_eq!(slider_position("", 0.0, 100.0), 50.0);
         assert_eq!(slider_position("NaN", 0.0, 100.0), 50.0);
-    }
-
-    #[test]
-    fn intervals_are_limited_to_the_score_range() {
-        assert_eq!(
-            interval_bounds(70.0, 9.0, TARGET_RANGE),
-            (61.0, 79.0, false)
-        );
-        assert_eq!(
-            interval_bounds(95.0, 9.0, TARGET_RANGE),
-            (86.0, 100.0, true)
-        );
-        assert_eq!(interval_bounds(4.0, 9.0, TARGET_RANGE), (0.0, 13.0, true));
     }
 
     #[test]
