@@ -204,6 +204,12 @@ pub struct FairnessAudit {
     /// Test R² lost against the full model (0 for the full model itself).
     pub r2_cost: f64,
     pub groups: Vec<GroupErrors>,
+    /// This variant's feature importance on the test split, measured as
+    /// [`Insights::importance`] is for the full model, largest first: what the app shows as
+    /// "what the served model relies on" when this variant predicts (absent in reports older
+    /// than it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub importance: Vec<Importance>,
     /// Families this variant's search skipped, with the reason (absent when none was).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<Skipped>,

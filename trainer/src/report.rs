@@ -115,8 +115,20 @@ pub fn insights(
             }
         }
     }
+    Ok(Insights {
+        rows: format!("training split ({} students)", train.len()),
+        histograms,
+        by_category,
+        relations,
+        importance: importance(test, predictor)?,
+    })
+}
+
+/// The mean absolute contribution of each of `predictor`'s features to its predictions for
+/// `rows` (the explanation method of the app's "Why this score"), largest first.
+pub fn importance(rows: &[&Row], predictor: &Predictor) -> anyhow::Result<Vec<Importance>> {
     let mut totals = vec![0.0; predictor.features().len()];
-    for row in test {
+    for row in rows {
         let e = predictor
             .explain(&row.student, Missing::Reject)
             .map_err(|e| anyhow::anyhow!("line {}: {e}", row.line))?;
@@ -130,17 +142,11 @@ pub fn insights(
         .zip(totals)
         .map(|(f, t)| Importance {
             feature: f.name().to_owned(),
-            mean_abs_contribution: t / test.len().max(1) as f64,
+            mean_abs_contribution: t / rows.len().max(1) as f64,
         })
         .collect();
     importance.sort_by(|a, b| b.mean_abs_contribution.total_cmp(&a.mean_abs_contribution));
-    Ok(Insights {
-        rows: format!("training split ({} students)", train.len()),
-        histograms,
-        by_category,
-        relations,
-        importance,
-    })
+    Ok(importance)
 }
 
 #[cfg(test)]

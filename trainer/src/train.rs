@@ -295,14 +295,14 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
                 "full",
                 &full,
                 full.bundle.metrics.test_r2,
-            ));
+            )?);
             fairness.push(audit(
                 &shared,
                 target,
                 "without gender and race/ethnicity",
                 &unaware,
                 full.bundle.metrics.test_r2,
-            ));
+            )?);
             variant = Some(unaware);
         }
         let report = Report {
@@ -571,7 +571,7 @@ fn audit(
     variant: &str,
     served: &Served,
     full_test_r2: f64,
-) -> FairnessAudit {
+) -> anyhow::Result<FairnessAudit> {
     let m = &served.bundle.metrics;
     let mut groups = Vec::new();
     for feature in AUDITED {
@@ -600,7 +600,7 @@ fn audit(
             });
         }
     }
-    FairnessAudit {
+    Ok(FairnessAudit {
         variant: variant.into(),
         excluded: served.bundle.excluded.clone(),
         family: m.family.clone(),
@@ -610,8 +610,9 @@ fn audit(
         test_rmse: m.test_rmse,
         r2_cost: full_test_r2 - m.test_r2,
         groups,
+        importance: crate::report::importance(&shared.test, &served.predictor)?,
         skipped: served.skipped.clone(),
-    }
+    })
 }
 
 /// `prediction` limited to the range of the score `target`, as [`Predictor::estimate`] limits

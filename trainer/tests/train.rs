@@ -342,6 +342,38 @@ fn every_target_and_the_fairness_variant_are_trained_and_audited() {
                 assert!((g.mae - mae).abs() < 1e-9, "{target} {g:?}");
                 assert!((g.mean_signed_error - mse).abs() < 1e-9, "{target} {g:?}");
             }
+            // Each variant's importance, recomputed: the mean absolute contribution of each
+            // of its own fields over the test split, largest first.
+            let mut expected: Vec<(String, f64)> = names(predictor)
+                .into_iter()
+                .map(|name| {
+                    let total: f64 = split
+                        .test
+                        .iter()
+                        .map(|&i| {
+                            let e = predictor
+                                .explain(&rows[i].student, model::Missing::Reject)
+                                .unwrap();
+                            e.contributions
+                                .iter()
+                                .find(|c| c.feature == name)
+                                .unwrap()
+                                .value
+                                .abs()
+                        })
+                        .sum();
+                    (name, total / split.test.len() as f64)
+                })
+                .collect();
+            expected.sort_by(|a, b| b.1.total_cmp(&a.1));
+            assert_eq!(audit.importance.len(), expected.len(), "{target}");
+            for (got, (name, value)) in audit.importance.iter().zip(&expected) {
+                assert_eq!(&got.feature, name, "{target}");
+                assert!(
+                    (got.mean_abs_contribution - value).abs() < 1e-9,
+                    "{target} {name}"
+                );
+            }
             let audited: std::collections::BTreeSet<&str> =
                 audit.groups.iter().map(|g| g.feature.as_str()).collect();
             assert_eq!(
@@ -349,6 +381,12 @@ fn every_target_and_the_fairness_variant_are_trained_and_audited() {
                 ["gender", "lunch", "race_ethnicity"]
             );
         }
+        // The full model's audit carries the same importance as the Insights page's.
+        assert_eq!(report.fairness[0].importance, report.insights.importance);
+        assert!(report.fairness[1]
+            .importance
+            .iter()
+            .all(|i| i.feature != "gender" && i.feature != "race_ethnicity"));
         let cost = report.fairness[1].r2_cost;
         assert!(
             (cost - (full.bundle().metrics.test_r2 - unaware.bundle().metrics.test_r2)).abs()

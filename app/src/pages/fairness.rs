@@ -318,6 +318,7 @@ mod tests {
             test_rmse: 5.0,
             r2_cost: 0.0,
             groups,
+            importance: Vec::new(),
             skipped: Vec::new(),
         }
     }
