@@ -16,6 +16,7 @@ DATA ?= data/stud.csv
 SHARED_DATA := ../shared/data/stud.csv
 TRAINER := target/release/trainer
 PARITY := target/parity/test_split.json
+EXTREMES := e2e/fixtures/extremes.csv
 HOSTING_VENV := target/hosting-venv
 
 .PHONY: help serve test build train data tools-web tools-all lint native-test assets-current \
@@ -85,6 +86,12 @@ assets-current: data trainer-bin
 parity-cases: data trainer-bin
 	@mkdir -p $(dir $(PARITY))
 	$(TRAINER) predict --model assets/model.json --input $(DATA) --rows-of assets/report.json --format json --all-models > $(PARITY)
+	@# Extreme students (every score 0 or 100) with each model of the set, interval and raw
+	@# estimate included: the page must show the same three numbers (e2e/targets.test.mjs).
+	@for t in math_score reading_score writing_score; do \
+	  $(TRAINER) predict --model assets/model.json --input $(EXTREMES) --target $$t --format json > $(dir $(PARITY))extremes-$$t.json; \
+	  $(TRAINER) predict --model assets/model.json --input $(EXTREMES) --target $$t --unaware --format json > $(dir $(PARITY))extremes-$$t-unaware.json; \
+	done
 
 # The wasm lints run here: the parity test embeds the cases parity-cases writes.
 wasm-test: parity-cases

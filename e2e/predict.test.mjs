@@ -88,7 +88,7 @@ describe('the predictor in Chromium', () => {
     assert.match(await status.textContent(), /Predicted /);
     assert.match(await predictionText(page), /^-?\d+\.\d$/, 'a prediction shows at once');
     const info = await page.locator('[data-testid="model-info"]').textContent();
-    assert.match(info, new RegExp(`test R² ${model.metrics.test_r2.toFixed(2)}`));
+    assert.match(info, new RegExp(`test R² ${model.metrics.test_r2.toFixed(3)} · 90\u00a0% interval ± ${model.interval.half_width.toFixed(1)} points`));
   });
 
   test('every test-split student gets the native prediction', async () => {

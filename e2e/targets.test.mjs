@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LABELS, PREDICTION, ROOT, openApp, parityMismatches, readParityCases } from './server.mjs';
+import { LABELS, PREDICTION, ROOT, openApp, parityMismatches, predictionText, readParityCases, rustFixed1 } from './server.mjs';
 import { parseCsv, toCsv } from './csv.mjs';
 
 const SET = JSON.parse(readFileSync(join(ROOT, 'assets/model.json'), 'utf8'));
@@ -44,6 +44,11 @@ const MODELS = SET.bundles.map((bundle) => {
 
 
 const reportFor = (target) => REPORTS.reports.find((r) => r.target === target);
+
+/** How every page names a model: its family, test R² and interval, from model.json. */
+const servedSummary = (bundle) =>
+  `${FAMILY_LABELS[bundle.metrics.family]} · test R² ${bundle.metrics.test_r2.toFixed(3)}` +
+  (bundle.interval ? ` · ${Math.round(bundle.interval.level * 100)}\u00a0% interval ± ${bundle.interval.half_width.toFixed(1)} points` : '');
 
 describe('every score and the switch in Chromium', () => {
   let app;
@@ -105,7 +110,7 @@ describe('every score and the switch in Chromium', () => {
       assert.deepEqual(mismatches, [], `${mismatches.length} of ${cases.length} predictions differ`);
 
       const info = await page.locator('[data-testid="model-info"]').textContent();
-      assert.match(info, new RegExp(`test R² ${m.bundle.metrics.test_r2.toFixed(2)}`));
+      assert.equal(info.trim(), servedSummary(m.bundle));
     });
   }
 
@@ -169,7 +174,9 @@ describe('every score and the switch in Chromium', () => {
   test('the models and insights pages say which model predicts when the switch is on', async () => {
     await choose('math_score', true);
     await open('Insights');
-    await page.locator('[data-testid="insights-switched"]').waitFor();
+    // The report has the variant's own importance: no "not available" notice.
+    await page.locator('[data-testid="served-model"]', { hasText: 'trained without gender' }).waitFor();
+    assert.equal(await page.locator('[data-testid="insights-switched"]').count(), 0);
     await open('Models');
     const audit = reportFor('math_score').fairness.find((a) => (a.excluded ?? []).length);
     const note = await page.locator('[data-testid="models-switched"]').textContent();
@@ -239,6 +246,104 @@ describe('every score and the switch in Chromium', () => {
       n === 'gender' ? (v === 'male' ? 'female' : 'male') : n === 'race_ethnicity' ? 'group A' : v,
     );
     assert.deepEqual(swapped, asIs);
+  });
+
+  test('every page names the model in use, and shows no gender or race/ethnicity weight with the switch on', async () => {
+    const PAGES = ['Predict', 'Models', 'Insights', 'Fairness', 'Batch', 'About'];
+    for (const m of MODELS) {
+      await choose(m.target, m.unaware);
+      const summary = servedSummary(m.bundle);
+      const report = reportFor(m.target);
+      const audit = report.fairness.find((a) => (a.excluded ?? []).length > 0 === m.unaware);
+      const label = FAMILY_LABELS[m.bundle.metrics.family];
+      // The report and the model document agree on which model the selection serves.
+      assert.equal(audit.family, m.bundle.metrics.family, m.name);
+      assert.equal(audit.test_r2, m.bundle.metrics.test_r2, m.name);
+      for (const name of PAGES) {
+        await open(name);
+        const where = `${m.name}, ${name}`;
+        if (name === 'Predict') {
+          assert.equal((await page.locator('[data-testid="model-info"]').textContent()).trim(), summary, where);
+          continue;
+        }
+        const served = page.locator('[data-testid="served-model"]');
+        await served.waitFor();
+        const expected = `Predicting with ${summary}${m.unaware ? ', trained without gender and race/ethnicity' : ''}`;
+        assert.equal((await served.textContent()).trim(), expected, where);
+        const main = page.locator('main');
+        if (name === 'Models') {
+          await page.locator('[data-testid="leaderboard"]').waitFor();
+          const note = page.locator('[data-testid="models-switched"]');
+          if (m.unaware) {
+            const text = await note.textContent();
+            assert.match(text, new RegExp(`predicts with ${label} trained without`), where);
+            assert.match(text, new RegExp(`test R² ${m.bundle.metrics.test_r2.toFixed(3)}`), where);
+          } else {
+            assert.equal(await note.count(), 0, where);
+            const row = page.locator('[data-testid="leaderboard"] tbody tr.served');
+            assert.match(await row.textContent(), new RegExp(label), where);
+          }
+        }
+        if (name === 'Insights') {
+          const chart = page.locator('section[aria-labelledby="importance-title"] svg[role="img"]');
+          const aria = await chart.getAttribute('aria-label');
+          assert.match(aria, new RegExp(`the ${label} model's predictions`), where);
+          const expectedBars = audit.importance.map((i) => `${LABELS[i.feature]} ${i.mean_abs_contribution.toFixed(1)}`);
+          assert.equal(aria.split('largest first: ')[1], expectedBars.join(', '), where);
+          if (m.unaware) for (const s of ['Gender', 'Race/ethnicity']) assert.ok(!aria.includes(s), `${where}: ${aria}`);
+          assert.match(await page.locator('[data-testid="raw-averages"]').textContent(), /Raw averages/);
+        }
+        if (name === 'Fairness') {
+          const inUse = await page.locator('[data-testid="fairness-in-use"]').textContent();
+          assert.match(inUse, m.unaware ? /The switch is on/ : /The switch is off/, where);
+        }
+        if (name === 'About') {
+          assert.equal(await page.locator('[data-testid="about-family"]').textContent(), label, where);
+          assert.equal(await page.locator('[data-testid="about-test-r2"]').textContent(), m.bundle.metrics.test_r2.toFixed(3), where);
+          assert.match(await page.locator('[data-testid="about-interval"]').textContent(), new RegExp(`± ${m.bundle.interval.half_width.toFixed(1)} points`), where);
+        }
+        if (m.unaware && name !== 'Fairness' && name !== 'Insights' && name !== 'About') {
+          // No page but the audits (which compare the two models) and the raw averages of
+          // the data mentions either field for the model in use.
+          const text = await main.textContent();
+          assert.ok(!/\bGender\b|Race\/ethnicity/.test(text.replace("Don't use gender or race/ethnicity", '')), `${where}: ${text.slice(0, 200)}`);
+        }
+      }
+    }
+    await choose('math_score', false);
+  });
+
+  test('extreme students: the page shows the native prediction, interval and raw estimate with every model', async () => {
+    // `make parity-cases` ran `trainer predict` on e2e/fixtures/extremes.csv with each model.
+    const shown = (x) => rustFixed1(x).replace(/^-/, '\u2212').replace(/^\u22120\.0$/, '0.0');
+    await open('Predict');
+    let beyond = 0;
+    for (const m of MODELS) {
+      await choose(m.target, m.unaware);
+      const file = join(ROOT, `target/parity/extremes-${m.target}${m.unaware ? '-unaware' : ''}.json`);
+      const cases = JSON.parse(readFileSync(file, 'utf8'));
+      assert.equal(cases.length, 6);
+      for (const c of cases) {
+        for (const f of m.bundle.features) {
+          const control = page.getByLabel(LABELS[f.name], { exact: true });
+          if (f.kind === 'categorical') await control.selectOption(c.student[f.name]);
+          else await control.fill(c.student[f.name]);
+        }
+        const where = `${m.name}, line ${c.line}`;
+        assert.equal(await predictionText(page, shown(c.prediction)), shown(c.prediction), where);
+        const range = await page.locator('[data-testid="interval"] .interval-range').textContent();
+        assert.equal(range, `${shown(c.interval[0])} – ${shown(c.interval[1])}`, where);
+        const note = page.locator('[data-testid="beyond-range"]');
+        if (c.raw_estimate === undefined) {
+          assert.equal(await note.count(), 0, where);
+        } else {
+          beyond += 1;
+          assert.match(await note.textContent(), new RegExp(`own estimate was ${shown(c.raw_estimate)};`), where);
+        }
+      }
+    }
+    assert.ok(beyond >= 2, `only ${beyond} extreme students were beyond the range`);
+    await choose('math_score', false);
   });
 
   test('the choice survives a change of page and a reload', async () => {

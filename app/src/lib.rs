@@ -459,6 +459,43 @@ pub fn family_label(family: &str) -> String {
     }
 }
 
+/// The model that predicts for the selection, as every page names it: "Lasso regression ·
+/// test R² 0.880 · 90 % interval ± 9.1 points". Its figures are the bundle's own (model.json),
+/// so the Predict page, the report pages and the model card cannot disagree.
+pub fn served_summary(bundle: &model::ModelBundle) -> String {
+    let m = &bundle.metrics;
+    let mut text = format!("{} · test R² {:.3}", family_label(&m.family), m.test_r2);
+    if let Some(interval) = &bundle.interval {
+        text.push_str(&format!(
+            " · {} interval ± {:.1} points",
+            format_percent(interval.level),
+            interval.half_width
+        ));
+    }
+    text
+}
+
+/// "Predicting with …": the selection's model, named the same way on every page. Nothing when
+/// the build has no model for the selection (the page shows why).
+#[component]
+pub fn ServedModel() -> impl IntoView {
+    let state = use_app_state();
+    move || {
+        state.predictor().ok().map(|p| {
+            let excluded = if p.bundle().excluded.is_empty() {
+                ""
+            } else {
+                ", trained without gender and race/ethnicity"
+            };
+            view! {
+                <p class="served-model muted" data-testid="served-model">
+                    {format!("Predicting with {}{excluded}", served_summary(p.bundle()))}
+                </p>
+            }
+        })
+    }
+}
+
 /// Where a score sits on a `[min, max]` scale, as a percentage clamped to 0–100.
 pub fn scale_percent(value: f64, min: f64, max: f64) -> f64 {
     if !(value.is_finite() && min.is_finite() && max.is_finite()) || max <= min {

@@ -110,3 +110,75 @@ fn wasm_limits_extreme_students_to_0_to_100() {
         }
     }
 }
+
+/// `trainer predict`'s output for e2e/fixtures/extremes.csv with one model (`make parity-cases`).
+#[derive(Deserialize)]
+struct Extreme {
+    line: u64,
+    student: Student,
+    prediction: f64,
+    interval: [f64; 2],
+    raw_estimate: Option<f64>,
+}
+
+/// The same extreme students give the same three numbers (and the same raw estimate beyond the
+/// range) in the wasm as `trainer predict` gives natively, bit for bit, with every model.
+#[wasm_bindgen_test]
+fn wasm_gives_native_numbers_for_extreme_students_with_every_model() {
+    const NATIVE: [(&str, bool, &str); 6] = [
+        (
+            "math_score",
+            false,
+            include_str!("../../target/parity/extremes-math_score.json"),
+        ),
+        (
+            "math_score",
+            true,
+            include_str!("../../target/parity/extremes-math_score-unaware.json"),
+        ),
+        (
+            "reading_score",
+            false,
+            include_str!("../../target/parity/extremes-reading_score.json"),
+        ),
+        (
+            "reading_score",
+            true,
+            include_str!("../../target/parity/extremes-reading_score-unaware.json"),
+        ),
+        (
+            "writing_score",
+            false,
+            include_str!("../../target/parity/extremes-writing_score.json"),
+        ),
+        (
+            "writing_score",
+            true,
+            include_str!("../../target/parity/extremes-writing_score-unaware.json"),
+        ),
+    ];
+    let set = Predictors::from_json(MODEL).unwrap();
+    let mut beyond = 0;
+    for (target, unaware, json) in NATIVE {
+        let predictor = if unaware {
+            set.get(target, &["gender", "race_ethnicity"]).unwrap()
+        } else {
+            set.full(target).unwrap()
+        };
+        let cases: Vec<Extreme> = serde_json::from_str(json).unwrap();
+        assert_eq!(cases.len(), 6, "{target}");
+        for c in cases {
+            let e = predictor
+                .estimate(&c.student, model::Missing::Reject)
+                .unwrap();
+            let what = format!("{target} (unaware: {unaware}), line {}", c.line);
+            assert_eq!(e.value.to_bits(), c.prediction.to_bits(), "{what}");
+            assert_eq!(e.low.unwrap().to_bits(), c.interval[0].to_bits(), "{what}");
+            assert_eq!(e.high.unwrap().to_bits(), c.interval[1].to_bits(), "{what}");
+            assert_eq!(e.beyond_range().then_some(e.raw), c.raw_estimate, "{what}");
+            beyond += usize::from(e.beyond_range());
+        }
+    }
+    // The fixture reaches beyond the range (the two students do with math).
+    assert!(beyond >= 2, "{beyond}");
+}

@@ -9,7 +9,7 @@ use model::report::{FairnessAudit, Report};
 
 use crate::charts::signed;
 use crate::reports::report_page;
-use crate::{family_label, format_percent, Route, TableScroll};
+use crate::{family_label, format_percent, use_app_state, Route, ServedModel, TableScroll};
 
 /// The About page, or the report's error card.
 #[component]
@@ -18,19 +18,21 @@ pub fn AboutPage() -> impl IntoView {
         <h2 class="page-title" id="about-heading" data-page=Route::About.path() tabindex="-1">
             "About this model"
         </h2>
-        {report_page(|report, _| view! { <ModelCard report /> })}
+        <ServedModel />
+        {report_page(|report, unaware| view! { <ModelCard report unaware /> })}
     }
 }
 
 #[component]
-fn ModelCard(report: Arc<Report>) -> impl IntoView {
+fn ModelCard(report: Arc<Report>, unaware: bool) -> impl IntoView {
     let target = fields::label(&report.target).to_ascii_lowercase();
-    let served = report
-        .families
-        .iter()
-        .find(|f| f.family == report.served)
-        .cloned();
-    let interval = report.interval.clone();
+    // The model in use for the selection, with the figures model.json carries for it (the
+    // same ones the Predict page names).
+    let served = use_app_state()
+        .models
+        .as_ref()
+        .ok()
+        .and_then(|c| c.get(&report.target, unaware).cloned());
     let (split, cv) = (report.split.clone(), report.cv.clone());
     let fairness = report.fairness.clone();
     view! {
@@ -52,25 +54,49 @@ fn ModelCard(report: Arc<Report>) -> impl IntoView {
                 )}
             </p>
             {served
-                .map(|f| {
+                .map(|p| {
+                    let bundle = p.bundle();
+                    let f = &bundle.metrics;
+                    let fields_used = if bundle.excluded.is_empty() {
+                        "Every field".to_owned()
+                    } else {
+                        format!(
+                            "Every field but {}",
+                            bundle
+                                .excluded
+                                .iter()
+                                .map(|e| fields::label(e).to_ascii_lowercase())
+                                .collect::<Vec<_>>()
+                                .join(" and "),
+                        )
+                    };
                     view! {
                         <dl class="facts">
                             <dt>"Served model"</dt>
-                            <dd>{family_label(&f.family)}</dd>
+                            <dd data-testid="about-family">{family_label(&f.family)}</dd>
+                            <dt>"Fields it uses"</dt>
+                            <dd>{fields_used}</dd>
                             <dt>"Cross-validated R²"</dt>
                             <dd>{format!("{:.3} ± {:.3}", f.cv_r2_mean, f.cv_r2_std)}</dd>
                             <dt>"Test R²"</dt>
                             <dd data-testid="about-test-r2">{format!("{:.3}", f.test_r2)}</dd>
                             <dt>"Test MAE / RMSE"</dt>
                             <dd>{format!("{:.2} / {:.2} points", f.test_mae, f.test_rmse)}</dd>
-                            <dt>"90 % interval"</dt>
-                            <dd>
-                                {format!(
-                                    "± {:.1} points; covered {} of held-out students",
-                                    interval.half_width,
-                                    format_percent(interval.test_coverage)
-                                )}
-                            </dd>
+                            {bundle
+                                .interval
+                                .as_ref()
+                                .map(|interval| {
+                                    view! {
+                                        <dt>{format!("{} interval", format_percent(interval.level))}</dt>
+                                        <dd data-testid="about-interval">
+                                            {format!(
+                                                "± {:.1} points; covered {} of held-out students",
+                                                interval.half_width,
+                                                format_percent(interval.test_coverage)
+                                            )}
+                                        </dd>
+                                    }
+                                })}
                         </dl>
                     }
                 })}

@@ -19,7 +19,10 @@ use model::{fields, Batch, Predictor};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::chunked::{predict_with_pauses, PieceSizes};
-use crate::{format_count, format_score, use_app_state, ModelError, PageTitle, Route, TableScroll};
+use crate::{
+    format_count, format_score, use_app_state, ModelError, PageTitle, Route, ServedModel,
+    TableScroll,
+};
 
 /// Rows per page of the results table.
 pub const PAGE_SIZE: usize = 100;
@@ -218,6 +221,7 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
 
     view! {
         <PageTitle route=Route::Batch>"Predict a whole class"</PageTitle>
+        <ServedModel />
         <p class="intro">
             "Choose a CSV file with one student per row; it is read in your browser and never uploaded. "
             "Every row gets a prediction or, when something is wrong with it, a message — in its own place."

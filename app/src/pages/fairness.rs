@@ -10,7 +10,7 @@ use model::report::{FairnessAudit, GroupErrors, Report};
 
 use crate::charts::{nice_bounds, nice_step, Bar, BarChart, FitWidth};
 use crate::reports::report_page;
-use crate::{category_label, family_label, PageTitle, Route, TableScroll};
+use crate::{category_label, family_label, PageTitle, Route, ServedModel, TableScroll};
 
 /// The Fairness page, or the report's error card. It follows the target and marks the model
 /// the switch selects.
@@ -18,6 +18,7 @@ use crate::{category_label, family_label, PageTitle, Route, TableScroll};
 pub fn FairnessPage() -> impl IntoView {
     view! {
         <PageTitle route=Route::Fairness>"Fairness"</PageTitle>
+        <ServedModel />
         {report_page(|report, unaware| view! { <Audit report unaware /> })}
     }
 }

@@ -10,7 +10,7 @@ use model::report::{CategoryMeans, Histogram as HistogramData, Importance, Repor
 use crate::charts::{nice_bounds, nice_step, Bar, BarChart, FitWidth, Histogram, LineDots};
 use crate::reports::report_page;
 use crate::TARGET_RANGE;
-use crate::{category_label, family_label, PageTitle, Route};
+use crate::{category_label, family_label, PageTitle, Route, ServedModel};
 
 /// The bins between `edges` as people read them: "60–70".
 fn bin_labels(edges: &[f64]) -> Vec<String> {
@@ -79,28 +79,35 @@ fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
         .cloned()
         .map(|r| view! { <RelationFigure data=r target=target.clone() /> })
         .collect_view();
-    let importance = (!insights.importance.is_empty()).then(|| {
-        view! {
-            <ImportanceFigure
-                data=insights.importance.clone()
-                target=target.clone()
-                served=family_label(&report.served)
-            />
-        }
+    // What the model in use relies on: with the switch on, the variant trained without gender
+    // and race/ethnicity (its own importance, from the fairness audit), never the full model's.
+    let in_use = if unaware {
+        report
+            .fairness
+            .iter()
+            .find(|a| !a.excluded.is_empty())
+            .map(|a| (a.importance.clone(), family_label(&a.family)))
+    } else {
+        Some((insights.importance.clone(), family_label(&report.served)))
+    };
+    let missing_importance = unaware && in_use.as_ref().is_none_or(|(i, _)| i.is_empty());
+    let importance = in_use.filter(|(i, _)| !i.is_empty()).map(|(data, served)| {
+        view! { <ImportanceFigure data target=target.clone() served /> }
     });
 
     view! {
         <PageTitle route=Route::Insights>"Data insights"</PageTitle>
+        <ServedModel />
         <p class="intro">
             {format!(
                 "What the model learned from: aggregates of {about}. The app carries these summaries only, never a student's row.",
             )}
         </p>
-        {(unaware && !insights.importance.is_empty())
+        {missing_importance
             .then(|| {
                 view! {
                     <p class="notice" data-testid="insights-switched">
-                        "The switch is on, but the field importance below is the full model's: the app now predicts with a model that gives gender and race/ethnicity no weight at all. The Fairness page compares the two models."
+                        "The switch is on, and this build's report has no field importance for the model without gender and race/ethnicity, so none is shown. The Fairness page compares the two models."
                     </p>
                 }
             })}
@@ -128,8 +135,8 @@ fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
                         <h3 id="groups-title">
                             {format!("Mean {} by group", target.to_ascii_lowercase())}
                         </h3>
-                        <p class="muted">
-                            "The dashed line is the mean over all students; n is the group's size."
+                        <p class="muted" data-testid="raw-averages">
+                            "Raw averages of the training students in each group, not the model's view: a group's average mixes in everything else about its students (their other scores above all). What the model adds for a field, with the rest held fixed, is in “Why this score” and in the importance below. The dashed line is the mean over all students; n is the group's size."
                         </p>
                         <div class="chart-grid">{groups}</div>
                     </section>

@@ -9,7 +9,7 @@ use crate::charts::{nice_bounds, nice_step, Bar, BarChart, FitWidth};
 use model::fields;
 
 use crate::reports::report_page;
-use crate::{family_label, format_percent, PageTitle, Route, TableScroll};
+use crate::{family_label, format_percent, PageTitle, Route, ServedModel, TableScroll};
 
 /// A duration in seconds as people read it: `"29 µs"`, `"7.1 ms"`, `"0.54 s"`.
 pub fn format_duration(seconds: f64) -> String {
@@ -143,6 +143,7 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
 
     view! {
         <PageTitle route=Route::Models>"Models compared"</PageTitle>
+        <ServedModel />
         <p class="intro">
             {format!(
                 "{} model families predicted the {target}; each was tuned by {folds}-fold cross-validation on the training split.",

@@ -14,7 +14,7 @@ use model::{fields, Explanation, Feature, Interval, Missing, Predictor, Student}
 
 use crate::charts::{signed, Waterfall};
 use crate::{
-    category_label, dom_id, family_label, format_percent, format_score, scale_percent,
+    category_label, dom_id, format_percent, format_score, scale_percent, served_summary,
     use_app_state, FormValues, ModelError, PageTitle, Route,
 };
 
@@ -381,12 +381,7 @@ fn FieldControl(field: Field, outputs: Memo<Outputs>) -> impl IntoView {
 /// model made it.
 #[component]
 fn ResultCard(predictor: Arc<Predictor>, target: String, outputs: Memo<Outputs>) -> impl IntoView {
-    let metrics = &predictor.bundle().metrics;
-    let model_info = format!(
-        "{} · test R² {:.2}",
-        family_label(&metrics.family),
-        metrics.test_r2
-    );
+    let model_info = served_summary(predictor.bundle());
     let shown = Memo::new(move |_| outputs.with(|o| o.prediction));
     let bounds = Memo::new(move |_| outputs.with(|o| o.bounds));
     let text = move || {
