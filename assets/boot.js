@@ -6,9 +6,11 @@
 const tag = document.querySelector("script[data-app-js]");
 
 const app = await import(tag.dataset.appJs);
-await app.default({ module_or_path: tag.dataset.appWasm });
-// For `make bench-web`: microseconds per prediction inside the wasm.
+const wasm = await app.default({ module_or_path: tag.dataset.appWasm });
+// For `make bench-web` and the e2e tests: microseconds per prediction inside the wasm, and the
+// size of the wasm's memory (it only grows: its peak).
 window.predictorBench = app.benchPredictions;
+window.predictorMemoryBytes = () => wasm.memory.buffer.byteLength;
 
 if ("serviceWorker" in navigator && location.protocol !== "file:") {
   navigator.serviceWorker.register("/sw.js").catch((error) => {

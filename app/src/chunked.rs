@@ -11,7 +11,6 @@
 //! clock and a pause that yields to the browser, the tests a fake clock and no pause.
 
 use std::future::Future;
-use std::ops::Range;
 
 use model::{normalize_csv, Batch, BatchError, Predictor};
 
@@ -45,57 +44,108 @@ impl PieceSizes {
     }
 }
 
-/// A CSV file and where each of its data records starts.
+/// A CSV file read a piece of records at a time: one pass, no scan of the whole file first, so
+/// even the first piece of a long file comes at once.
 #[derive(Debug, Clone)]
 pub struct CsvChunks {
     /// The file with CRLF line ends and a BOM removed, as `predict_csv` reads it.
     bytes: Vec<u8>,
-    /// Where each data record starts: byte offset and 1-based line.
-    starts: Vec<(usize, u64)>,
+    /// Where the header ends and the first data record may start.
+    header_end: usize,
+    /// The line the data records start on (the header's line + 1, or later for a header that
+    /// spans lines).
+    first_line: u64,
+    /// Where the next piece starts (its byte, line and record number).
+    next: csv::Position,
 }
 
 impl CsvChunks {
     pub fn new(raw: &[u8]) -> Self {
         let bytes = normalize_csv(raw);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
+        let mut reader = Self::reader(&bytes);
+        let mut header = csv::ByteRecord::new();
+        // An unreadable header reads as no header: the first piece is then the whole file, and
+        // `predict_csv` names the problem.
+        let next = match reader.read_byte_record(&mut header) {
+            Ok(true) => reader.position().clone(),
+            _ => {
+                let mut end = csv::Position::new();
+                end.set_byte(bytes.len() as u64);
+                end
+            }
+        };
+        Self {
+            header_end: next.byte() as usize,
+            first_line: next.line(),
+            next,
+            bytes,
+        }
+    }
+
+    fn reader(bytes: &[u8]) -> csv::Reader<std::io::Cursor<&[u8]>> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
             .flexible(true)
-            .from_reader(bytes.as_slice());
+            .from_reader(std::io::Cursor::new(bytes))
+    }
+
+    /// The share of the file read so far, 0 to 1.
+    pub fn progress(&self) -> f64 {
+        if self.bytes.is_empty() {
+            1.0
+        } else {
+            self.next.byte() as f64 / self.bytes.len() as f64
+        }
+    }
+
+    /// Whether every record has been handed out.
+    pub fn is_done(&self) -> bool {
+        self.next.byte() as usize >= self.bytes.len()
+    }
+
+    /// The next piece of at most `records` records: the header and those records, each on the
+    /// line it has in the file, and how many records it holds. A file without a header gives
+    /// itself whole.
+    pub fn next_piece(&mut self, records: usize) -> (Vec<u8>, usize) {
+        if self.header_end == 0 || self.header_end >= self.bytes.len() {
+            self.next.set_byte(self.bytes.len() as u64);
+            return (self.bytes.clone(), 0);
+        }
+        let from = self.next.clone();
+        let mut reader = Self::reader(&self.bytes);
         let mut record = csv::ByteRecord::new();
-        let mut starts = Vec::new();
-        while let Ok(true) = reader.read_byte_record(&mut record) {
-            if let Some(p) = record.position() {
-                starts.push((p.byte() as usize, p.line()));
+        let mut count = 0;
+        let mut first_line = None;
+        if reader.seek(from.clone()).is_ok() {
+            while count < records {
+                match reader.read_byte_record(&mut record) {
+                    Ok(true) => {
+                        first_line
+                            .get_or_insert(record.position().map_or(from.line(), |p| p.line()));
+                        count += 1;
+                    }
+                    // A record the reader cannot read (it only fails on I/O, which a slice
+                    // never does) or the end: the rest of the file goes as it is.
+                    Ok(false) | Err(_) => break,
+                }
             }
         }
-        Self { bytes, starts }
-    }
-
-    /// How many data records the file has.
-    pub fn rows(&self) -> usize {
-        self.starts.len()
-    }
-
-    /// The header and the records `rows`, with each record on the line it has in the file.
-    pub fn piece(&self, rows: Range<usize>) -> Vec<u8> {
-        let Some(&(header_end, first_line)) = self.starts.first() else {
-            return self.bytes.clone();
+        let to = if count < records || reader.is_done() {
+            self.bytes.len()
+        } else {
+            (reader.position().byte() as usize).min(self.bytes.len())
         };
-        let start = rows.start.min(self.rows());
-        let end = rows.end.clamp(start, self.rows());
-        let from = self.starts.get(start).map_or(self.bytes.len(), |s| s.0);
-        let to = self.starts.get(end).map_or(self.bytes.len(), |s| s.0);
-        let padding = self
-            .starts
-            .get(start)
-            .map_or(0, |s| (s.1 - first_line) as usize);
+        self.next = reader.position().clone();
+        self.next.set_byte(to as u64);
+        let (start, line) = (from.byte() as usize, first_line.unwrap_or(from.line()));
         // The empty lines go first: a record's line is where the reader began looking for it,
         // empty lines before it included, so they must come before the header to count.
+        let padding = line.saturating_sub(self.first_line) as usize;
         let mut piece = vec![b'\n'; padding];
-        piece.reserve(header_end + (to - from));
-        piece.extend_from_slice(&self.bytes[..header_end]);
-        piece.extend_from_slice(&self.bytes[from..to]);
-        piece
+        piece.reserve(self.header_end + (to - start));
+        piece.extend_from_slice(&self.bytes[..self.header_end]);
+        piece.extend_from_slice(&self.bytes[start..to]);
+        (piece, count)
     }
 }
 
@@ -117,8 +167,8 @@ pub fn append(whole: &mut Option<Batch>, part: Batch, first_row: usize) {
 }
 
 /// Predicts the file a piece at a time, calling `pause` between pieces so the browser can
-/// handle input and paint; reports progress as (rows done, rows in all) and stops early once
-/// `current` says a newer file replaced this one. `clock` reads milliseconds. Also returns the
+/// handle input and paint; reports progress as (rows done, share of the file read) and stops
+/// early once `current` says a newer file replaced this one. `clock` reads milliseconds. Also returns the
 /// time spent working (pauses not counted).
 pub async fn predict_with_pauses<P, F>(
     predictor: &Predictor,
@@ -126,7 +176,7 @@ pub async fn predict_with_pauses<P, F>(
     sizes: PieceSizes,
     clock: impl Fn() -> f64,
     mut pause: P,
-    progress: impl Fn(usize, usize),
+    progress: impl Fn(usize, f64),
     current: impl Fn() -> bool,
 ) -> (Result<Batch, BatchError>, f64)
 where
@@ -134,24 +184,27 @@ where
     F: Future<Output = ()>,
 {
     let started = clock();
-    let chunks = CsvChunks::new(bytes);
-    let total = chunks.rows();
+    let mut chunks = CsvChunks::new(bytes);
     let mut working = clock() - started;
     let mut whole = None;
-    let (mut next, mut size) = (0, sizes.first.max(1));
-    while whole.is_none() || next < total {
-        let rows = next..(next + size).min(total);
+    let (mut done, mut size) = (0, sizes.first.max(1));
+    while whole.is_none() || !chunks.is_done() {
         let t = clock();
-        match predictor.predict_csv(&chunks.piece(rows.clone())) {
-            Ok(part) => append(&mut whole, part, rows.start),
+        let (piece, records) = chunks.next_piece(size);
+        if records == 0 && whole.is_some() {
+            // Only blank lines were left after the last record.
+            break;
+        }
+        match predictor.predict_csv(&piece) {
+            Ok(part) => append(&mut whole, part, done),
             Err(e) => return (Err(e), working + clock() - t),
         }
         let spent = clock() - t;
         working += spent;
-        next = rows.end;
-        if next < total {
-            progress(next, total);
-            size = sizes.next(spent, rows.len()).max(1);
+        done += records;
+        if !chunks.is_done() {
+            progress(done, chunks.progress());
+            size = sizes.next(spent, records).max(1);
             pause().await;
             if !current() {
                 break;
@@ -224,7 +277,10 @@ mod tests {
                 pauses.set(pauses.get() + 1);
                 std::future::ready(())
             },
-            |done, _| progress.borrow_mut().push(done),
+            |done, share| {
+                assert!((0.0..=1.0).contains(&share), "{share}");
+                progress.borrow_mut().push(done)
+            },
             || true,
         ));
         (out, pauses.get(), progress.into_inner())
@@ -269,7 +325,6 @@ mod tests {
         let file = awkward_file();
         let whole = p.predict_csv(&file).expect("a usable file");
         assert!(whole.errors() >= 4, "the file has bad rows");
-        assert_eq!(CsvChunks::new(&file).rows(), whole.rows.len());
         let (pieces, pauses, _) = with_pauses(&p, &file, PieceSizes::PAGE, 1.0);
         assert_eq!(pieces.expect("a usable file"), whole);
         assert_eq!(pauses, 0, "a small file is one piece");
@@ -313,6 +368,26 @@ mod tests {
         assert_eq!(progress.len(), pauses);
         assert_eq!(progress[0], PieceSizes::PAGE.first);
         assert!(progress.windows(2).all(|w| w[0] < w[1]), "{progress:?}");
+    }
+
+    #[test]
+    fn blank_lines_after_the_last_row_add_no_row_and_no_error() {
+        let p = predictor();
+        let (header, row) = header_and_typical_row(&p);
+        let file = format!("{header}{}\n\n\n", format!("\n{row}").repeat(6));
+        let whole = p.predict_csv(file.as_bytes()).expect("usable");
+        assert_eq!(whole.rows.len(), 6);
+        for size in 1..=7 {
+            let sizes = PieceSizes {
+                first: size,
+                min: size,
+                max: size,
+                budget_ms: 1.0,
+            };
+            let (pieces, _, progress) = with_pauses(&p, file.as_bytes(), sizes, 1.0);
+            assert_eq!(pieces.expect("usable"), whole, "pieces of {size}");
+            assert!(progress.iter().all(|&done| done <= 6), "{progress:?}");
+        }
     }
 
     #[test]

@@ -288,7 +288,13 @@ impl Batch {
     /// `interval_high` (all within the target's range), `note` (the empty cells filled in) and
     /// `error`; one row per input row, in input order.
     pub fn to_csv(&self) -> String {
-        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut csv = self.csv_header();
+        csv.push_str(&self.csv_rows(0..self.rows.len()));
+        csv
+    }
+
+    /// The first line of [`Batch::to_csv`].
+    pub fn csv_header(&self) -> String {
         let mut header = self.header.clone();
         header.extend(
             [
@@ -300,9 +306,16 @@ impl Batch {
             ]
             .map(str::to_owned),
         );
-        w.write_record(&header).expect("writing to memory");
+        write_csv([header])
+    }
+
+    /// The lines of [`Batch::to_csv`] for `rows` (indices into [`Batch::rows`], cut to them), so
+    /// a long batch can be written a piece at a time: the header and every piece in order make
+    /// `to_csv` exactly.
+    pub fn csv_rows(&self, rows: std::ops::Range<usize>) -> String {
+        let end = rows.end.min(self.rows.len());
         let number = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
-        for r in &self.rows {
+        write_csv(self.rows[rows.start.min(end)..end].iter().map(|r| {
             let mut record = r.fields.clone();
             match &r.outcome {
                 Ok(p) => record.extend([
@@ -320,8 +333,16 @@ impl Batch {
                     e.clone(),
                 ]),
             }
-            w.write_record(&record).expect("writing to memory");
-        }
-        String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 in, UTF-8 out")
+            record
+        }))
     }
+}
+
+/// `records` as CSV lines.
+fn write_csv(records: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for record in records {
+        w.write_record(&record).expect("writing to memory");
+    }
+    String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 in, UTF-8 out")
 }

@@ -76,6 +76,15 @@ fn every_row_comes_out_in_place_with_bom_crlf_quotes_and_extra_columns() {
     );
 
     let csv = batch.to_csv();
+    // Written a piece at a time (as the batch page does for a long file), the same text.
+    for size in 1..=batch.rows.len() + 1 {
+        let mut pieces = batch.csv_header();
+        for start in (0..batch.rows.len()).step_by(size) {
+            pieces.push_str(&batch.csv_rows(start..start + size));
+        }
+        assert_eq!(pieces, csv, "pieces of {size}");
+    }
+    assert_eq!(batch.csv_rows(5..2), "", "an empty range writes nothing");
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 8);
     assert_eq!(

@@ -24,6 +24,25 @@ use crate::{
     TableScroll,
 };
 
+/// The largest file the page takes: about 350,000 students. Memory grows with the rows (about
+/// 70 MB of wasm memory for 100,000, measured by e2e/batch.test.mjs), so a larger file would
+/// risk the tab on a phone; it is refused with a message before any work.
+pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
+
+/// Why a file of `bytes` bytes is refused: "the file is 201.3 MB; this page takes files up to
+/// 20 MB (about 350,000 students): split it into smaller files".
+pub fn too_large(bytes: f64) -> String {
+    let mb = |b: f64| b / (1024.0 * 1024.0);
+    format!(
+        "the file is {:.1} MB; this page takes files up to {:.0} MB (about 350,000 students): split it into smaller files",
+        mb(bytes),
+        mb(MAX_FILE_BYTES as f64)
+    )
+}
+
+/// Rows written between pauses when the download is prepared (about 10 ms in Chromium).
+const DOWNLOAD_PIECE: usize = 5_000;
+
 /// Rows per page of the results table.
 pub const PAGE_SIZE: usize = 100;
 
@@ -54,9 +73,10 @@ enum Run {
     Idle,
     Working {
         file: String,
-        /// Rows predicted so far, of `total` (both 0 until the file is read).
+        /// Rows predicted so far, and the share of the file read (`None` until the first
+        /// piece is done).
         done: usize,
-        total: usize,
+        share: Option<f64>,
     },
     Done {
         file: String,
@@ -100,10 +120,20 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
             let name = file.name();
             ticket.update_value(|t| *t += 1);
             let mine = ticket.get_value();
+            // Refused before any work: a file this large would exhaust the tab's memory.
+            let size = file.size();
+            if size > MAX_FILE_BYTES as f64 {
+                run.set(Run::Done {
+                    file: name.clone(),
+                    outcome: Err(too_large(size)),
+                    millis: 0.0,
+                });
+                return;
+            }
             run.set(Run::Working {
                 file: name.clone(),
                 done: 0,
-                total: 0,
+                share: None,
             });
             spawn_local(async move {
                 let bytes = gloo_file::futures::read_as_bytes(&gloo_file::File::from(file))
@@ -114,12 +144,12 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
                 let current = || ticket.try_get_value() == Some(mine);
                 let (outcome, millis) = match bytes {
                     Ok(bytes) => {
-                        let progress = |done, total| {
+                        let progress = |done, share| {
                             if current() {
                                 run.try_set(Run::Working {
                                     file: name.clone(),
                                     done,
-                                    total,
+                                    share: Some(share),
                                 });
                             }
                         };
@@ -173,11 +203,17 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
 
     let status = move || match run.get() {
         Run::Idle => String::new(),
-        Run::Working { file, total: 0, .. } => format!("Processing {file}…"),
-        Run::Working { file, done, total } => format!(
-            "Processing {file}… {} of {} rows",
+        Run::Working {
+            file, share: None, ..
+        } => format!("Processing {file}…"),
+        Run::Working {
+            file,
+            done,
+            share: Some(share),
+        } => format!(
+            "Processing {file}… {} rows ({} of the file)",
             format_count(done),
-            format_count(total)
+            crate::format_percent(share)
         ),
         Run::Done {
             file,
@@ -304,13 +340,29 @@ fn Results(file: String, batch: Arc<Batch>, millis: f64, target: String) -> impl
     let pages = move || visible.with(|v| page_count(v.len()));
     let target_column = batch.header.iter().position(|h| *h == target);
 
+    // The CSV is written a piece of rows at a time with a pause between pieces, so a long
+    // batch never freezes the page; the button says so meanwhile.
+    let preparing = RwSignal::new(false);
     let download = {
         let batch = Arc::clone(&batch);
         let name = results_name(&file);
         move |_| {
-            if let Err(e) = save_csv(&batch.to_csv(), &name) {
-                leptos::logging::error!("the download failed: {e:?}");
+            if preparing.get_untracked() {
+                return;
             }
+            preparing.set(true);
+            let (batch, name) = (Arc::clone(&batch), name.clone());
+            spawn_local(async move {
+                let mut csv = batch.csv_header();
+                for start in (0..batch.rows.len()).step_by(DOWNLOAD_PIECE) {
+                    csv.push_str(&batch.csv_rows(start..start + DOWNLOAD_PIECE));
+                    TimeoutFuture::new(0).await;
+                }
+                if let Err(e) = save_csv(&csv, &name) {
+                    leptos::logging::error!("the download failed: {e:?}");
+                }
+                preparing.try_set(false);
+            });
         }
     };
 
@@ -410,7 +462,12 @@ fn Results(file: String, batch: Arc<Batch>, millis: f64, target: String) -> impl
         <section class="card panel" aria-labelledby="results-title">
             <div class="results-head">
                 <h3 id="results-title">{format!("Results for {file}")}</h3>
-                <button type="button" class="button primary" on:click=download>
+                <button
+                    type="button"
+                    class="button primary"
+                    aria-busy=move || preparing.get().to_string()
+                    on:click=download
+                >
                     "Download results CSV"
                 </button>
             </div>
@@ -497,7 +554,7 @@ fn Pager(
                 "Previous"
             </button>
             <span class="pager-pos">
-                {move || format!("Page {} of {}", page.get() + 1, pages())}
+                {move || format!("Page {} of {}", format_count(page.get() + 1), format_count(pages()))}
             </span>
             <button
                 type="button"
@@ -574,6 +631,16 @@ mod tests {
             .map(|p| page_range(p, 12_345).len())
             .sum();
         assert_eq!(covered, 12_345);
+    }
+
+    #[test]
+    fn a_file_too_large_is_named_with_its_size_and_the_limit() {
+        assert_eq!(
+            too_large(200.0 * 1024.0 * 1024.0),
+            "the file is 200.0 MB; this page takes files up to 20 MB (about 350,000 students): split it into smaller files"
+        );
+        // The limit holds the 100,000-row file of the e2e test (about 5.5 MB) with room.
+        assert!(MAX_FILE_BYTES > 3 * 6 * 1024 * 1024);
     }
 
     #[test]
