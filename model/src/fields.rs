@@ -3,9 +3,9 @@
 //!
 //! A header cell names a column when it is the column's name (`reading_score`), its label
 //! (`Reading score`), the dataset publication's wording (`race/ethnicity`, `math score`) or a
-//! wording of [`aliases`] (`Race/ethnicity group`), compared [`fold`]ed: case, white space,
-//! `_`, `/` and `-` do not count. A category is matched the same way (`Male`, `GROUP B`,
-//! `Bachelor’s degree`).
+//! wording of [`aliases`] (`Race/ethnicity group`), compared [`fold`]ed: case does not count,
+//! and white space, `_`, `/` and `-` are all one word break. A category is matched the same way
+//! (`Male`, `GROUP B`, `Bachelor’s degree`, `Free / reduced`).
 
 /// The five categorical columns, in dataset order.
 pub const CATEGORICAL_FIELDS: [&str; 5] = [
@@ -77,17 +77,24 @@ pub fn aliases(name: &str) -> &'static [&'static str] {
     }
 }
 
-/// `text` as header cells and categories are compared: lowercase, without white space, `_`,
-/// `/` and `-`, with a typographic apostrophe (`’`, as spreadsheets autocorrect) as `'`.
+/// `text` as header cells and categories are compared: lowercase words, white space, `_`, `/`
+/// and `-` all one break between them (`Race/Ethnicity` and `race_ethnicity` are both
+/// `race ethnicity`; `groupb` stays apart from `group B`), a typographic apostrophe (`’`, as
+/// spreadsheets autocorrect) as `'`.
 pub fn fold(text: &str) -> String {
-    text.chars()
-        .filter(|c| !(c.is_whitespace() || matches!(c, '_' | '/' | '-')))
+    let lower: String = text
+        .chars()
         .map(|c| match c {
             '\u{2018}' | '\u{2019}' => '\'',
             c => c,
         })
         .flat_map(char::to_lowercase)
-        .collect()
+        .collect();
+    lower
+        .split(|c: char| c.is_whitespace() || matches!(c, '_' | '/' | '-'))
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Whether the header cell `cell` names the column `name` (see the module's rule).
@@ -260,6 +267,7 @@ mod tests {
             "id",
             "",
             "race",
+            "readingscore",
             "lunches",
         ] {
             assert_eq!(dataset_column(cell), None, "{cell:?}");
@@ -322,7 +330,10 @@ mod tests {
         assert_eq!(category_index("robot", genders), None);
         let groups = allowed_categories("race_ethnicity").unwrap();
         assert_eq!(category_index("GROUP B", groups), Some(1));
-        assert_eq!(category_index("groupb", groups), Some(1));
+        assert_eq!(category_index("group_b", groups), Some(1));
+        // A word break is needed where the category has one, and none is made up.
+        assert_eq!(category_index("groupb", groups), None);
+        assert_eq!(category_index("ma\nle", genders), None);
         let education = allowed_categories("parental_level_of_education").unwrap();
         assert_eq!(
             category_index("Bachelor\u{2019}s Degree", education),
@@ -332,9 +343,9 @@ mod tests {
         let lunch = allowed_categories("lunch").unwrap();
         assert_eq!(category_index("Free / Reduced", lunch), Some(0));
         // Two categories that fold alike: only the exact text chooses.
-        let odd = ["a-b", "ab"];
-        assert_eq!(category_index("ab", &odd), Some(1));
-        assert_eq!(category_index("AB", &odd), None);
+        let odd = ["a-b", "a_b"];
+        assert_eq!(category_index("a_b", &odd), Some(1));
+        assert_eq!(category_index("A B", &odd), None);
     }
 
     #[test]
