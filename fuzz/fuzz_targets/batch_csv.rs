@@ -2,8 +2,9 @@
 //! The batch page end to end: arbitrary bytes as a CSV file through every model of the
 //! committed `assets/model.json`. Either the file is refused as a whole, or every record comes
 //! out as one row (counted here independently, reading the bytes as the batch code reads
-//! them: BOM dropped, CRLF as LF, a header, rows of any length), every prediction and interval
-//! bound is finite, and the results' CSV reads back with the same rows.
+//! them: BOM dropped, CRLF as LF, the header line's separator, a header, rows of any length),
+//! every prediction and interval bound is finite, and the results' CSV reads back with the same
+//! rows.
 
 use std::sync::LazyLock;
 
@@ -26,6 +27,7 @@ fn records(bytes: &[u8]) -> usize {
     csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
+        .delimiter(model::csv_delimiter(&lf))
         .from_reader(lf.as_slice())
         .records()
         .count()
