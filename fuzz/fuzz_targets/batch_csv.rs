@@ -55,12 +55,12 @@ fuzz_target!(|data: &[u8]| {
             }
             assert!(row.actual.is_none_or(f64::is_finite));
         }
-        if let Some(s) = batch.scores() {
+        if let Ok(s) = batch.scores() {
             assert!(s.r2.is_finite() && s.mae.is_finite());
         }
         let out = batch.to_csv();
         let mut reader = csv::ReaderBuilder::new().from_reader(out.as_bytes());
-        let width = batch.header.len() + 4;
+        let width = batch.header.len() + 5;
         assert_eq!(reader.headers().expect("results header").len(), width);
         let back: Vec<csv::StringRecord> = reader
             .records()
