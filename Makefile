@@ -20,7 +20,7 @@ EXTREMES := e2e/fixtures/extremes.csv
 HOSTING_VENV := target/hosting-venv
 
 .PHONY: help serve test build train data tools-web tools-all lint native-test assets-current \
-        parity-cases wasm-test e2e trainer-bin bench-train bench-web wasm-size tools-hosting lint-hosting fuzz
+        parity-cases wasm-test e2e deny trainer-bin bench-train bench-web wasm-size tools-hosting lint-hosting fuzz
 
 help:
 	@echo "make serve   build and serve the app on http://127.0.0.1:8080"
@@ -30,11 +30,12 @@ help:
 	@echo "make bench-web     load performance of the release build in headless Chromium"
 	@echo "make wasm-size     the app's wasm by crate (twiggy), after make build"
 	@echo "make fuzz    fuzz every reader of untrusted input (nightly; not part of make test)"
+	@echo "make deny    the dependency policy: licenses, bans, sources (deny.toml; offline)"
 
 serve: tools-web
 	trunk serve
 
-test: tools-all data lint lint-hosting native-test assets-current wasm-test build e2e
+test: tools-all data lint deny lint-hosting native-test assets-current wasm-test build e2e
 	@echo "make test: all checks passed"
 
 tools-web:
@@ -55,6 +56,12 @@ $(DATA):
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+# The dependency policy (deny.toml): licenses the project can ship, crates.io only, duplicate
+# versions listed. These checks read Cargo.lock and the fetched crates: no network.
+deny:
+	@scripts/tools.sh deny
+	cargo deny --offline --locked check licenses bans sources
 
 # The hosting files with the clouds' own linters: cfn-lint (informational checks too) on the
 # CloudFormation template, actionlint (running shellcheck on every `run:`) on the workflows, and

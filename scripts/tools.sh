@@ -9,11 +9,13 @@
 #   scripts/tools.sh bench    lighthouse (bench/lighthouse) and twiggy, for make bench-web and
 #                             make wasm-size only
 #   scripts/tools.sh fuzz     nightly toolchain (minimal profile) and cargo-fuzz, for make fuzz only
-#   scripts/tools.sh all      web, browser and hosting: what make test needs
+#   scripts/tools.sh deny     cargo-deny and the fetched crates it reads, for make deny (deny.toml)
+#   scripts/tools.sh all      web, browser, hosting and deny: what make test needs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
+CARGO_DENY_VERSION=0.20.2
 say() { printf '\033[1mtools:\033[0m %s\n' "$*" >&2; }
 
 wasm_target() {
@@ -128,12 +130,20 @@ fuzz_tools() {
   cargo install cargo-fuzz
 }
 
+deny_tool() {
+  if cargo deny --version 2>/dev/null | grep -q " $CARGO_DENY_VERSION\$"; then return; fi
+  say "installing cargo-deny $CARGO_DENY_VERSION (about 5 minutes)"
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install --locked cargo-deny --version "=$CARGO_DENY_VERSION"
+}
+
 case "${1:-all}" in
   web) wasm_target; cargo_deps; npm_prereqs; npm_tools; trunk_tool; wasm_bindgen_cli ;;
   browser) browser ;;
   hosting) hosting_tools ;;
   bench) bench_tools ;;
   fuzz) fuzz_tools ;;
-  all) wasm_target; cargo_deps; npm_prereqs; npm_tools; browser; hosting_tools; trunk_tool; wasm_bindgen_cli ;;
-  *) echo "usage: $0 [web|browser|hosting|bench|fuzz|all]" >&2; exit 2 ;;
+  deny) cargo_deps; deny_tool ;;
+  all) wasm_target; cargo_deps; npm_prereqs; npm_tools; browser; hosting_tools; deny_tool; trunk_tool; wasm_bindgen_cli ;;
+  *) echo "usage: $0 [web|browser|hosting|bench|fuzz|deny|all]" >&2; exit 2 ;;
 esac

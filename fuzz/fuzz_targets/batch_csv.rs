@@ -2,8 +2,9 @@
 //! The batch page end to end: arbitrary bytes as a CSV file through every model of the
 //! committed `assets/model.json`. Either the file is refused as a whole, or every record comes
 //! out as one row (counted here independently, reading the bytes as the batch code reads
-//! them: BOM dropped, CRLF as LF, a header, rows of any length), every prediction and interval
-//! bound is finite, and the results' CSV reads back with the same rows.
+//! them: BOM dropped, CRLF as LF, the header line's separator, a header, rows of any length),
+//! every prediction and interval bound is finite, and the results' CSV reads back with the same
+//! rows.
 
 use std::sync::LazyLock;
 
@@ -26,6 +27,7 @@ fn records(bytes: &[u8]) -> usize {
     csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
+        .delimiter(model::csv_delimiter(&lf))
         .from_reader(lf.as_slice())
         .records()
         .count()
@@ -53,12 +55,12 @@ fuzz_target!(|data: &[u8]| {
             }
             assert!(row.actual.is_none_or(f64::is_finite));
         }
-        if let Some(s) = batch.scores() {
+        if let Ok(s) = batch.scores() {
             assert!(s.r2.is_finite() && s.mae.is_finite());
         }
         let out = batch.to_csv();
         let mut reader = csv::ReaderBuilder::new().from_reader(out.as_bytes());
-        let width = batch.header.len() + 4;
+        let width = batch.header.len() + 5;
         assert_eq!(reader.headers().expect("results header").len(), width);
         let back: Vec<csv::StringRecord> = reader
             .records()

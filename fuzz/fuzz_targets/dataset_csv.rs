@@ -10,9 +10,11 @@ fuzz_target!(|data: &[u8]| {
     match trainer::data::parse(data) {
         Ok(rows) => {
             assert!(!rows.is_empty());
+            let bytes = model::normalize_csv(data);
             let records = csv::ReaderBuilder::new()
                 .flexible(true)
-                .from_reader(model::normalize_csv(data).as_slice())
+                .delimiter(model::csv_delimiter(&bytes))
+                .from_reader(bytes.as_slice())
                 .records()
                 .count();
             assert!(

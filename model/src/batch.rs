@@ -1,6 +1,10 @@
 //! Many students at once from a CSV file: the browser's batch page and `trainer predict` share
 //! this code. A header is required; columns come in any order and extra columns are kept; the
 //! target column is optional; UTF-8 with or without a BOM, CRLF or LF line ends, quoted fields.
+//! The separator is the header line's ([`delimiter`]: comma, semicolon or tab, as spreadsheets
+//! save in their locales); header cells name columns as [`crate::fields`] says (`math score`,
+//! `Reading score`), categories match in any case, and numbers are read by
+//! [`crate::text::read_number`] (`85,5` is 85.5).
 //! Every input row gives exactly one output row: a bad row keeps its place with a message
 //! naming its line, column and reason, and the good rows around it keep their predictions.
 //!
@@ -9,9 +13,10 @@
 //! and with what; [`Missing::Reject`] refuses such rows instead. A row whose feature cells are
 //! all empty is an error naming its line.
 
-use crate::fields::label;
+use crate::fields::{absent_column, find_column, label, AbsentColumn, AmbiguousColumn};
 use crate::predict::{Estimate, Filled, Missing, Predictor};
 use crate::student::Student;
+use crate::text::read_number;
 
 /// How many rows with both a prediction and a target value R² and MAE need.
 pub const MIN_SCORED_ROWS: usize = 10;
@@ -21,10 +26,13 @@ pub const MIN_SCORED_ROWS: usize = 10;
 pub enum BatchError {
     #[error("the file is empty: a header line is required")]
     Empty,
-    #[error("line 1: the header lacks the column(s) {}", .0.join(", "))]
-    MissingColumns(Vec<String>),
+    /// Each with the header cell most like it, when one is close.
+    #[error("line 1: the header lacks the column(s) {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))]
+    MissingColumns(Vec<AbsentColumn>),
     #[error("line 1: column {0:?} appears more than once")]
     DuplicateColumn(String),
+    #[error("line 1: {0}")]
+    AmbiguousColumn(AmbiguousColumn),
     #[error("line 1: {0}")]
     Header(String),
     #[error("the file has a header but no rows")]
@@ -112,6 +120,40 @@ pub fn normalize(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The separator of a CSV file, read from its header line (the first line that is not empty,
+/// up to its first line end outside quotes): the most frequent of `,`, `;` and tab outside
+/// quotes; on a tie the first of them in that order, `,` when the line has none.
+pub fn delimiter(bytes: &[u8]) -> u8 {
+    const CANDIDATES: [u8; 3] = [b',', b';', b'\t'];
+    let mut counts = [0usize; 3];
+    let (mut quoted, mut started) = (false, false);
+    for &b in bytes {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => {
+                if started {
+                    break;
+                }
+                continue;
+            }
+            _ if !quoted => {
+                if let Some(k) = CANDIDATES.iter().position(|&c| c == b) {
+                    counts[k] += 1;
+                }
+            }
+            _ => {}
+        }
+        started = true;
+    }
+    let mut best = 0;
+    for k in 1..CANDIDATES.len() {
+        if counts[k] > counts[best] {
+            best = k;
+        }
+    }
+    CANDIDATES[best]
+}
+
 /// The first byte that makes `bytes` not text: invalid UTF-8 or a NUL.
 fn not_text(bytes: &[u8]) -> Option<BatchError> {
     if let Err(e) = std::str::from_utf8(bytes) {
@@ -144,6 +186,7 @@ impl Predictor {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
+            .delimiter(delimiter(&bytes))
             .from_reader(bytes.as_slice());
         let header: Vec<String> = reader
             .headers()
@@ -159,17 +202,21 @@ impl Predictor {
                 return Err(BatchError::DuplicateColumn(h.clone()));
             }
         }
-        let absent: Vec<String> = self
-            .features()
-            .iter()
-            .map(|f| f.name())
-            .filter(|name| !header.iter().any(|h| h == name))
-            .map(str::to_owned)
-            .collect();
+        // Each row's student is keyed by the model's column names, whatever the file calls
+        // them; the other cells keep their header's name.
+        let mut keys = header.clone();
+        let mut absent = Vec::new();
+        for name in self.features().iter().map(|f| f.name()) {
+            match find_column(&header, name).map_err(BatchError::AmbiguousColumn)? {
+                Some(i) => keys[i] = name.to_owned(),
+                None => absent.push(absent_column(&header, name)),
+            }
+        }
         if !absent.is_empty() {
             return Err(BatchError::MissingColumns(absent));
         }
-        let target = header.iter().position(|h| *h == self.bundle().target);
+        let target =
+            find_column(&header, &self.bundle().target).map_err(BatchError::AmbiguousColumn)?;
 
         let mut rows = Vec::new();
         for (row, record) in reader.records().enumerate() {
@@ -192,7 +239,7 @@ impl Predictor {
                     Some(e.to_string()),
                 ),
             };
-            let student: Student = header
+            let student: Student = keys
                 .iter()
                 .zip(&fields)
                 .map(|(h, v)| (h.clone(), v.clone()))
@@ -226,8 +273,7 @@ impl Predictor {
             };
             let actual = target
                 .and_then(|t| fields.get(t))
-                .and_then(|v| v.trim().parse::<f64>().ok())
-                .filter(|v| v.is_finite());
+                .and_then(|v| read_number(v));
             let notes = match (&outcome, missing) {
                 (Ok(_), Missing::Impute) => self.filled(&student),
                 _ => Vec::new(),
@@ -252,6 +298,12 @@ impl Predictor {
 }
 
 impl Batch {
+    /// The position in [`Batch::header`] of the column `name` (`"math_score"`), found as the
+    /// batch found it: the cell equal to it, or else the one cell naming it (`"Math score"`).
+    pub fn column(&self, name: &str) -> Option<usize> {
+        find_column(&self.header, name).ok().flatten()
+    }
+
     /// How many rows could not be predicted.
     pub fn errors(&self) -> usize {
         self.rows.iter().filter(|r| r.outcome.is_err()).count()

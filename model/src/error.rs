@@ -1,7 +1,7 @@
 use std::fmt;
 
 use crate::fields::label;
-use crate::text::number;
+use crate::text::{number, number_hint};
 
 /// Why a model document was refused.
 #[derive(Debug, thiserror::Error)]
@@ -68,7 +68,10 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Problem::Missing => write!(f, "a value is required"),
-            Problem::NotANumber { text } => write!(f, "{text:?} is not a number"),
+            Problem::NotANumber { text } => match number_hint(text) {
+                Some(hint) => write!(f, "{text:?} is not a number ({hint})"),
+                None => write!(f, "{text:?} is not a number"),
+            },
             Problem::OutOfRange { value, min, max } => write!(
                 f,
                 "{} is not between {} and {}",

@@ -28,8 +28,8 @@ mod validate;
 
 #[cfg(feature = "batch")]
 pub use batch::{
-    normalize as normalize_csv, Batch, BatchError, BatchRow, BatchScores, NoScores, Prediction,
-    MIN_SCORED_ROWS,
+    delimiter as csv_delimiter, normalize as normalize_csv, Batch, BatchError, BatchRow,
+    BatchScores, NoScores, Prediction, MIN_SCORED_ROWS,
 };
 pub use error::{FieldError, FormatError, InputError, Problem};
 pub use explain::{Contribution, Explanation, MAX_EXPLAINED_FEATURES};

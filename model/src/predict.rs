@@ -2,12 +2,12 @@
 //! browser all use.
 
 use crate::error::{FieldError, FormatError, InputError, Problem};
-use crate::fields::{label, score_range};
+use crate::fields::{category_index, label, score_range};
 use crate::format::{
     Aggregation, Feature, KnnWeighting, Model, ModelBundle, ObliviousTree, Preprocessor, Step, Tree,
 };
 use crate::student::Student;
-use crate::text::number;
+use crate::text::{number, read_number};
 use crate::validate::{validate, validate_features, validate_steps};
 
 /// One prediction as every surface shows it: the model's raw estimate limited to the target's
@@ -148,7 +148,7 @@ impl<'a> Encoder<'a> {
                 }
                 (Feature::Categorical { categories, .. }, Step::OneHot { impute }) => {
                     let chosen = text.unwrap_or(impute);
-                    match categories.iter().position(|c| c == chosen) {
+                    match category_index(chosen, categories) {
                         Some(k) => {
                             x.extend((0..categories.len()).map(|j| if j == k { 1.0 } else { 0.0 }))
                         }
@@ -313,16 +313,12 @@ impl Predictor {
     }
 }
 
-/// Parses a score typed by a person: a finite decimal number within `[min, max]`.
+/// Parses a score typed by a person ([`read_number`]: `85.5`, `85,5`, `８５`) within
+/// `[min, max]`.
 fn parse_number(text: &str, min: f64, max: f64) -> Result<f64, Problem> {
-    let value: f64 = text.parse().map_err(|_| Problem::NotANumber {
+    let value = read_number(text).ok_or_else(|| Problem::NotANumber {
         text: text.to_owned(),
     })?;
-    if !value.is_finite() {
-        return Err(Problem::NotANumber {
-            text: text.to_owned(),
-        });
-    }
     if value < min || value > max {
         return Err(Problem::OutOfRange { value, min, max });
     }
@@ -479,6 +475,8 @@ mod tests {
     fn numbers_are_parsed_strictly() {
         assert_eq!(parse_number("72", 0.0, 100.0), Ok(72.0));
         assert_eq!(parse_number("72.5", 0.0, 100.0), Ok(72.5));
+        assert_eq!(parse_number("72,5", 0.0, 100.0), Ok(72.5));
+        assert_eq!(parse_number("\u{ff17}\u{ff12}", 0.0, 100.0), Ok(72.0));
         assert_eq!(parse_number("0", 0.0, 100.0), Ok(0.0));
         assert_eq!(parse_number("100", 0.0, 100.0), Ok(100.0));
         assert!(matches!(
@@ -489,7 +487,11 @@ mod tests {
             parse_number("-1", 0.0, 100.0),
             Err(Problem::OutOfRange { .. })
         ));
-        for bad in ["abc", "NaN", "inf", "1e999", "7,5", "--3"] {
+        assert!(matches!(
+            parse_number("\u{2212}1", 0.0, 100.0),
+            Err(Problem::OutOfRange { value, .. }) if value == -1.0
+        ));
+        for bad in ["abc", "NaN", "inf", "1e999", "1e1", "7,555", "--3"] {
             assert!(
                 matches!(
                     parse_number(bad, 0.0, 100.0),

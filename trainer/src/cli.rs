@@ -44,7 +44,10 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct TrainOpts {
-    /// The dataset CSV (header plus one row per student).
+    /// The dataset CSV: a header plus one row per student; comma, semicolon or tab separated
+    /// (read from the header line); headers as the dataset writes them or as the publication
+    /// does ("math score", "race/ethnicity"), in any case; categories in any case; scores with
+    /// a decimal point or a decimal comma ("72,5").
     #[arg(long, default_value = "data/stud.csv")]
     pub data: PathBuf,
     /// Folder for model.json and report.json.
@@ -96,7 +99,8 @@ pub struct PredictOpts {
     /// An exported model.json.
     #[arg(long, default_value = "assets/model.json")]
     pub model: PathBuf,
-    /// A CSV with the model's feature columns in any order (other columns are kept).
+    /// A CSV with the model's feature columns in any order (other columns are kept), read as
+    /// --data is read: comma, semicolon or tab separated, headers and categories in any case.
     #[arg(long)]
     pub input: PathBuf,
     /// Only the test-split rows listed in this report.json.

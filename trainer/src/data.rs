@@ -1,9 +1,17 @@
-//! Reading and checking the dataset CSV.
+//! Reading and checking the dataset CSV, with the model crate's rules for what people write:
+//! the separator comes from the header line (comma, semicolon or tab), header cells name the
+//! columns as [`model::fields`] says (`math score`, `race/ethnicity`), categories match in any
+//! case and are kept in the dataset's own spelling, scores are read by
+//! [`model::text::read_number`] (`85,5` is 85.5).
 
 use std::io::Read;
 use std::path::Path;
 
-use model::fields::{CATEGORICAL_FIELDS, SCORE_FIELDS};
+use model::fields::{
+    absent_column, allowed_categories, category_index, find_column, AbsentColumn, AmbiguousColumn,
+    CATEGORICAL_FIELDS, SCORE_FIELDS,
+};
+use model::text::{number_hint, read_number};
 use model::Student;
 
 /// Every column the training data must have (in any order; other columns are ignored).
@@ -25,10 +33,13 @@ pub enum DataError {
     NotText { byte: usize, reason: &'static str },
     #[error("the file is empty: a header line is required")]
     Empty,
-    #[error("line 1: missing column(s) {}", .0.join(", "))]
-    MissingColumns(Vec<String>),
+    /// Each with the header cell most like it, when one is close.
+    #[error("line 1: missing column(s) {}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))]
+    MissingColumns(Vec<AbsentColumn>),
     #[error("line 1: column {0:?} appears more than once")]
     DuplicateColumn(String),
+    #[error("line 1: {0}")]
+    AmbiguousColumn(AmbiguousColumn),
     #[error("the file has a header but no data rows")]
     NoRows,
     #[error("{} bad row(s):\n{}", .0.len(), .0.iter().take(20).map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
@@ -99,6 +110,7 @@ pub fn parse(input: impl Read) -> Result<Vec<Row>, DataError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
+        .delimiter(model::csv_delimiter(&bytes))
         .from_reader(bytes.as_slice());
     let header = match reader.headers() {
         Ok(h) if !(h.is_empty() || h.len() == 1 && h[0].trim().is_empty()) => h.clone(),
@@ -120,14 +132,20 @@ pub fn parse(input: impl Read) -> Result<Vec<Row>, DataError> {
             return Err(DataError::DuplicateColumn(n.clone()));
         }
     }
-    let missing: Vec<String> = required_columns()
-        .filter(|c| !names.iter().any(|n| n == c))
-        .map(str::to_owned)
-        .collect();
+    let mut columns = std::collections::BTreeMap::new();
+    let mut missing = Vec::new();
+    for name in required_columns() {
+        match find_column(&names, name).map_err(DataError::AmbiguousColumn)? {
+            Some(i) => {
+                columns.insert(name, i);
+            }
+            None => missing.push(absent_column(&names, name)),
+        }
+    }
     if !missing.is_empty() {
         return Err(DataError::MissingColumns(missing));
     }
-    let index = |name: &str| names.iter().position(|n| n == name).expect("checked");
+    let index = |name: &str| columns[name];
 
     let mut rows = Vec::new();
     let mut errors = Vec::new();
@@ -155,7 +173,7 @@ pub fn parse(input: impl Read) -> Result<Vec<Row>, DataError> {
         let mut row_ok = true;
         for name in CATEGORICAL_FIELDS {
             let value = record[index(name)].trim();
-            let allowed = model::fields::allowed_categories(name).expect("a categorical column");
+            let allowed = allowed_categories(name).expect("a categorical column");
             if value.is_empty() {
                 errors.push(RowError {
                     line,
@@ -163,31 +181,43 @@ pub fn parse(input: impl Read) -> Result<Vec<Row>, DataError> {
                     message: "is empty".into(),
                 });
                 row_ok = false;
-            } else if !allowed.contains(&value) {
-                errors.push(RowError {
-                    line,
-                    column: Some(name.into()),
-                    message: format!("{value:?} is not one of: {}", allowed.join(", ")),
-                });
-                row_ok = false;
+            } else {
+                match category_index(value, allowed) {
+                    // The dataset's own spelling, whatever the case in the file.
+                    Some(k) => student.set(name, allowed[k]),
+                    None => {
+                        errors.push(RowError {
+                            line,
+                            column: Some(name.into()),
+                            message: format!("{value:?} is not one of: {}", allowed.join(", ")),
+                        });
+                        row_ok = false;
+                    }
+                }
             }
-            student.set(name, value);
         }
         let mut scores = [0.0; 3];
         for (k, name) in SCORE_FIELDS.iter().enumerate() {
             let text = record[index(name)].trim();
-            match text.parse::<f64>() {
-                Ok(v) if v.is_finite() && (0.0..=100.0).contains(&v) => scores[k] = v,
+            match read_number(text) {
+                Some(v) if (0.0..=100.0).contains(&v) => {
+                    scores[k] = v;
+                    // As the model crate reads it back, whatever the file's decimal mark.
+                    student.set(*name, v.to_string());
+                }
                 _ => {
+                    let hint = number_hint(text).map(|h| format!(" ({h})"));
                     errors.push(RowError {
                         line,
                         column: Some((*name).into()),
-                        message: format!("{text:?} is not a score between 0 and 100"),
+                        message: format!(
+                            "{text:?} is not a score between 0 and 100{}",
+                            hint.unwrap_or_default()
+                        ),
                     });
                     row_ok = false;
                 }
             }
-            student.set(*name, text);
         }
         if row_ok {
             rows.push(Row {
@@ -248,6 +278,71 @@ mod tests {
              line 4: column race_ethnicity: is empty\n\
              line 4: column reading_score: \"101\" is not a score between 0 and 100\n\
              line 5: column gender: \"robot\" is not one of: female, male"
+        );
+    }
+
+    #[test]
+    fn reads_a_semicolon_file_with_the_publications_headers_decimal_commas_and_any_case() {
+        let text =
+            "Gender;race/ethnicity;parental level of education;Lunch;test preparation course;\
+                    math score;Reading Score;writing_score;id\n\
+                    Male;GROUP B;Bachelor\u{2019}s Degree;Standard;None;72,5;７２;74;\"a;b\"\n";
+        let rows = parse(text.as_bytes()).unwrap();
+        assert_eq!(rows[0].scores, [72.5, 72.0, 74.0]);
+        let s = &rows[0].student;
+        assert_eq!(s.get("gender"), Some("male"));
+        assert_eq!(s.get("race_ethnicity"), Some("group B"));
+        assert_eq!(
+            s.get("parental_level_of_education"),
+            Some("bachelor's degree")
+        );
+        assert_eq!(s.get("lunch"), Some("standard"));
+        assert_eq!(s.get("test_preparation_course"), Some("none"));
+        assert_eq!(s.get("math_score"), Some("72.5"));
+        assert_eq!(s.get("reading_score"), Some("72"));
+        let tabs = "gender\trace_ethnicity\tparental_level_of_education\tlunch\t\
+                    test_preparation_course\tmath_score\treading_score\twriting_score\n\
+                    female\tgroup C\thigh school\tstandard\tnone\t60\t61,25\t62\n";
+        assert_eq!(
+            parse(tabs.as_bytes()).unwrap()[0].scores,
+            [60.0, 61.25, 62.0]
+        );
+    }
+
+    #[test]
+    fn numbers_that_are_not_plainly_scores_are_refused_with_a_hint() {
+        let text = format!("{HEADER}female,group B,high school,standard,none,\"1,234\",1e1,inf\n");
+        assert_eq!(
+            errors(&text),
+            "3 bad row(s):\n\
+             line 2: column math_score: \"1,234\" is not a score between 0 and 100 (a decimal \
+             comma takes one or two digits after it, as in 85,5; thousands are not separated)\n\
+             line 2: column reading_score: \"1e1\" is not a score between 0 and 100 (write it \
+             in plain digits, as in 85 or 85.5)\n\
+             line 2: column writing_score: \"inf\" is not a score between 0 and 100"
+        );
+    }
+
+    #[test]
+    fn a_header_that_does_not_match_names_the_closest_cell() {
+        let text = "gender;race_ethnicity;parental_level_of_education;lunch;\
+                    test_preparation_course;math_score;readng score;writing_scor\nx\n";
+        assert_eq!(
+            errors(text),
+            "line 1: missing column(s) reading_score (closest: \"readng score\"), \
+             writing_score (closest: \"writing_scor\")"
+        );
+        // The exact name wins over a cell that only folds to it.
+        let both =
+            format!("Gender,{HEADER}robot,female,group B,high school,standard,none,72,72,74\n");
+        assert_eq!(
+            parse(both.as_bytes()).unwrap()[0].student.get("gender"),
+            Some("female")
+        );
+        let folded = HEADER.replace("math_score", "Math score,math score");
+        assert_eq!(
+            errors(&folded),
+            "line 1: columns \"Math score\" and \"math score\" both name the column math_score"
         );
     }
 

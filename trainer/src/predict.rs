@@ -97,10 +97,18 @@ pub fn write(
                         .cloned()
                         .zip(r.fields.iter().cloned())
                         .collect();
+                    // Every model reads the dataset's columns by their names, whatever the
+                    // file calls them ("math score").
+                    let keyed: Student = batch
+                        .header
+                        .iter()
+                        .map(|h| model::fields::dataset_column(h).unwrap_or(h))
+                        .zip(r.fields.iter().map(String::as_str))
+                        .collect();
                     let all = all
                         .into_iter()
                         .flat_map(|set| set.iter())
-                        .filter_map(|p| Some((model_key(p.bundle()), p.predict(&student).ok()?)))
+                        .filter_map(|p| Some((model_key(p.bundle()), p.predict(&keyed).ok()?)))
                         .collect();
                     JsonRow {
                         row: r.row,

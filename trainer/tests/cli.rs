@@ -415,3 +415,102 @@ fn predict_refuses_a_header_only_file_and_a_file_that_is_not_text() {
         assert!(stdout.is_empty());
     }
 }
+
+/// `csv` (written by [`common::synthetic_csv`]) as a spreadsheet in a semicolon locale saves
+/// it: the dataset publication's header, `;` between cells, decimal commas, categories
+/// capitalised.
+fn as_spreadsheet_saves_it(csv: &str) -> String {
+    let mut lines = csv.lines();
+    lines.next();
+    let mut out = String::from(
+        "gender;race/ethnicity;parental level of education;lunch;test preparation course;\
+         math score;reading score;writing score\r\n",
+    );
+    for line in lines {
+        let cells: Vec<String> = line
+            .split(',')
+            .map(|cell| {
+                let cell = cell.trim_matches('"');
+                if cell.parse::<f64>().is_ok() {
+                    format!("{cell},0")
+                } else {
+                    let mut chars = cell.chars();
+                    let first = chars.next().unwrap().to_uppercase();
+                    format!("{first}{}", chars.as_str())
+                }
+            })
+            .collect();
+        out += &cells.join(";");
+        out += "\r\n";
+    }
+    out
+}
+
+#[test]
+fn train_and_predict_read_a_semicolon_file_with_the_publications_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = common::synthetic_csv(40, 17);
+    let saved = as_spreadsheet_saves_it(&plain);
+    assert!(
+        saved.contains("Male;Group ") && saved.contains(",0;"),
+        "{saved}"
+    );
+    let grid = write(dir.path(), "grid.toml", SMALL_GRID);
+    let mut models = Vec::new();
+    for (name, text) in [("plain.csv", &plain), ("saved.csv", &saved)] {
+        let data = write(dir.path(), name, text);
+        let out = dir.path().join(format!("out-{name}"));
+        let (code, _, stderr) = train_math(&data, &out, &grid, true);
+        assert_eq!(code, Some(0), "{name}: {stderr}");
+        models.push(std::fs::read_to_string(out.join("model.json")).unwrap());
+    }
+    assert!(models[0] == models[1], "the same data gives the same model");
+
+    let model = dir.path().join("out-plain.csv/model.json");
+    let input = write(dir.path(), "students.csv", &saved);
+    let (code, stdout, stderr) = run(
+        &[
+            "predict",
+            "--format",
+            "json",
+            "--all-models",
+            "--model",
+            "{}",
+            "--input",
+            "{}",
+        ],
+        &[&model, &input],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let rows: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    // Every model of the set reads the file's columns too (not its typical student).
+    assert_eq!(rows[0]["all"]["math_score"], rows[0]["prediction"]);
+    let set = model::Predictors::from_json(&models[0]).unwrap();
+    let p = set.full("math_score").unwrap();
+    let plain_batch = p.predict_csv(plain.as_bytes()).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 40);
+    for (row, expected) in rows.as_array().unwrap().iter().zip(&plain_batch.rows) {
+        let expected = expected.outcome.as_ref().unwrap().value;
+        assert_eq!(row["prediction"].as_f64(), Some(expected), "{row}");
+        // The file's own header names and cells, as read.
+        assert!(row["student"]["reading score"]
+            .as_str()
+            .unwrap()
+            .ends_with(",0"));
+    }
+    // A header cell that is almost right is named.
+    let typo = write(
+        dir.path(),
+        "typo.csv",
+        saved.replacen("reading score", "readng score", 1),
+    );
+    let (code, _, stderr) = run(
+        &["predict", "--model", "{}", "--input", "{}"],
+        &[&model, &typo],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("the header lacks the column(s) reading_score (closest: \"readng score\")"),
+        "{stderr}"
+    );
+}
