@@ -194,6 +194,25 @@ describe('the pages in Chromium', () => {
     assert.match(first, /^Writing score: 90$/);
   });
 
+  test('predict: a decimal comma and full-width digits are read, and the slider follows', async () => {
+    await page.goto(server.url);
+    const field = page.getByLabel('Reading score', { exact: true });
+    const slider = page.getByRole('slider', { name: 'Reading score slider' });
+    // The slider moves in whole points: it stands at the nearest one.
+    const sliderAt = (value) =>
+      page.waitForFunction((v) => Math.abs(Number(document.querySelector('input[aria-label="Reading score slider"]')?.value) - v) <= 0.5, value, { timeout: 2000 });
+    await field.fill('85,5');
+    await sliderAt(85.5);
+    assert.equal(await page.locator('.field-error').count(), 0, 'no field error');
+    await field.fill('８５');
+    await sliderAt(85);
+    assert.equal(await page.locator('.field-error').count(), 0, 'no field error');
+    await field.fill('1e1');
+    assert.match(await page.locator('.field-error').first().textContent(), /number/);
+    await sliderAt(50);
+    await field.fill('70');
+  });
+
   test('predict: sliders and chips share the fields, and move the prediction while dragging', async () => {
     await page.goto(server.url);
     const slider = page.getByRole('slider', { name: 'Reading score slider' });

@@ -84,7 +84,11 @@ fn every_row_comes_out_in_place_with_bom_crlf_quotes_and_extra_columns() {
         }
         assert_eq!(pieces, csv, "pieces of {size}");
     }
-    assert_eq!(batch.csv_rows(100..200), "", "rows beyond the batch write nothing");
+    assert_eq!(
+        batch.csv_rows(100..200),
+        "",
+        "rows beyond the batch write nothing"
+    );
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 8);
     assert_eq!(

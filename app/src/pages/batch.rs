@@ -301,7 +301,7 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
                     })
                     .collect_view()} ". Other columns are kept. With a "
                 <code>{predictor.bundle().target.clone()}</code>
-                " column, the page also scores the predictions against it. Empty cells take the model's typical value."
+                " column, the page also scores the predictions against it. Empty cells take the model's typical value. Columns may be named as the form names them (\"Reading score\"), case does not matter, and a file separated by semicolons or tabs (as some spreadsheets save it, with decimal commas) is read too."
             </p>
             <p class="batch-status" role="status" data-testid="batch-status" class:busy=busy>
                 {status}
@@ -338,7 +338,8 @@ fn Results(file: String, batch: Arc<Batch>, millis: f64, target: String) -> impl
         })
     };
     let pages = move || visible.with(|v| page_count(v.len()));
-    let target_column = batch.header.iter().position(|h| *h == target);
+    // The target column as the file names it ("math score", "Math score", …).
+    let target_column = batch.column(&target);
 
     // The CSV is written a piece of rows at a time with a pause between pieces, so a long
     // batch never freezes the page; the button says so meanwhile.

@@ -24,10 +24,9 @@ pub const TARGET_RANGE: (f64, f64) = (0.0, 100.0);
 /// Where a slider stands for the text of its field: the number clamped to `[min, max]`, or
 /// the middle of the range while the text is not a number.
 pub fn slider_position(text: &str, min: f64, max: f64) -> f64 {
-    match text.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() => v.clamp(min, max),
-        _ => (min + max) / 2.0,
-    }
+    // The form's own reading of a number ("85,5" and "８５" too): the slider and the prediction
+    // never disagree about what was typed.
+    model::text::read_number(text).map_or((min + max) / 2.0, |v| v.clamp(min, max))
 }
 
 /// One field of the reference student in a few words ("standard lunch", "reading score 70").
@@ -599,9 +598,9 @@ fn WhatIf(categorical: Vec<Field>, numeric: Vec<Field>, outputs: Memo<Outputs>) 
             let position = move || slider_position(&value.get(), min, max).to_string();
             let shown = move || {
                 let text = value.get();
-                match text.trim().parse::<f64>() {
-                    Ok(v) if v.is_finite() => text.trim().to_owned(),
-                    _ => "—".to_owned(),
+                match model::text::read_number(&text) {
+                    Some(_) => text.trim().to_owned(),
+                    None => "—".to_owned(),
                 }
             };
             view! {
@@ -706,6 +705,10 @@ mod tests {
         assert_eq!(slider_position("abc", 0.0, 100.0), 50.0);
         assert_eq!(slider_position("", 0.0, 100.0), 50.0);
         assert_eq!(slider_position("NaN", 0.0, 100.0), 50.0);
+        // As the form reads numbers: a decimal comma and full-width digits, never "1e1".
+        assert_eq!(slider_position("85,5", 0.0, 100.0), 85.5);
+        assert_eq!(slider_position("８５", 0.0, 100.0), 85.0);
+        assert_eq!(slider_position("1e1", 0.0, 100.0), 50.0);
     }
 
     #[test]
