@@ -1,6 +1,7 @@
 // Trunk post_build hook (Trunk.toml): writes sw.js into the staging folder with the list of
-// every file this build emits (hashed names) to precache, and a cache version derived from
-// their contents, so a new deploy installs a new cache and removes the old one.
+// every file this build emits (hashed names) to precache, each file's SHA-256 (the worker's
+// precache checks it, so it never stores a mix of two deploys), and a cache version derived
+// from their contents, so a new deploy installs a new cache and removes the old one.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
@@ -26,16 +27,21 @@ const emitted = files(staging)
   .sort();
 
 const hash = createHash("sha256");
+const integrity = {};
+const url = (name) => (name === "index.html" ? "/" : `/${name}`);
 for (const name of emitted) {
+  const bytes = readFileSync(join(staging, name));
   hash.update(name);
-  hash.update(readFileSync(join(staging, name)));
+  hash.update(bytes);
+  integrity[url(name)] = `sha256-${createHash("sha256").update(bytes).digest("base64")}`;
 }
 const version = hash.digest("hex").slice(0, 16);
-const urls = emitted.map((name) => (name === "index.html" ? "/" : `/${name}`));
+const urls = emitted.map(url);
 
 const template = readFileSync(new URL("../assets/sw.template.js", import.meta.url), "utf8");
 const sw = template
-  .replace("__VERSION__", JSON.stringify(version))
-  .replace("__PRECACHE__", JSON.stringify(urls, null, 2));
+  .replace("__VERSION__", () => JSON.stringify(version))
+  .replace("__PRECACHE__", () => JSON.stringify(urls, null, 2))
+  .replace("__INTEGRITY__", () => JSON.stringify(integrity, null, 2));
 writeFileSync(join(staging, "sw.js"), sw);
 console.log(`postbuild: sw.js precaches ${urls.length} files, cache version ${version}`);
