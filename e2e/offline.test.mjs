@@ -123,11 +123,16 @@ test('a new deploy replaces the old cache and shows after a reload', async (t) =
   await predicts(page);
   // The new worker installs its own cache, takes over and deletes the old one.
   await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r.update()));
-  await page.waitForFunction(
-    (old) => caches.keys().then((keys) => keys.length === 1 && keys[0] !== old),
-    oldCache,
-    { timeout: 20_000 },
-  );
+  // (page.waitForFunction would take the returned promise itself as truthy: poll instead.)
+  await page.evaluate(async (old) => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const keys = await caches.keys();
+      if (keys.length === 1 && keys[0] !== old) return;
+      if (Date.now() > deadline) throw new Error(`caches still ${keys}`);
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+  }, oldCache);
   await context.setOffline(true);
   await page.reload();
   assert.equal(await build(page), 'v2', 'offline, the new version is what is cached');
