@@ -10,7 +10,8 @@
 //   - time to process a 1,000-row, a 10,000-row and a 100,000-row batch CSV on the batch page
 // and then Lighthouse (npm lighthouse 12, mobile defaults, Debian's chromium) on every page:
 // its four category scores and the largest contentful paint.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -116,13 +117,14 @@ async function batchSeconds(server, rows) {
   }
 }
 
-/** Lighthouse's mobile defaults on one page: the four category scores (0–100) and LCP. */
-function lighthouse(url) {
-  const out = execFileSync(
+/** Lighthouse's mobile defaults on one page: the four category scores (0–100) and LCP. Run as
+ * a child process without blocking this one: the server answering Lighthouse's Chromium lives in
+ * this process (a synchronous run left every request unanswered until it timed out). */
+async function lighthouse(url) {
+  const { stdout: out } = await promisify(execFile)(
     process.execPath,
     [LIGHTHOUSE, url, '--output=json', '--quiet', '--chrome-flags=--headless=new --no-sandbox --disable-gpu'],
-    // A run that hangs (seen once on these machines: Lighthouse waiting on Chromium with no
-    // CPU used) is stopped and reported instead of stalling the benchmark.
+    // A run that hangs anyway is stopped and reported instead of stalling the benchmark.
     { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM ?? '/usr/bin/chromium' }, maxBuffer: 256 * 1024 * 1024, timeout: 180_000, killSignal: 'SIGKILL' },
   );
   const lhr = JSON.parse(out.toString('utf8'));
@@ -178,7 +180,7 @@ try {
     for (const path of PAGES) {
       let scores;
       try {
-        scores = lighthouse(new URL(path, server.url).href);
+        scores = await lighthouse(new URL(path, server.url).href);
       } catch (error) {
         console.log(`  ${path.padEnd(11)} Lighthouse did not finish: ${error.code ?? error.signal ?? error.message}`);
         continue;
