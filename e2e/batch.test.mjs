@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultModel, openApp, readParityCases } from './server.mjs';
+import { LABELS, defaultModel, openApp, readParityCases } from './server.mjs';
 import { parseCsv, toCsv } from './csv.mjs';
 
 const model = defaultModel();
@@ -148,6 +148,30 @@ describe('the batch page in Chromium', () => {
     const text = casesCsv(readParityCases().slice(0, 3)).replace('reading_score', 'readng score');
     await choose(file('typo.csv', text));
     assert.match(await page.locator('[data-testid="batch-error"]').textContent(), /reading_score \(closest: "readng score"\)/);
+  });
+
+  test('a template to start from, and results that show the prediction first, on a phone too', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download a template' }).click()]);
+    assert.equal(download.suggestedFilename(), 'students-template.csv');
+    const text = readFileSync(await download.path(), 'utf8');
+    const rows = parseCsv(text);
+    assert.deepEqual(rows[0], FEATURES, 'the header the page expects');
+    assert.equal(rows.length, 3, 'two example students');
+    await choose(file('students-template.csv', text));
+    assert.equal(await summary('predicted'), '2');
+    assert.equal(await summary('errors'), '0');
+    const heads = await page.locator('[data-testid="batch-table"] thead th').allTextContents();
+    assert.deepEqual(heads.slice(0, 5), ['Line', 'Prediction', '90 % interval', 'Problem', 'Filled in']);
+    assert.deepEqual(heads.slice(5), FEATURES.map((f) => LABELS[f]), 'then the file\'s columns, in its order');
+    await page.setViewportSize({ width: 390, height: 800 });
+    try {
+      const cell = page.locator('[data-testid="batch-table"] tbody tr').first().locator('td').nth(1);
+      const box = await cell.boundingBox();
+      assert.ok(box && box.x + box.width <= 390, `the prediction is on screen at 390 px (${JSON.stringify(box)})`);
+      assert.match(await cell.textContent(), /^\d+\.\d$/);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
   });
 
   test('an empty file is refused', async () => {

@@ -67,6 +67,48 @@ pub fn results_name(input: &str) -> String {
     format!("{stem}-predictions.csv")
 }
 
+/// A file to start from: the model's columns as the header, then two example students — the
+/// typical one (the most frequent categories, the median scores) and one that differs in every
+/// field.
+pub fn template_csv(predictor: &Predictor) -> String {
+    let typical = predictor.reference_student();
+    let mut other = Vec::new();
+    for feature in predictor.features() {
+        let value = match feature {
+            model::Feature::Categorical { name, categories } => {
+                let usual = typical.get(name).unwrap_or_default();
+                categories
+                    .iter()
+                    .find(|c| c.as_str() != usual)
+                    .unwrap_or(&categories[0])
+                    .clone()
+            }
+            model::Feature::Numeric { name, .. } => {
+                let usual = typical
+                    .get(name)
+                    .and_then(model::text::read_number)
+                    .unwrap_or(50.0);
+                let (lo, hi) = crate::TARGET_RANGE;
+                model::text::number((usual + if usual > 50.0 { -15.0 } else { 15.0 }).clamp(lo, hi))
+            }
+        };
+        other.push(value);
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let names: Vec<&str> = predictor.features().iter().map(|f| f.name()).collect();
+    let first: Vec<&str> = names
+        .iter()
+        .map(|n| typical.get(n).unwrap_or_default())
+        .collect();
+    for record in [names, first, other.iter().map(String::as_str).collect()] {
+        let _ = w.write_record(record);
+    }
+    w.into_inner()
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_default()
+}
+
 /// Where the page is: nothing chosen yet, working on a file, or done with it.
 #[derive(Clone)]
 enum Run {
@@ -201,6 +243,13 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
         input.set_value("");
     };
 
+    let template = template_csv(&predictor);
+    let download_template = move |_| {
+        if let Err(e) = save_csv(&template, "students-template.csv") {
+            leptos::logging::error!("the download failed: {e:?}");
+        }
+    };
+
     let status = move || match run.get() {
         Run::Idle => String::new(),
         Run::Working {
@@ -303,6 +352,12 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
                 <code>{predictor.bundle().target.clone()}</code>
                 " column, the page also scores the predictions against it. Empty cells take the model's typical value. Columns may be named as the form names them (\"Reading score\"), case does not matter, and a file separated by semicolons or tabs (as some spreadsheets save it, with decimal commas) is read too."
             </p>
+            <p>
+                <button type="button" class="button" on:click=download_template>
+                    "Download a template"
+                </button>
+                " — the header this page expects and two example students, to fill in."
+            </p>
             <p class="batch-status" role="status" data-testid="batch-status" class:busy=busy>
                 {status}
             </p>
@@ -399,13 +454,15 @@ fn Results(file: String, batch: Arc<Batch>, millis: f64, target: String) -> impl
                     };
                     let bad = row.outcome.is_err();
                     view! {
+                        // What was predicted first (it fits a phone's width), then the file's
+                        // own columns.
                         <tr class:problem=bad>
                             <td class="num">{row.line}</td>
-                            {cells}
                             <td class="num strong">{prediction}</td>
                             <td class="num">{interval}</td>
-                            <td class="message">{row.note()}</td>
                             <td class="message">{problem}</td>
+                            <td class="message">{row.note()}</td>
+                            {cells}
                         </tr>
                     }
                 })
@@ -521,14 +578,14 @@ fn Results(file: String, batch: Arc<Batch>, millis: f64, target: String) -> impl
                     <thead>
                         <tr>
                             <th scope="col" class="num">"Line"</th>
+                            <th scope="col" class="num">"Prediction"</th>
+                            <th scope="col" class="num">"90 % interval"</th>
+                            <th scope="col">"Problem"</th>
+                            <th scope="col">"Filled in"</th>
                             {header
                                 .iter()
                                 .map(|h| view! { <th scope="col">{fields::label(h).to_owned()}</th> })
                                 .collect_view()}
-                            <th scope="col" class="num">"Prediction"</th>
-                            <th scope="col" class="num">"90 % interval"</th>
-                            <th scope="col">"Filled in"</th>
-                            <th scope="col">"Problem"</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
@@ -640,6 +697,28 @@ mod tests {
             too_large(200.0 * 1024.0 * 1024.0),
             "the file is 200.0 MB; this page takes files up to 20 MB (about 350,000 students): split it into smaller files"
         );
+    }
+
+    #[test]
+    fn the_template_is_two_students_every_model_predicts() {
+        let catalog = crate::parse_models(crate::MODEL_JSON).expect("parses");
+        for predictor in catalog.all() {
+            let csv = template_csv(predictor);
+            let batch = predictor
+                .predict_csv(csv.as_bytes())
+                .expect("a usable file");
+            assert_eq!(batch.rows.len(), 2, "{csv}");
+            assert_eq!(batch.errors(), 0, "{csv}");
+            assert!(
+                batch.rows.iter().all(|r| r.notes.is_empty()),
+                "nothing filled in"
+            );
+            let names: Vec<&str> = predictor.features().iter().map(|f| f.name()).collect();
+            assert_eq!(batch.header, names);
+            // The two students differ in every field.
+            let (a, b) = (&batch.rows[0].fields, &batch.rows[1].fields);
+            assert!(a.iter().zip(b).all(|(x, y)| x != y), "{a:?} {b:?}");
+        }
     }
 
     #[test]
