@@ -213,6 +213,19 @@ pub struct FairnessAudit {
     /// Families this variant's search skipped, with the reason (absent when none was).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<Skipped>,
+    /// This variant's served prediction interval (the one in model.json), whose coverage
+    /// [`GroupErrors::coverage`] measures per group (absent in reports older than it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Interval>,
+    /// How [`GroupErrors::mae_ci`] was computed (absent in reports older than it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bootstrap: Option<Bootstrap>,
+    /// A group-conditional (Mondrian) split-conformal interval by one grouping, calibrated on
+    /// the same out-of-fold residuals as [`FairnessAudit::interval`], with its per-group test
+    /// coverage next to the global interval's. Reported only: model.json serves the global
+    /// interval (absent in reports older than it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mondrian: Option<MondrianInterval>,
 }
 
 /// Test-split errors of one group: `mean_signed_error` is mean(prediction − actual), so a
@@ -221,7 +234,74 @@ pub struct FairnessAudit {
 pub struct GroupErrors {
     pub feature: String,
     pub category: String,
+    /// The group's test students.
     pub n: usize,
     pub mae: f64,
     pub mean_signed_error: f64,
+    /// The share of the group's test students whose actual score lies within the served
+    /// interval ([`FairnessAudit::interval`]) exactly as the app shows it: prediction ±
+    /// half-width, the prediction and both bounds limited to 0–100, a bound counting as
+    /// inside. Over all groups of one feature it recombines (weighted by `n`) to the
+    /// interval's `test_coverage`. Absent in reports older than it and for a model without an
+    /// interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<f64>,
+    /// `[low, high]`: the bootstrap percentile interval of `mae` described by
+    /// [`FairnessAudit::bootstrap`] (95 %: the group's test rows resampled with replacement).
+    /// Absent in reports older than it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mae_ci: Option<[f64; 2]>,
+}
+
+/// A seeded bootstrap of a per-group statistic: `resamples` times, draw the group's `n` test
+/// rows with replacement, each row index `MT19937(seed).interval(n − 1)` (numpy's
+/// `RandomState(seed)` generator and its masked rejection sampling; one fresh generator per
+/// group, so each group's interval is reproducible on its own), and compute the statistic
+/// on the resample. The interval is the `(1 − level) / 2` and `(1 + level) / 2` percentiles of
+/// the `resamples` values, each the linear interpolation at position `q · (resamples − 1)` of
+/// the sorted values (numpy's default `percentile` method).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bootstrap {
+    /// `"percentile"`.
+    pub method: String,
+    /// How many resamples per group, e.g. 2000.
+    pub resamples: u32,
+    /// The interval's nominal level, e.g. 0.95.
+    pub level: f64,
+    /// The seed of every group's generator (the training run's seed).
+    pub seed: u64,
+}
+
+/// A split-conformal interval with one half-width per category of `feature`: each category's
+/// half-width is the `⌈(n + 1) · level⌉`-th smallest of the `n` absolute out-of-fold residuals
+/// of that category's training students (the largest when that rank exceeds `n`), the global
+/// interval's rule applied to the category alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MondrianInterval {
+    /// The grouping, `"lunch"`: the one audited grouping that is not a protected attribute.
+    pub feature: String,
+    /// The intended coverage, the global interval's, e.g. 0.9.
+    pub level: f64,
+    /// The global interval's half-width, for comparison.
+    pub global_half_width: f64,
+    /// One entry per category with calibration residuals and test students, in category order.
+    pub groups: Vec<MondrianGroup>,
+}
+
+/// One category of a [`MondrianInterval`], its coverage measured on the test split as
+/// [`GroupErrors::coverage`] is (the prediction and both bounds limited to 0–100).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MondrianGroup {
+    pub category: String,
+    /// This category's own half-width.
+    pub half_width: f64,
+    /// How many out-of-fold residuals (training students of this category) calibrated it.
+    pub n_calibration: usize,
+    /// The category's test students.
+    pub n_test: usize,
+    /// The share of them within prediction ± `half_width`.
+    pub test_coverage: f64,
+    /// The share of them within the global interval (prediction ± `global_half_width`): the
+    /// category's [`GroupErrors::coverage`].
+    pub global_test_coverage: f64,
 }

@@ -3,6 +3,7 @@
 //! exports it with its preprocessing as one versioned JSON document (the `model` crate's
 //! format). `main.rs` is the command line around it.
 
+pub mod bootstrap;
 pub mod cli;
 pub mod data;
 pub mod export;

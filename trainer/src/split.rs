@@ -34,14 +34,15 @@ pub fn numpy_permutation(n: usize, seed: u32) -> Vec<usize> {
     order
 }
 
-/// The Mersenne Twister MT19937 (32-bit), seeded like numpy's `RandomState(int)`.
-struct Mt19937 {
+/// The Mersenne Twister MT19937 (32-bit), seeded like numpy's `RandomState(int)`: the one
+/// random source of the trainer's splits, folds and the fairness audit's bootstrap.
+pub struct Mt19937 {
     state: [u32; 624],
     index: usize,
 }
 
 impl Mt19937 {
-    fn new(seed: u32) -> Self {
+    pub fn new(seed: u32) -> Self {
         let mut state = [0u32; 624];
         state[0] = seed;
         for i in 1..624 {
@@ -73,8 +74,9 @@ impl Mt19937 {
         y ^ (y >> 18)
     }
 
-    /// A uniform integer in `0..=max`, as numpy's `random_interval` draws it.
-    fn interval(&mut self, max: u32) -> u32 {
+    /// A uniform integer in `0..=max`, as numpy's `random_interval` draws it: the next 32-bit
+    /// outputs masked to the bits of `max`, the first one not above `max` kept.
+    pub fn interval(&mut self, max: u32) -> u32 {
         if max == 0 {
             return 0;
         }

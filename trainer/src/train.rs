@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{ensure, Context};
-use model::report::{FairnessAudit, GroupErrors, ReportSet};
+use model::report::{FairnessAudit, GroupErrors, MondrianGroup, MondrianInterval, ReportSet};
 use model::{
     ModelBundle, ModelSet, Predictor, Predictors, FORMAT_NAME, FORMAT_VERSION, SET_FORMAT_NAME,
     SET_FORMAT_VERSION,
@@ -16,7 +16,7 @@ use crate::families::{self, GridSpec};
 use crate::metrics::Scores;
 use crate::report::{CvInfo, DataInfo, FamilyReport, GridPoint, Report, SplitInfo};
 use crate::search::{self, Plan};
-use crate::{interval, prep, progress, split, BadInput};
+use crate::{bootstrap, interval, prep, progress, split, BadInput};
 
 /// Everything `train` needs, already checked.
 #[derive(Debug, Clone)]
@@ -175,6 +175,10 @@ pub const SENSITIVE: [&str; 2] = model::fields::SENSITIVE_FIELDS;
 /// The columns whose groups the fairness audit reports.
 pub const AUDITED: [&str; 3] = ["gender", "race_ethnicity", "lunch"];
 
+/// The grouping of the audit's group-conditional (Mondrian) interval: the one audited column
+/// that is not a protected attribute.
+pub const MONDRIAN: &str = "lunch";
+
 /// What the search and the refit need, shared by every target and variant.
 struct Shared<'a> {
     split: split::Split,
@@ -191,6 +195,9 @@ struct Served {
     winner: String,
     families: Vec<FamilyReport>,
     interval: model::Interval,
+    /// The served configuration's out-of-fold residuals (actual − prediction), one per
+    /// training row in training-split order: what `interval` is calibrated on.
+    residuals: Vec<f64>,
     /// The served model's test-split predictions, limited to the target's range as the reader
     /// limits them.
     test_predictions: Vec<f64>,
@@ -295,6 +302,7 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
                 "full",
                 &full,
                 full.bundle.metrics.test_r2,
+                config.seed,
             )?);
             fairness.push(audit(
                 &shared,
@@ -302,6 +310,7 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
                 "without gender and race/ethnicity",
                 &unaware,
                 full.bundle.metrics.test_r2,
+                config.seed,
             )?);
             variant = Some(unaware);
         }
@@ -523,7 +532,12 @@ fn serve(
         level: config.interval_level,
         half_width,
         n_calibration: residuals.len() as u32,
-        test_coverage: interval::coverage(&y_test, &limited, half_width),
+        test_coverage: interval::coverage(
+            &y_test,
+            &limited,
+            half_width,
+            model::fields::score_range(target),
+        ),
     };
 
     let bundle = ModelBundle {
@@ -559,44 +573,55 @@ fn serve(
         winner: winner.family.into(),
         families: reports,
         interval,
+        residuals,
         test_predictions: limited,
         skipped,
     })
 }
 
-/// Per-group test errors of a served model for the audited columns.
+/// Per-group test errors of a served model for the audited columns: MAE with its seeded
+/// bootstrap interval, mean signed error and the served interval's coverage; and the
+/// group-conditional interval by [`MONDRIAN`].
 fn audit(
     shared: &Shared<'_>,
     target: &str,
     variant: &str,
     served: &Served,
     full_test_r2: f64,
+    seed: u64,
 ) -> anyhow::Result<FairnessAudit> {
     let m = &served.bundle.metrics;
+    let range = model::fields::score_range(target);
+    let half_width = served.interval.half_width;
     let mut groups = Vec::new();
     for feature in AUDITED {
-        let mut categories: Vec<&str> = shared
-            .test
-            .iter()
-            .filter_map(|r| r.student.get(feature))
-            .collect();
-        categories.sort_unstable();
-        categories.dedup();
-        for category in categories {
-            let errors: Vec<f64> = shared
-                .test
-                .iter()
-                .zip(&served.test_predictions)
-                .filter(|(r, _)| r.student.get(feature) == Some(category))
-                .map(|(r, p)| p - r.score(target))
-                .collect();
+        for category in categories(&shared.test, feature) {
+            let (actual, predicted) = in_group(
+                &shared.test,
+                &served.test_predictions,
+                feature,
+                category,
+                target,
+            );
+            // Cannot happen (the category was found on the test split), but a NaN must not
+            // reach the report.
+            ensure!(!actual.is_empty(), "{feature} {category:?}: no test rows");
+            let errors: Vec<f64> = predicted.iter().zip(&actual).map(|(p, t)| p - t).collect();
+            let abs: Vec<f64> = errors.iter().map(|e| e.abs()).collect();
             let n = errors.len() as f64;
             groups.push(GroupErrors {
                 feature: feature.into(),
                 category: category.into(),
                 n: errors.len(),
-                mae: errors.iter().map(|e| e.abs()).sum::<f64>() / n,
+                mae: abs.iter().sum::<f64>() / n,
                 mean_signed_error: errors.iter().sum::<f64>() / n,
+                coverage: Some(interval::coverage(&actual, &predicted, half_width, range)),
+                mae_ci: Some(bootstrap::mean_interval(
+                    &abs,
+                    bootstrap::RESAMPLES,
+                    bootstrap::LEVEL,
+                    seed,
+                )),
             });
         }
     }
@@ -612,7 +637,79 @@ fn audit(
         groups,
         importance: crate::report::importance(&shared.test, &served.predictor)?,
         skipped: served.skipped.clone(),
+        interval: Some(served.interval.clone()),
+        bootstrap: Some(bootstrap::describe(seed)),
+        mondrian: Some(mondrian(shared, target, served, MONDRIAN)),
     })
+}
+
+/// The categories of `feature` among `rows`, sorted, each once.
+fn categories<'a>(rows: &[&'a Row], feature: &str) -> Vec<&'a str> {
+    let mut categories: Vec<&str> = rows.iter().filter_map(|r| r.student.get(feature)).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    categories
+}
+
+/// The actual scores and the predictions of the rows whose `feature` is `category`.
+fn in_group(
+    rows: &[&Row],
+    predictions: &[f64],
+    feature: &str,
+    category: &str,
+    target: &str,
+) -> (Vec<f64>, Vec<f64>) {
+    rows.iter()
+        .zip(predictions)
+        .filter(|(r, _)| r.student.get(feature) == Some(category))
+        .map(|(r, &p)| (r.score(target), p))
+        .unzip()
+}
+
+/// The split-conformal interval with one half-width per category of `feature`, calibrated on
+/// the served configuration's out-of-fold residuals of that category's training rows, and its
+/// coverage per category on the test split next to the global interval's. A category without
+/// training rows or without test rows is left out (it has no half-width or no coverage).
+fn mondrian(shared: &Shared<'_>, target: &str, served: &Served, feature: &str) -> MondrianInterval {
+    let range = model::fields::score_range(target);
+    let global = &served.interval;
+    let labels: Vec<&str> = shared
+        .train
+        .iter()
+        .map(|r| r.student.get(feature).unwrap_or(""))
+        .collect();
+    let groups = interval::mondrian_half_widths(&served.residuals, &labels, global.level)
+        .into_iter()
+        .filter(|(category, _, _)| !category.is_empty())
+        .filter_map(|(category, half_width, n_calibration)| {
+            let (actual, predicted) = in_group(
+                &shared.test,
+                &served.test_predictions,
+                feature,
+                category,
+                target,
+            );
+            (!actual.is_empty()).then(|| MondrianGroup {
+                category: category.into(),
+                half_width,
+                n_calibration,
+                n_test: actual.len(),
+                test_coverage: interval::coverage(&actual, &predicted, half_width, range),
+                global_test_coverage: interval::coverage(
+                    &actual,
+                    &predicted,
+                    global.half_width,
+                    range,
+                ),
+            })
+        })
+        .collect();
+    MondrianInterval {
+        feature: feature.into(),
+        level: global.level,
+        global_half_width: global.half_width,
+        groups,
+    }
 }
 
 /// `prediction` limited to the range of the score `target`, as [`Predictor::estimate`] limits
@@ -660,6 +757,36 @@ fn ensure_finite(report: &Report) -> anyhow::Result<()> {
                 "{}: a grid point scored a non-finite CV R² ({:?})",
                 f.family,
                 g.params
+            );
+        }
+    }
+    for a in &report.fairness {
+        for g in &a.groups {
+            let ci = g.mae_ci.unwrap_or_default();
+            ensure!(
+                [
+                    g.mae,
+                    g.mean_signed_error,
+                    g.coverage.unwrap_or_default(),
+                    ci[0],
+                    ci[1]
+                ]
+                .iter()
+                .all(|v| v.is_finite()),
+                "{}: group {} {:?}: a non-finite error or coverage",
+                a.variant,
+                g.feature,
+                g.category
+            );
+        }
+        for g in a.mondrian.iter().flat_map(|m| &m.groups) {
+            ensure!(
+                [g.half_width, g.test_coverage, g.global_test_coverage]
+                    .iter()
+                    .all(|v| v.is_finite()),
+                "{}: Mondrian group {:?}: a non-finite half-width or coverage",
+                a.variant,
+                g.category
             );
         }
     }

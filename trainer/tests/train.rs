@@ -341,7 +341,62 @@ fn every_target_and_the_fairness_variant_are_trained_and_audited() {
                 let mse = errors.iter().sum::<f64>() / errors.len() as f64;
                 assert!((g.mae - mae).abs() < 1e-9, "{target} {g:?}");
                 assert!((g.mean_signed_error - mse).abs() < 1e-9, "{target} {g:?}");
+
+                // Coverage of the interval the app shows (the estimate's bounds), and the MAE's
+                // bootstrap interval by the documented method.
+                let (covered, abs): (Vec<bool>, Vec<f64>) = split
+                    .test
+                    .iter()
+                    .map(|&i| &rows[i])
+                    .filter(|r| r.student.get(&g.feature) == Some(g.category.as_str()))
+                    .map(|r| {
+                        let e = predictor
+                            .estimate(&r.student, model::Missing::Impute)
+                            .unwrap();
+                        let actual = r.score(target);
+                        (
+                            e.low.unwrap() <= actual && actual <= e.high.unwrap(),
+                            (e.value - actual).abs(),
+                        )
+                    })
+                    .unzip();
+                let coverage = covered.iter().filter(|&&c| c).count() as f64 / g.n as f64;
+                assert_eq!(g.coverage, Some(coverage), "{target} {g:?}");
+                let [low, high] = g.mae_ci.unwrap();
+                let [want_low, want_high] = bootstrap_mae(&abs, c.seed);
+                assert!((low - want_low).abs() < 1e-9, "{target} {g:?} {want_low}");
+                assert!(
+                    (high - want_high).abs() < 1e-9,
+                    "{target} {g:?} {want_high}"
+                );
+                assert!(low <= g.mae && g.mae <= high, "{target} {g:?}");
+                assert!(low < high, "{target} {g:?}");
             }
+            // Each feature's groups recombine to the interval's own test coverage.
+            let interval = predictor.bundle().interval.as_ref().unwrap();
+            assert_eq!(audit.interval.as_ref(), Some(interval));
+            for feature in train::AUDITED {
+                let inside: f64 = audit
+                    .groups
+                    .iter()
+                    .filter(|g| g.feature == feature)
+                    .map(|g| g.coverage.unwrap() * g.n as f64)
+                    .sum();
+                assert!(
+                    (inside / split.test.len() as f64 - interval.test_coverage).abs() < 1e-9,
+                    "{target} {feature}"
+                );
+            }
+            let bootstrap = audit.bootstrap.as_ref().unwrap();
+            assert_eq!(
+                (
+                    bootstrap.method.as_str(),
+                    bootstrap.resamples,
+                    bootstrap.level
+                ),
+                ("percentile", 2000, 0.95)
+            );
+            assert_eq!(bootstrap.seed, c.seed);
             // Each variant's importance, recomputed: the mean absolute contribution of each
             // of its own fields over the test split, largest first.
             let mut expected: Vec<(String, f64)> = names(predictor)
@@ -393,4 +448,158 @@ fn every_target_and_the_fairness_variant_are_trained_and_audited() {
                 < 1e-12
         );
     }
+}
+
+/// The 95 % percentile bootstrap interval of the mean of `abs` as `report.json` documents it,
+/// written out again: 2,000 resamples of `n` indices each, drawn with `interval(n − 1)` from one
+/// MT19937 seeded with `seed`; the 2.5th and 97.5th percentiles of the resampled means,
+/// interpolated linearly between the closest ranks (numpy's default).
+fn bootstrap_mae(abs: &[f64], seed: u64) -> [f64; 2] {
+    let n = abs.len();
+    let mut rng = trainer::split::Mt19937::new(seed as u32);
+    let mut means = Vec::with_capacity(2000);
+    for _ in 0..2000 {
+        let mut total = 0.0;
+        for _ in 0..n {
+            total += abs[rng.interval(n as u32 - 1) as usize];
+        }
+        means.push(total / n as f64);
+    }
+    means.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let at = |percent: f64| {
+        let rank = percent / 100.0 * (means.len() - 1) as f64;
+        let (lo, hi) = (rank.floor() as usize, rank.ceil() as usize);
+        means[lo] + (rank - lo as f64) * (means[hi] - means[lo])
+    };
+    [at(2.5), at(97.5)]
+}
+
+/// `⌈(n + 1) · level⌉`-th smallest of the absolute values (the largest beyond `n`).
+fn conformal_rank(residuals: &[f64], level: f64) -> f64 {
+    let mut abs: Vec<f64> = residuals.iter().map(|r| r.abs()).collect();
+    abs.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let rank = ((abs.len() + 1) as f64 * level).ceil() as usize;
+    abs[rank.min(abs.len()) - 1]
+}
+
+#[test]
+fn the_mondrian_interval_by_lunch_is_calibrated_on_each_groups_own_residuals() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = common::synthetic_csv(300, 8);
+    let mut c = config(dir.path(), &csv);
+    c.fairness = true;
+    c.only = vec!["linear_regression".into()];
+    let out = train::run(&c).unwrap();
+    let report = out.report();
+    assert_eq!(report.fairness.len(), 2);
+
+    let rows = trainer::data::parse(csv.as_bytes()).unwrap();
+    let split = trainer::split::train_test(rows.len(), c.test_fraction, c.seed);
+    let train_rows: Vec<&trainer::data::Row> = split.train.iter().map(|&i| &rows[i]).collect();
+    let folds = trainer::split::folds(train_rows.len(), c.folds, c.seed);
+    let families = trainer::families::all();
+    let linear = families
+        .iter()
+        .find(|f| f.name() == "linear_regression")
+        .unwrap();
+    let set = model::Predictors::from_json(&out.model_json).unwrap();
+    for (audit, excluded) in report.fairness.iter().zip([&[][..], &train::SENSITIVE[..]]) {
+        let predictor = set.get("math_score", excluded).unwrap();
+        let interval = predictor.bundle().interval.as_ref().unwrap();
+        // The served configuration's out-of-fold residuals, from its own cross-validation.
+        let plan = trainer::search::Plan {
+            families: vec![(
+                linear.as_ref(),
+                vec![predictor.bundle().metrics.params.clone()],
+            )],
+        };
+        let features = trainer::prep::features_for("math_score", excluded);
+        let searched = trainer::search::run(
+            &plan,
+            &train_rows,
+            &features,
+            "math_score",
+            &folds,
+            c.seed,
+            &|_, _| {},
+        )
+        .unwrap();
+        let residuals: Vec<f64> = searched.families[0]
+            .best()
+            .oof
+            .iter()
+            .zip(&train_rows)
+            .map(|(p, r)| r.score("math_score") - p)
+            .collect();
+        // They are the global interval's residuals.
+        assert_eq!(residuals.len() as u32, interval.n_calibration);
+        assert_eq!(conformal_rank(&residuals, 0.9), interval.half_width);
+
+        let mondrian = audit.mondrian.as_ref().unwrap();
+        assert_eq!(mondrian.feature, "lunch");
+        assert_eq!(mondrian.level, 0.9);
+        assert_eq!(mondrian.global_half_width, interval.half_width);
+        let names: Vec<&str> = mondrian
+            .groups
+            .iter()
+            .map(|g| g.category.as_str())
+            .collect();
+        assert_eq!(names, ["free/reduced", "standard"]);
+        for g in &mondrian.groups {
+            let own: Vec<f64> = residuals
+                .iter()
+                .zip(&train_rows)
+                .filter(|(_, r)| r.student.get("lunch") == Some(g.category.as_str()))
+                .map(|(e, _)| *e)
+                .collect();
+            assert_eq!(g.n_calibration, own.len());
+            assert_eq!(g.half_width, conformal_rank(&own, 0.9), "{g:?}");
+
+            // Its coverage on the test split, with the prediction and both bounds limited
+            // to 0–100 as the app limits the global interval.
+            let test: Vec<&trainer::data::Row> = split
+                .test
+                .iter()
+                .map(|&i| &rows[i])
+                .filter(|r| r.student.get("lunch") == Some(g.category.as_str()))
+                .collect();
+            assert_eq!(g.n_test, test.len());
+            let inside = test
+                .iter()
+                .filter(|r| {
+                    let value = predictor.predict(&r.student).unwrap();
+                    let actual = r.score("math_score");
+                    (value - g.half_width).max(0.0) <= actual
+                        && actual <= (value + g.half_width).min(100.0)
+                })
+                .count();
+            assert_eq!(g.test_coverage, inside as f64 / test.len() as f64, "{g:?}");
+            let global = audit
+                .groups
+                .iter()
+                .find(|e| e.feature == "lunch" && e.category == g.category)
+                .unwrap();
+            assert_eq!(Some(g.global_test_coverage), global.coverage);
+            assert_eq!(g.n_test, global.n);
+        }
+        // Both categories together hold every calibration residual.
+        let total: usize = mondrian.groups.iter().map(|g| g.n_calibration).sum();
+        assert_eq!(total as u32, interval.n_calibration);
+    }
+
+    // Older reports, without the new fields, still read.
+    let mut old: serde_json::Value = serde_json::from_str(&out.report_json).unwrap();
+    for audit in old["reports"][0]["fairness"].as_array_mut().unwrap() {
+        let audit = audit.as_object_mut().unwrap();
+        for key in ["interval", "bootstrap", "mondrian"] {
+            assert!(audit.remove(key).is_some(), "{key}");
+        }
+        for g in audit["groups"].as_array_mut().unwrap() {
+            let g = g.as_object_mut().unwrap();
+            assert!(g.remove("coverage").is_some() && g.remove("mae_ci").is_some());
+        }
+    }
+    let read: model::report::ReportSet = serde_json::from_value(old).unwrap();
+    assert!(read.reports[0].fairness[0].mondrian.is_none());
+    assert!(read.reports[0].fairness[0].groups[0].coverage.is_none());
 }

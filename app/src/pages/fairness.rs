@@ -305,6 +305,8 @@ mod tests {
             n: 10,
             mae,
             mean_signed_error: -mae / 2.0,
+            coverage: None,
+            mae_ci: None,
         }
     }
 
@@ -321,6 +323,9 @@ mod tests {
             groups,
             importance: Vec::new(),
             skipped: Vec::new(),
+            interval: None,
+            bootstrap: None,
+            mondrian: None,
         }
     }
 
