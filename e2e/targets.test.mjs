@@ -211,8 +211,33 @@ describe('every score and the switch in Chromium', () => {
         assert.equal(rows[i][2], g.mae.toFixed(2), `${target} ${g.category} MAE`);
         assert.equal(rows[i][4], w.mae.toFixed(2), `${target} ${g.category} MAE without`);
       });
-      // Each field has its two charts, labelled for screen readers.
+      // Each group's interval coverage under both models, flagged under 80 % when n ≥ 20.
+      const pct = (x) => `${Math.round(x * 100)}\u00a0%`;
+      full.groups.forEach((g, i) => {
+        const w = without.groups.find((x) => x.feature === g.feature && x.category === g.category);
+        const flag = (c) => (c < 0.8 && g.n >= 20 ? `${pct(c)} — under 80\u00a0%` : pct(c));
+        assert.equal(rows[i][6], flag(g.coverage), `${target} ${g.category} coverage`);
+        assert.equal(rows[i][7], flag(w.coverage), `${target} ${g.category} coverage without`);
+      });
+      // Each field has its two charts, labelled for screen readers; the MAE charts carry the
+      // bootstrap 95 % intervals.
       assert.equal(await page.locator('[data-testid="fairness-field"] svg[role="img"]').count(), 6);
+      const maeAria = await page.locator('[data-testid="fairness-field"]').first().locator('svg[role="img"]').first().getAttribute('aria-label');
+      const g0 = full.groups[0];
+      assert.ok(maeAria.includes(`(95 % interval ${g0.mae_ci[0].toFixed(2)}–${g0.mae_ci[1].toFixed(2)})`), maeAria);
+      // One axis for every field: the signed-error charts' tick labels are the same.
+      const ticks = await page.locator('[data-testid="fairness-field"]').evaluateAll((sections) =>
+        sections.map((s) => [...s.querySelectorAll('svg')[1].querySelectorAll('.tick')].map((t) => t.textContent).join(' ')),
+      );
+      assert.equal(new Set(ticks).size, 1, ticks.join(' | '));
+      // The lunch-conditional interval next to the app's, per lunch group.
+      const mondrian = await page.locator('[data-testid="fairness-mondrian"] tbody tr').evaluateAll((trs) =>
+        trs.map((tr) => [...tr.children].map((td) => td.textContent.trim())),
+      );
+      assert.deepEqual(
+        mondrian,
+        full.mondrian.groups.map((m) => [m.category.replace(/^./, (c) => c.toUpperCase()), String(m.n_test), pct(m.global_test_coverage), `± ${m.half_width.toFixed(1)}`, pct(m.test_coverage)]),
+      );
     }
     // The highlighted bars are those of the model in use.
     await theSwitch().check();

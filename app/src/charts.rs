@@ -541,8 +541,9 @@ where
 pub struct Bar {
     pub label: String,
     pub value: f64,
-    /// Half the length of an error bar around `value`.
-    pub error: Option<f64>,
+    /// The ends of an error bar around `value` (low, high): ± a standard deviation, or a
+    /// confidence interval, which need not be symmetric.
+    pub error: Option<(f64, f64)>,
     /// The text next to the bar (the value as people read it).
     pub note: String,
     /// Drawn in the accent colour (the winner, the current choice).
@@ -575,12 +576,11 @@ pub fn BarChart(
             let y = top + ROW * i as f64;
             let mid = y + BAR_Y + BAR_H / 2.0;
             let (x, w) = scale.span(domain.0.max(0.0).min(domain.1), bar.value);
-            let error = bar.error.filter(|e| e.is_finite() && *e > 0.0);
-            let whisker = error.map(|e| {
-                let (x0, x1) = (
-                    scale.map_clamped(bar.value - e),
-                    scale.map_clamped(bar.value + e),
-                );
+            let error = bar
+                .error
+                .filter(|(lo, hi)| lo.is_finite() && hi.is_finite() && lo < hi);
+            let whisker = error.map(|(lo, hi)| {
+                let (x0, x1) = (scale.map_clamped(lo), scale.map_clamped(hi));
                 let d = format!(
                     "M{x0:.2} {a:.2}V{b:.2}M{x0:.2} {mid:.2}H{x1:.2}M{x1:.2} {a:.2}V{b:.2}",
                     a = mid - 4.0,
@@ -590,7 +590,7 @@ pub fn BarChart(
             });
             // The note follows the bar (or its error bar).
             let tip = scale
-                .map_clamped(bar.value + error.unwrap_or(0.0))
+                .map_clamped(error.map_or(bar.value, |(_, hi)| hi.max(bar.value)))
                 .max(x + w)
                 + 5.0;
             let class = if bar.highlight { "bar hi" } else { "bar" };

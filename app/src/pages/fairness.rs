@@ -10,7 +10,9 @@ use model::report::{FairnessAudit, GroupErrors, Report};
 
 use crate::charts::{nice_bounds, nice_step, Bar, BarChart, FitWidth};
 use crate::reports::report_page;
-use crate::{category_label, family_label, PageTitle, Route, ServedModel, TableScroll};
+use crate::{
+    category_label, family_label, format_percent, PageTitle, Route, ServedModel, TableScroll,
+};
 
 /// The Fairness page, or the report's error card. It follows the target and marks the model
 /// the switch selects.
@@ -79,6 +81,31 @@ pub fn widest_gap(rows: &[GroupRow], pick: fn(&GroupRow) -> Option<f64>) -> Opti
     Some(hi - lo)
 }
 
+/// Below this share of its students inside the 90 % interval, a group of at least
+/// [`COVERAGE_MIN_N`] is flagged.
+pub const COVERAGE_FLAG: f64 = 0.8;
+/// Smaller groups are not flagged: their coverage is too noisy to read (20 students: ± 7
+/// points for a true 90 %).
+pub const COVERAGE_MIN_N: usize = 20;
+
+/// Whether a group's interval coverage is flagged as too low.
+pub fn coverage_flagged(coverage: f64, n: usize) -> bool {
+    coverage < COVERAGE_FLAG && n >= COVERAGE_MIN_N
+}
+
+/// A group's interval coverage as the table shows it, "75 % — under 80 %" when flagged.
+fn coverage_cell(g: &Option<GroupErrors>, n: usize) -> String {
+    match g.as_ref().and_then(|g| g.coverage) {
+        Some(c) if coverage_flagged(c, n) => format!(
+            "{} — under {}",
+            format_percent(c),
+            format_percent(COVERAGE_FLAG)
+        ),
+        Some(c) => format_percent(c),
+        None => "—".to_owned(),
+    }
+}
+
 /// A mean signed error as the page shows it: two decimals and an explicit sign.
 fn signed(value: f64) -> String {
     crate::charts::signed(value, 2)
@@ -124,10 +151,79 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
     } else {
         "The switch is off: the app predicts with the model that uses every field (its bars are the highlighted ones)."
     };
+    // One axis for every field's charts, so a bar's length compares across sections.
+    let groups: Vec<&GroupErrors> = full
+        .groups
+        .iter()
+        .chain(variant.iter().flat_map(|v| &v.groups))
+        .collect();
+    let mae_max = groups
+        .iter()
+        .map(|g| g.mae_ci.map_or(g.mae, |[_, hi]| hi.max(g.mae)))
+        .fold(0.0, f64::max);
+    let mae_domain = nice_bounds(0.0, mae_max, nice_step(mae_max, 5));
+    let reach = groups
+        .iter()
+        .map(|g| g.mean_signed_error.abs())
+        .fold(0.5, f64::max);
+    let signed_domain = nice_bounds(-reach, reach, nice_step(2.0 * reach, 5));
+    let in_use_audit = if unaware { variant.as_ref() } else { None }.unwrap_or(&full);
+    let mondrian = in_use_audit.mondrian.clone().map(|m| {
+        let rows = m
+            .groups
+            .iter()
+            .map(|g| {
+                view! {
+                    <tr>
+                        <th scope="row">{category_label(&g.category)}</th>
+                        <td class="num">{g.n_test}</td>
+                        <td class="num">{format_percent(g.global_test_coverage)}</td>
+                        <td class="num">{format!("± {:.1}", g.half_width)}</td>
+                        <td class="num">{format_percent(g.test_coverage)}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let level = format_percent(m.level);
+        view! {
+            <section class="card panel" aria-labelledby="mondrian-title" data-testid="fairness-mondrian">
+                <h3 id="mondrian-title">"Does the interval hold for each lunch group?"</h3>
+                <p class="muted">
+                    {format!(
+                        "The app shows one {level} interval for every student (± {:.1} points). An interval calibrated for each lunch group on its own (a group-conditional, or Mondrian, interval, from the same out-of-fold errors) would be this wide; the share of each group's held-out students inside it is next to the app's. Lunch is the one grouping here that is not a protected attribute.",
+                        m.global_half_width
+                    )}
+                </p>
+                <TableScroll label="Coverage by lunch group".to_owned()>
+                    <table class="data-table audit">
+                        <caption>{format!("{level} interval coverage by lunch group")}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">"Lunch"</th>
+                                <th scope="col">"n"</th>
+                                <th scope="col">"Covered by the app's interval"</th>
+                                <th scope="col">"Per-group interval"</th>
+                                <th scope="col">"Covered by it"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </TableScroll>
+            </section>
+        }
+    });
     let sections = group_rows(&full, variant.as_ref())
         .into_iter()
         .map(|(feature, rows)| {
-            view! { <FieldAudit feature rows unaware=unaware && variant.is_some() /> }
+            view! {
+                <FieldAudit
+                    feature
+                    rows
+                    unaware=unaware && variant.is_some()
+                    mae_domain
+                    signed_domain
+                />
+            }
         })
         .collect_view();
 
@@ -144,6 +240,7 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
             <p class="muted" data-testid="fairness-in-use">{in_use}</p>
         </section>
         {sections}
+        {mondrian}
     }
     .into_any()
 }
@@ -151,44 +248,52 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
 /// One audited field: MAE and mean signed error per group as charts, and the figures as a
 /// table.
 #[component]
-fn FieldAudit(feature: String, rows: Vec<GroupRow>, unaware: bool) -> impl IntoView {
+fn FieldAudit(
+    feature: String,
+    rows: Vec<GroupRow>,
+    unaware: bool,
+    mae_domain: (f64, f64),
+    signed_domain: (f64, f64),
+) -> impl IntoView {
     let label = fields::label(&feature).to_owned();
     let lower = label.to_ascii_lowercase();
     let has_variant = rows.iter().any(|r| r.unaware.is_some());
-    let bars = |value: fn(&GroupErrors) -> f64, note: fn(f64) -> String| -> Vec<Bar> {
+    type Error = fn(&GroupErrors) -> Option<(f64, f64)>;
+    let bars = |value: fn(&GroupErrors) -> f64, note: fn(f64) -> String, error: Error| {
         rows.iter()
             .flat_map(|r| {
                 let name = category_label(&r.category);
                 let full = r.full.as_ref().map(|g| Bar {
                     label: format!("{name} · every field"),
                     value: value(g),
-                    error: None,
+                    error: error(g),
                     note: note(value(g)),
                     highlight: !unaware,
                 });
                 let without = r.unaware.as_ref().map(|g| Bar {
                     label: format!("{name} · without"),
                     value: value(g),
-                    error: None,
+                    error: error(g),
                     note: note(value(g)),
                     highlight: unaware,
                 });
                 [full, without].into_iter().flatten()
             })
-            .collect()
+            .collect::<Vec<Bar>>()
     };
-    let mae_bars = bars(|g| g.mae, |v| format!("{v:.2}"));
-    let signed_bars = bars(|g| g.mean_signed_error, signed);
-    let mae_max = mae_bars.iter().map(|b| b.value).fold(0.0, f64::max);
-    let mae_domain = nice_bounds(0.0, mae_max, nice_step(mae_max, 5));
-    let reach = signed_bars
-        .iter()
-        .map(|b| b.value.abs())
-        .fold(0.5, f64::max);
-    let signed_domain = nice_bounds(-reach, reach, nice_step(2.0 * reach, 5));
+    // MAE with its bootstrap 95 % interval as the error bar.
+    let mae_bars = bars(
+        |g| g.mae,
+        |v| format!("{v:.2}"),
+        |g| g.mae_ci.map(|[lo, hi]| (lo, hi)),
+    );
+    let signed_bars = bars(|g| g.mean_signed_error, signed, |_| None);
     let describe = |bars: &[Bar]| {
         bars.iter()
-            .map(|b| format!("{} {}", b.label, b.note))
+            .map(|b| match b.error {
+                Some((lo, hi)) => format!("{} {} (95 % interval {lo:.2}–{hi:.2})", b.label, b.note),
+                None => format!("{} {}", b.label, b.note),
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -210,6 +315,9 @@ fn FieldAudit(feature: String, rows: Vec<GroupRow>, unaware: bool) -> impl IntoV
     let cell = |g: &Option<GroupErrors>, f: fn(&GroupErrors) -> String| {
         g.as_ref().map_or_else(|| "—".to_owned(), f)
     };
+    let has_coverage = rows
+        .iter()
+        .any(|r| r.full.as_ref().is_some_and(|g| g.coverage.is_some()));
     let table_rows = rows
         .iter()
         .map(|r| {
@@ -226,6 +334,18 @@ fn FieldAudit(feature: String, rows: Vec<GroupRow>, unaware: bool) -> impl IntoV
                                 <td class="num">
                                     {cell(&r.unaware, |g| signed(g.mean_signed_error))}
                                 </td>
+                            }
+                        })}
+                    {has_coverage
+                        .then(|| {
+                            view! {
+                                <td class="num" data-testid="coverage">{coverage_cell(&r.full, r.n)}</td>
+                                {has_variant
+                                    .then(|| {
+                                        view! {
+                                            <td class="num">{coverage_cell(&r.unaware, r.n)}</td>
+                                        }
+                                    })}
                             }
                         })}
                 </tr>
@@ -285,6 +405,18 @@ fn FieldAudit(feature: String, rows: Vec<GroupRow>, unaware: bool) -> impl IntoV
                                         <th scope="col">"Signed, without"</th>
                                     }
                                 })}
+                            {has_coverage
+                                .then(|| {
+                                    view! {
+                                        <th scope="col">"Interval coverage, every field"</th>
+                                        {has_variant
+                                            .then(|| {
+                                                view! {
+                                                    <th scope="col">"Interval coverage, without"</th>
+                                                }
+                                            })}
+                                    }
+                                })}
                         </tr>
                     </thead>
                     <tbody>{table_rows}</tbody>
@@ -297,6 +429,30 @@ fn FieldAudit(feature: String, rows: Vec<GroupRow>, unaware: bool) -> impl IntoV
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn low_coverage_is_flagged_only_for_groups_large_enough_to_tell() {
+        assert!(coverage_flagged(0.75, 20));
+        assert!(!coverage_flagged(0.75, 19), "too few students to tell");
+        assert!(
+            !coverage_flagged(0.80, 200),
+            "80 % itself is not under 80 %"
+        );
+        let g = |c| {
+            Some(GroupErrors {
+                feature: "race_ethnicity".into(),
+                category: "group A".into(),
+                n: 20,
+                mae: 5.0,
+                mean_signed_error: 0.0,
+                coverage: Some(c),
+                mae_ci: None,
+            })
+        };
+        assert_eq!(coverage_cell(&g(0.75), 20), "75\u{a0}% — under 80\u{a0}%");
+        assert_eq!(coverage_cell(&g(0.9), 20), "90\u{a0}%");
+        assert_eq!(coverage_cell(&None, 20), "—");
+    }
 
     fn group(feature: &str, category: &str, mae: f64) -> GroupErrors {
         GroupErrors {

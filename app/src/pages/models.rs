@@ -96,7 +96,7 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
         .map(|f| Bar {
             label: family_label(&f.family),
             value: f.cv_r2_mean,
-            error: Some(f.cv_r2_std),
+            error: Some((f.cv_r2_mean - f.cv_r2_std, f.cv_r2_mean + f.cv_r2_std)),
             note: format!("{:.3}", f.cv_r2_mean),
             highlight: f.family == report.winner,
         })

@@ -478,7 +478,7 @@ fn IntervalText(
         </p>
         <p class="coverage">
             {format!(
-                "± {half_width:.1} points · covered {} of held-out students",
+                "± {half_width:.1} points for every student · covered {} of held-out students",
                 format_percent(test_coverage),
             )}
         </p>
