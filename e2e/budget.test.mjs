@@ -14,8 +14,10 @@ import { ROOT } from './server.mjs';
 export const BUDGET_BYTES = 300 * 1024;
 /** Not met yet (issue 11 stays open for it): the one-module build measured 387,001 B when it
  * landed. Until the budget is met the test fails above this ceiling, so the first load cannot
- * grow unnoticed, and prints how far it is from the budget. */
-export const CEILING_BYTES = 390 * 1024;
+ * grow unnoticed, and prints how far it is from the budget. Raised from 390 to 400 KB on
+ * purpose with issue 14's forgiving input and district-sized batch and issue 13's per-group
+ * coverage (402,168 B with the glue minified): growth seen and accepted, not a fix. */
+export const CEILING_BYTES = 400 * 1024;
 const DIST = join(ROOT, 'dist');
 
 /** The files the first prediction needs, from dist/index.html. */
