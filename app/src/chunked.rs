@@ -245,6 +245,16 @@ mod tests {
             .clone()
     }
 
+    /// Pieces of exactly `size` rows.
+    fn fixed(size: usize) -> PieceSizes {
+        PieceSizes {
+            first: size,
+            min: size,
+            max: size,
+            budget_ms: 1.0,
+        }
+    }
+
     /// Runs a future whose pauses are always ready (as the tests' are) to its end.
     fn run<T>(future: impl Future<Output = T>) -> T {
         let mut future = pin!(future);
@@ -343,12 +353,7 @@ mod tests {
         assert_eq!(pauses, 0, "a small file is one piece");
         // Every cut: pieces of one row up to the whole file.
         for size in [1, 2, 3, 5, 7, 24, 25, 100] {
-            let sizes = PieceSizes {
-                first: size,
-                min: size,
-                max: size,
-                budget_ms: 1.0,
-            };
+            let sizes = fixed(size);
             let (pieces, pauses, _) = with_pauses(&p, &file, sizes, 1.0);
             assert_eq!(
                 pieces.expect("a usable file"),
@@ -391,12 +396,7 @@ mod tests {
         let whole = p.predict_csv(file.as_bytes()).expect("usable");
         assert_eq!(whole.rows.len(), 6);
         for size in 1..=7 {
-            let sizes = PieceSizes {
-                first: size,
-                min: size,
-                max: size,
-                budget_ms: 1.0,
-            };
+            let sizes = fixed(size);
             let (pieces, _, progress) = with_pauses(&p, file.as_bytes(), sizes, 1.0);
             assert_eq!(pieces.expect("usable"), whole, "pieces of {size}");
             assert!(progress.iter().all(|&done| done <= 6), "{progress:?}");
@@ -414,12 +414,7 @@ mod tests {
         let whole = p.predict_csv(file.as_bytes()).expect("a usable file");
         assert!(whole.rows.len() > 20 && whole.errors() >= 4);
         for size in [1, 2, 3, 7, 100] {
-            let sizes = PieceSizes {
-                first: size,
-                min: size,
-                max: size,
-                budget_ms: 1.0,
-            };
+            let sizes = fixed(size);
             let (pieces, _, _) = with_pauses(&p, file.as_bytes(), sizes, 1.0);
             assert_eq!(pieces.expect("usable"), whole, "pieces of {size}");
         }
