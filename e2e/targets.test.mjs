@@ -236,7 +236,7 @@ describe('every score and the switch in Chromium', () => {
       );
       assert.deepEqual(
         mondrian,
-        full.mondrian.groups.map((m) => [m.category.replace(/^./, (c) => c.toUpperCase()), String(m.n_test), pct(m.global_test_coverage), `± ${m.half_width.toFixed(1)}`, pct(m.test_coverage)]),
+        full.mondrian.groups.map((m) => [m.category.replace(/^./, (c) => c.toUpperCase()), String(m.n_test), pct(full.groups.find((g) => g.feature === 'lunch' && g.category === m.category).coverage), `± ${m.half_width.toFixed(1)}`, pct(m.test_coverage)]),
       );
     }
     // The highlighted bars are those of the model in use.

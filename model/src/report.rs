@@ -299,9 +299,7 @@ pub struct MondrianGroup {
     pub n_calibration: usize,
     /// The category's test students.
     pub n_test: usize,
-    /// The share of them within prediction ± `half_width`.
+    /// The share of them within prediction ± `half_width` (the global interval's share for the
+    /// same students is the category's [`GroupErrors::coverage`]).
     pub test_coverage: f64,
-    /// The share of them within the global interval (prediction ± `global_half_width`): the
-    /// category's [`GroupErrors::coverage`].
-    pub global_test_coverage: f64,
 }

@@ -695,12 +695,6 @@ fn mondrian(shared: &Shared<'_>, target: &str, served: &Served, feature: &str) -
                 n_calibration,
                 n_test: actual.len(),
                 test_coverage: interval::coverage(&actual, &predicted, half_width, range),
-                global_test_coverage: interval::coverage(
-                    &actual,
-                    &predicted,
-                    global.half_width,
-                    range,
-                ),
             })
         })
         .collect();
@@ -781,7 +775,7 @@ fn ensure_finite(report: &Report) -> anyhow::Result<()> {
         }
         for g in a.mondrian.iter().flat_map(|m| &m.groups) {
             ensure!(
-                [g.half_width, g.test_coverage, g.global_test_coverage]
+                [g.half_width, g.test_coverage]
                     .iter()
                     .all(|v| v.is_finite()),
                 "{}: Mondrian group {:?}: a non-finite half-width or coverage",

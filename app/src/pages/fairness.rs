@@ -169,6 +169,15 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
     let signed_domain = nice_bounds(-reach, reach, nice_step(2.0 * reach, 5));
     let in_use_audit = if unaware { variant.as_ref() } else { None }.unwrap_or(&full);
     let mondrian = in_use_audit.mondrian.clone().map(|m| {
+        // The app's interval's share of a lunch group: that group's coverage in the audit.
+        let lunch = in_use_audit.groups.clone();
+        let global = move |category: &str| {
+            lunch
+                .iter()
+                .find(|g| g.feature == m.feature && g.category == category)
+                .and_then(|g| g.coverage)
+                .map_or_else(|| "—".to_owned(), format_percent)
+        };
         let rows = m
             .groups
             .iter()
@@ -177,7 +186,7 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
                     <tr>
                         <th scope="row">{category_label(&g.category)}</th>
                         <td class="num">{g.n_test}</td>
-                        <td class="num">{format_percent(g.global_test_coverage)}</td>
+                        <td class="num">{global(&g.category)}</td>
                         <td class="num">{format!("± {:.1}", g.half_width)}</td>
                         <td class="num">{format_percent(g.test_coverage)}</td>
                     </tr>
