@@ -23,6 +23,7 @@ mod predict;
 pub mod report;
 mod set;
 mod student;
+mod tagged;
 pub mod text;
 mod validate;
 
