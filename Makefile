@@ -20,7 +20,7 @@ EXTREMES := e2e/fixtures/extremes.csv
 HOSTING_VENV := target/hosting-venv
 
 .PHONY: help serve test build train data tools-web tools-all lint native-test assets-current \
-        parity-cases wasm-test e2e deny trainer-bin bench-train bench-web wasm-size tools-hosting lint-hosting fuzz
+        parity-cases wasm-test e2e deny trainer-bin bench-train bench-web wasm-size route-cost tools-hosting lint-hosting fuzz
 
 help:
 	@echo "make serve   build and serve the app on http://127.0.0.1:8080"
@@ -29,6 +29,7 @@ help:
 	@echo "make bench-train   time the trainer against the scikit-learn pipeline (same grids and split)"
 	@echo "make bench-web     load performance of the release build in headless Chromium"
 	@echo "make wasm-size     the app's wasm by crate (twiggy), after make build"
+	@echo "make route-cost    what each page adds to the first load (builds a copy of HEAD per page)"
 	@echo "make fuzz    fuzz every reader of untrusted input (nightly; not part of make test)"
 	@echo "make deny    the dependency policy: licenses, bans, sources (deny.toml; offline)"
 
@@ -127,6 +128,10 @@ bench-web: tools-all build
 wasm-size:
 	@scripts/tools.sh bench
 	node scripts/wasm-size.mjs
+
+# The first-load bytes each page's code costs: a release build of HEAD per dropped route.
+route-cost: tools-web
+	scripts/route-cost.sh
 
 # cargo-fuzz (nightly) on every reader of untrusted input, 1,000,000 executions or 5 minutes
 # per target, one target at a time; prints executions and coverage, minimises fuzz/corpus.
