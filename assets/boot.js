@@ -5,6 +5,21 @@
 // scripts/postbuild.mjs).
 const tag = document.querySelector("script[data-app-js]");
 
+// The pages that show the training report fetch /report.json as soon as they run
+// (app/src/reports.rs). On those pages, ask for it now, beside the wasm, rather than after the
+// wasm has loaded: the app's fetch (same URL, mode and credentials) then gets this response
+// instead of starting its own. The list is `Route::shows_report` (a test in app/src/lib.rs
+// keeps the two equal).
+const REPORT_PAGES = ["/models", "/insights", "/fairness", "/about"];
+if (REPORT_PAGES.includes(location.pathname.replace(/(.)\/$/, "$1"))) {
+  const preload = document.createElement("link");
+  preload.rel = "preload";
+  preload.as = "fetch";
+  preload.crossOrigin = "anonymous";
+  preload.href = "/report.json";
+  document.head.append(preload);
+}
+
 const app = await import(tag.dataset.appJs);
 const wasm = await app.default({ module_or_path: tag.dataset.appWasm });
 // For `make bench-web` and the e2e tests: microseconds per prediction inside the wasm, and the

@@ -378,6 +378,26 @@ describe('the pages in Chromium', () => {
     }
   });
 
+  test('a page that shows the report asks for it once, early (the preload boot.js starts); the others never', async () => {
+    const shows = new Set(['/models', '/insights', '/fairness', '/about']);
+    for (const p of PAGES) {
+      const context = await browser.newContext();
+      const tab = await context.newPage();
+      await tab.goto(server.url + p.path.slice(1));
+      await tab.getByRole('heading', { level: 2, name: p.heading, exact: true }).waitFor();
+      await reportShown(tab);
+      const fetched = await tab.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .filter((e) => new URL(e.name).pathname === '/report.json')
+          .map((e) => e.initiatorType),
+      );
+      // One entry, from the preload link: the app's own fetch was served by it, not sent again.
+      assert.deepEqual(fetched, shows.has(p.path) ? ['link'] : [], p.path);
+      await context.close();
+    }
+  });
+
   test('the page loads without a console warning', async () => {
     const context = await browser.newContext();
     const tab = await context.newPage();

@@ -114,6 +114,15 @@ impl Route {
             other => format!("{} · {APP_NAME}", other.label()),
         }
     }
+
+    /// Whether the page shows the training report (fetched from [`REPORT_URL`]); assets/boot.js
+    /// starts that fetch early on these pages.
+    pub fn shows_report(&self) -> bool {
+        matches!(
+            self,
+            Route::Models | Route::Insights | Route::Fairness | Route::About
+        )
+    }
 }
 
 /// The browser tab's title at `path` (a page's, or "Not found").
@@ -537,6 +546,24 @@ mod tests {
         assert_eq!(Route::from_path("/nope"), None);
         assert_eq!(Route::Predict.document_title(), APP_NAME);
         assert_eq!(Route::Batch.document_title(), format!("Batch · {APP_NAME}"));
+    }
+
+    /// boot.js preloads the report on the pages that show it: its list is this one.
+    #[test]
+    fn boot_js_preloads_the_report_on_the_report_pages() {
+        let boot = include_str!("../../assets/boot.js");
+        let list = boot
+            .lines()
+            .find_map(|l| l.strip_prefix("const REPORT_PAGES = ["))
+            .and_then(|l| l.strip_suffix("];"))
+            .expect("boot.js lists REPORT_PAGES on one line");
+        let listed: Vec<&str> = list.split(", ").map(|p| p.trim_matches('"')).collect();
+        let expected: Vec<&str> = Route::ALL
+            .iter()
+            .filter(|r| r.shows_report())
+            .map(|r| r.path())
+            .collect();
+        assert_eq!(listed, expected);
     }
 
     #[test]
