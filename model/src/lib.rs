@@ -25,6 +25,7 @@ mod set;
 mod student;
 pub mod text;
 mod validate;
+pub mod whatif;
 
 #[cfg(feature = "batch")]
 pub use batch::{
