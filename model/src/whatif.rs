@@ -247,13 +247,7 @@ pub fn what_it_takes(
                 changes.push(axis.change(d));
             }
         }
-        // Feature order: the course comes before the scores in every bundle, but be sure.
-        changes.sort_by_key(|c| {
-            predictor
-                .features()
-                .iter()
-                .position(|f| f.name() == c.field)
-        });
+        // In feature order: the axes are.
         Suggestion {
             changes,
             estimate: varied.estimate(),
@@ -264,16 +258,20 @@ pub fn what_it_takes(
     let kept: Vec<(usize, f64)> = (0..best.len())
         .filter_map(|m| best[m].as_ref().map(|(p, _, _)| (m, *p)))
         .collect();
-    let mut order: Vec<(usize, f64)> = kept
+    let order: Vec<(usize, f64)> = kept
         .iter()
         .copied()
         .filter(|&(m, p)| !kept.iter().any(|&(s, q)| s != m && s & m == s && q <= p))
         .collect();
-    order.sort_by(|a, b| {
-        (a.0.count_ones(), a.1)
-            .partial_cmp(&(b.0.count_ones(), b.1))
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
+    // Fewest fields, then fewest points (at most 101 per score): one key, the crate's one sort.
+    let keys: Vec<f64> = order
+        .iter()
+        .map(|&(m, p)| f64::from(m.count_ones()) * 1e6 + p)
+        .collect();
+    let order: Vec<(usize, f64)> = crate::predict::order_by(&keys)
+        .into_iter()
+        .map(|i| order[i])
+        .collect();
     if order.is_empty() {
         let (_, _, _, digits) = highest.expect("the loop runs at least once");
         return Ok(Goal::Unreachable {
