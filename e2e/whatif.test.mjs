@@ -156,6 +156,7 @@ describe('what-if curves and the goal box', () => {
     await page.locator(PREDICTION).waitFor();
     await page.locator('#goal-input').fill('90');
     await page.waitForFunction((sel) => /^Smallest change/.test(document.querySelector(sel)?.textContent ?? ''), SUMMARY);
+    console.log(`typical student, math goal 90: ${await page.locator(SUMMARY).textContent()}`);
     // From an input event to the page's DOM updated (the reactive updates run before the next
     // task), median of 25; the summary must have changed each time.
     const times = await page.evaluate(async () => {
