@@ -804,6 +804,103 @@ pub fn LineDots(
     }
 }
 
+/// The outline of a band between `(x, low, high)` points: along the highs from left to right,
+/// back along the lows, closed. Empty for no points.
+pub fn band_path(points: &[(f64, f64, f64)], x: &Scale, y: &Scale) -> String {
+    let mut d = String::new();
+    let highs = points.iter().map(|&(px, _, high)| (px, high));
+    let lows = points.iter().rev().map(|&(px, low, _)| (px, low));
+    for (i, (px, py)) in highs.chain(lows).enumerate() {
+        let command = if i == 0 { 'M' } else { 'L' };
+        d.push_str(&format!("{command}{:.2} {:.2}", x.map(px), y.map(py)));
+    }
+    if !d.is_empty() {
+        d.push('Z');
+    }
+    d
+}
+
+/// The size and margins of a [`Curve`].
+pub const CURVE_SIZE: (f64, f64) = (260.0, 84.0);
+const CURVE_MARGIN: (f64, f64, f64, f64) = (28.0, 18.0, 6.0, 8.0); // left, bottom, top, right
+
+/// The scales of a [`Curve`] over `x_domain` and `y_domain`.
+pub fn curve_scales(x_domain: (f64, f64), y_domain: (f64, f64)) -> (Scale, Scale) {
+    let ((width, height), (left, bottom, top, right)) = (CURVE_SIZE, CURVE_MARGIN);
+    (
+        Scale::new(x_domain, (left, width - right)),
+        Scale::new(y_domain, (height - bottom, top)),
+    )
+}
+
+/// A small line chart: `(x, y, low, high)` points as a line over its band, and a marker at one
+/// point; three ticks on each axis.
+#[component]
+pub fn Curve(
+    aria_label: String,
+    points: Vec<(f64, f64, f64, f64)>,
+    marker: Option<(f64, f64)>,
+    x_domain: (f64, f64),
+    y_domain: (f64, f64),
+) -> impl IntoView {
+    let (width, height) = CURVE_SIZE;
+    let (x, y) = curve_scales(x_domain, y_domain);
+    let base = height - CURVE_MARGIN.1;
+    let line: Vec<(f64, Option<f64>)> = points.iter().map(|p| (p.0, Some(p.1))).collect();
+    let band: Vec<(f64, f64, f64)> = points.iter().map(|p| (p.0, p.2, p.3)).collect();
+    let mid = |(a, b): (f64, f64)| [a, (a + b) / 2.0, b];
+    // One grid path, and every tick label in one loop (one view shape: less wasm).
+    let grid: String = mid(y_domain)
+        .into_iter()
+        .map(|t| {
+            format!(
+                "M{:.2} {:.2}H{:.2}",
+                x.map(x_domain.0),
+                y.map(t),
+                x.map(x_domain.1)
+            )
+        })
+        .collect();
+    let labels = mid(y_domain)
+        .into_iter()
+        .map(|t| (CURVE_MARGIN.0 - 4.0, y.map(t) + 4.0, "end", t))
+        .chain(
+            mid(x_domain)
+                .into_iter()
+                .map(|t| (x.map(t), base + 14.0, "middle", t)),
+        )
+        .map(|(tx, ty, anchor, t)| {
+            view! {
+                <text class="tick" x=tx y=ty text-anchor=anchor>
+                    {t.to_string()}
+                </text>
+            }
+        })
+        .collect_view();
+    let marker = marker.map(|(mx, my)| {
+        view! {
+            <line class="ref" x1=x.map(mx) x2=x.map(mx) y1=y.map(y_domain.1) y2=base />
+            <circle class="dot marker" cx=x.map(mx) cy=y.map(my) r="4.5" data-x=mx data-y=my />
+        }
+    });
+    view! {
+        <svg
+            class="chart curve"
+            role="img"
+            aria-label=aria_label
+            width=width
+            height=height
+            viewBox=format!("0 0 {width} {height}")
+        >
+            <path class="grid" d=grid />
+            {labels}
+            <path class="band" d=band_path(&band, &x, &y) />
+            <path class="line" d=polyline_path(&line, &x, &y) />
+            {marker}
+        </svg>
+    }
+}
+
 /// An SVG path through the points, starting a new piece after every gap.
 pub fn polyline_path(points: &[(f64, Option<f64>)], x: &Scale, y: &Scale) -> String {
     let mut d = String::new();
@@ -824,6 +921,35 @@ pub fn polyline_path(points: &[(f64, Option<f64>)], x: &Scale, y: &Scale) -> Str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_band_goes_out_along_the_highs_and_back_along_the_lows() {
+        let x = Scale::new((0.0, 10.0), (0.0, 100.0));
+        let y = Scale::new((0.0, 10.0), (100.0, 0.0));
+        let d = band_path(
+            &[(0.0, 1.0, 3.0), (5.0, 2.0, 6.0), (10.0, 4.0, 8.0)],
+            &x,
+            &y,
+        );
+        assert_eq!(
+            d,
+            "M0.00 70.00L50.00 40.00L100.00 20.00L100.00 60.00L50.00 80.00L0.00 90.00Z"
+        );
+        assert_eq!(band_path(&[], &x, &y), "");
+    }
+
+    #[test]
+    fn a_curve_s_scales_fill_its_box_inside_the_margins() {
+        let (x, y) = curve_scales((0.0, 100.0), (0.0, 100.0));
+        let (width, height) = CURVE_SIZE;
+        let (left, bottom, top, right) = CURVE_MARGIN;
+        assert_eq!(x.map(0.0), left);
+        assert_eq!(x.map(100.0), width - right);
+        assert_eq!(y.map(0.0), height - bottom);
+        assert_eq!(y.map(100.0), top);
+        // The marker follows the value: halfway along is halfway across.
+        assert_eq!(x.map(50.0), (left + width - right) / 2.0);
+    }
 
     #[test]
     fn a_scale_maps_linearly_and_degenerates_safely() {

@@ -26,6 +26,7 @@ mod student;
 mod tagged;
 pub mod text;
 mod validate;
+pub mod whatif;
 
 #[cfg(feature = "batch")]
 pub use batch::{

@@ -10,9 +10,10 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use model::whatif::{self, Goal};
 use model::{fields, Explanation, Feature, Interval, Missing, Predictor, Student};
 
-use crate::charts::{signed, Waterfall};
+use crate::charts::{signed, Curve, Waterfall};
 use crate::{
     category_label, dom_id, format_percent, format_score, scale_percent, served_summary,
     use_app_state, FormValues, ModelError, PageTitle, Route,
@@ -253,7 +254,7 @@ fn PredictorView(predictor: Arc<Predictor>, form: FormValues) -> impl IntoView {
                     <FieldGroup legend="Background" fields=categorical.clone() outputs />
                     <FieldGroup legend="Known scores" fields=numeric.clone() outputs />
                 </form>
-                <WhatIf categorical numeric outputs />
+                <WhatIf predictor=Arc::clone(&predictor) fields=fields.clone() student outputs />
             </div>
             <div class="outputs">
                 <ResultCard predictor=Arc::clone(&predictor) target=target.clone() outputs />
@@ -582,10 +583,122 @@ fn WhyCard(predictor: Arc<Predictor>, fields: Vec<Field>, outputs: Memo<Outputs>
     }
 }
 
-/// Sliders for the scores and chips for the categories, each bound to its field's signal;
-/// every chip shows how the prediction would move with it.
+/// The curve under a score's slider: the prediction and its interval for each value of the
+/// score, the other fields as entered, and where the student stands (`None` until every other
+/// field is valid).
+pub fn slider_curve(
+    predictor: &Predictor,
+    student: &Student,
+    field: &str,
+) -> Option<Vec<(f64, f64, f64, f64)>> {
+    let points = whatif::curve(predictor, student, field).ok()?;
+    let points: Vec<_> = points
+        .into_iter()
+        .map(|(v, e)| {
+            (
+                v,
+                e.value,
+                e.low.unwrap_or(e.value),
+                e.high.unwrap_or(e.value),
+            )
+        })
+        .collect();
+    points
+        .iter()
+        .all(|p| p.1.is_finite() && p.2.is_finite() && p.3.is_finite())
+        .then_some(points)
+}
+
+/// The answer to the goal box, in words: the summary sentence and the suggestions (each a
+/// sentence and its changes, field name → new text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoalAnswer {
+    pub summary: String,
+    pub suggestions: Vec<(String, Vec<(String, String)>)>,
+}
+
+/// What the goal box says for `goal_text` and `student`; `None` while the box is empty.
+pub fn goal_answer(
+    predictor: &Predictor,
+    student: &Student,
+    goal_text: &str,
+) -> Option<GoalAnswer> {
+    if goal_text.trim().is_empty() {
+        return None;
+    }
+    let score = |v: f64| format_score(v).unwrap_or_else(|| "—".to_owned());
+    let answer = |summary: String| GoalAnswer {
+        summary,
+        suggestions: Vec::new(),
+    };
+    let Some(goal) = model::text::read_number(goal_text) else {
+        return Some(answer(format!(
+            "{:?} is not a number: write a goal such as 80.",
+            goal_text.trim()
+        )));
+    };
+    Some(match whatif::what_it_takes(predictor, student, goal) {
+        Err(whatif::GoalError::OutOfRange { min, max }) => answer(format!(
+            "{} is outside the scores this model predicts: choose a goal from {min} to {max}.",
+            model::text::number(goal)
+        )),
+        Err(whatif::GoalError::Input(_)) => {
+            answer("Fix the highlighted fields to look for changes.".to_owned())
+        }
+        Ok(Goal::Reached { now }) => answer(format!(
+            "Already there: the prediction, {}, is at least {}.",
+            score(now.value),
+            model::text::number(goal)
+        )),
+        Ok(Goal::Unreachable { best, .. }) => answer(format!(
+            "No change to the test preparation course or the known scores reaches {}: the most this model predicts with them is {} ({best}).",
+            model::text::number(goal),
+            score(best.estimate.value)
+        )),
+        Ok(Goal::Reachable { suggestions, .. }) => {
+            let first = &suggestions[0];
+            let summary = format!(
+                "Smallest change: {first}, for a prediction of {}.",
+                score(first.estimate.value)
+            );
+            GoalAnswer {
+                summary,
+                suggestions: suggestions
+                    .iter()
+                    .map(|s| {
+                        let mut text = s.to_string();
+                        if let Some(c) = text.get_mut(0..1) {
+                            c.make_ascii_uppercase();
+                        }
+                        let text = format!("{text}: {}", score(s.estimate.value));
+                        let changes = s
+                            .changes
+                            .iter()
+                            .map(|c| (c.field.clone(), c.to.clone()))
+                            .collect();
+                        (text, changes)
+                    })
+                    .collect(),
+            }
+        }
+    })
+}
+
+/// Sliders for the scores, each with its curve, and chips for the categories, each bound to
+/// its field's signal (every chip shows how the prediction would move with it); then the goal
+/// box.
 #[component]
-fn WhatIf(categorical: Vec<Field>, numeric: Vec<Field>, outputs: Memo<Outputs>) -> impl IntoView {
+fn WhatIf(
+    predictor: Arc<Predictor>,
+    fields: Vec<Field>,
+    student: Memo<Student>,
+    outputs: Memo<Outputs>,
+) -> impl IntoView {
+    let target = fields::label(&predictor.bundle().target).to_ascii_lowercase();
+    let (categorical, numeric): (Vec<Field>, Vec<Field>) = fields
+        .iter()
+        .cloned()
+        .partition(|f| matches!(f.feature, Feature::Categorical { .. }));
     let sliders = numeric
         .into_iter()
         .filter_map(|field| match field.feature {
@@ -601,6 +714,37 @@ fn WhatIf(categorical: Vec<Field>, numeric: Vec<Field>, outputs: Memo<Outputs>) 
                 match model::text::read_number(&text) {
                     Some(_) => text.trim().to_owned(),
                     None => "—".to_owned(),
+                }
+            };
+            let points = {
+                let (predictor, name) = (Arc::clone(&predictor), field.name().to_owned());
+                Memo::new(move |_| student.with(|s| slider_curve(&predictor, s, &name)))
+            };
+            let chart = {
+                let (label, target) = (label.to_ascii_lowercase(), target.clone());
+                move || {
+                    let points = points.get()?;
+                    let here = outputs
+                        .with(|o| o.prediction)
+                        .zip(model::text::read_number(&value.get()))
+                        .map(|(p, v)| (v.clamp(min, max), p));
+                    let (first, last) = (points[0], points[points.len() - 1]);
+                    let mut aria = format!(
+                        "Predicted {target} as the {label} goes from {min} to {max}, the other fields as entered: {:.1} at {min}, {:.1} at {max}",
+                        first.1, last.1,
+                    );
+                    if let Some((v, p)) = here {
+                        aria.push_str(&format!("; {p:.1} at {}", model::text::number(v)));
+                    }
+                    Some(view! {
+                        <Curve
+                            aria_label=aria
+                            points
+                            marker=here
+                            x_domain=(min, max)
+                            y_domain=TARGET_RANGE
+                        />
+                    })
                 }
             };
             view! {
@@ -622,6 +766,9 @@ fn WhatIf(categorical: Vec<Field>, numeric: Vec<Field>, outputs: Memo<Outputs>) 
                         prop:value=position
                         on:input:target=move |ev| value.set(ev.target().value())
                     />
+                    <div class="curve-box" id=field.id("curve")>
+                        {chart}
+                    </div>
                 </div>
             }
         })
@@ -673,15 +820,78 @@ fn WhatIf(categorical: Vec<Field>, numeric: Vec<Field>, outputs: Memo<Outputs>) 
         })
         .collect_view();
 
+    let goal = RwSignal::new(String::new());
+    let answer = {
+        let predictor = Arc::clone(&predictor);
+        Memo::new(move |_| goal.with(|g| student.with(|s| goal_answer(&predictor, s, g))))
+    };
+    let summary = move || answer.with(|a| a.as_ref().map(|a| a.summary.clone()));
+    let list = move || {
+        let suggestions = answer.with(|a| a.as_ref().map(|a| a.suggestions.clone()))?;
+        (!suggestions.is_empty()).then(|| {
+            let items = suggestions
+                .into_iter()
+                .map(|(text, changes)| {
+                    let fields = fields.clone();
+                    let apply = move |_| {
+                        for (name, to) in &changes {
+                            if let Some(f) = fields.iter().find(|f| f.name() == name) {
+                                f.value.set(to.clone());
+                            }
+                        }
+                    };
+                    view! {
+                        <li>
+                            <span class="suggestion-text">{text.clone()}</span>
+                            <button
+                                type="button"
+                                class="button"
+                                aria-label=format!("Apply: {text}")
+                                on:click=apply
+                            >
+                                "Apply"
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! { <ol class="suggestions" data-testid="goal-suggestions">{items}</ol> }
+        })
+    };
+
     view! {
         <section class="card whatif" aria-labelledby="whatif-title">
             <h2 id="whatif-title">"What if…"</h2>
             <p class="muted">
                 "Drag a score or pick another option: the prediction and its reasons follow. "
+                "Under each score, the prediction and its interval for every value of it, the dot where this student stands. "
                 "The small numbers show how much each option would move the prediction, with the other fields as entered."
             </p>
             <div class="sliders">{sliders}</div>
             <div class="chip-groups">{chips}</div>
+            <div class="goal">
+                <h3 id="goal-title">"What would it take"</h3>
+                <p class="muted" id="goal-hint">
+                    "The smallest changes to what a student can change — completing the test preparation course and raising a known score — that bring the prediction to a goal."
+                </p>
+                <div class="field">
+                    <label for="goal-input">{format!("Goal for the {target}")}</label>
+                    <input
+                        id="goal-input"
+                        type="text"
+                        inputmode="decimal"
+                        autocomplete="off"
+                        spellcheck="false"
+                        aria-describedby="goal-hint"
+                        prop:value=move || goal.get()
+                        on:input:target=move |ev| goal.set(ev.target().value())
+                    />
+                </div>
+                <p class="goal-summary" role="status" aria-live="polite" data-testid="goal-summary">
+                    {summary}
+                </p>
+                {list}
+            </div>
         </section>
     }
 }
@@ -791,6 +1001,69 @@ mod tests {
         assert!((e.prediction - raw).abs() < 1e-9);
         let typical = Outputs::new(&predictor, &predictor.reference_student());
         assert_eq!(typical.beyond, None);
+    }
+
+    #[test]
+    fn a_slider_curve_is_the_form_s_prediction_for_each_value() {
+        let predictor = predictor();
+        let student = predictor.reference_student().with("reading_score", "abc");
+        // The slider's own field need not be valid; the others must.
+        let points = slider_curve(&predictor, &student, "reading_score").expect("a curve");
+        assert_eq!(points.len(), 101);
+        for (v, value, low, high) in points {
+            let at = student.clone().with("reading_score", v.to_string());
+            let out = Outputs::new(&predictor, &at);
+            assert_eq!(Some(value), out.prediction, "{v}");
+            let (l, h, _) = out.bounds.expect("an interval");
+            assert_eq!((low, high), (l, h));
+        }
+        assert_eq!(slider_curve(&predictor, &student, "writing_score"), None);
+    }
+
+    #[test]
+    fn the_goal_box_answers_in_words_and_never_shows_nan() {
+        let catalog = crate::parse_models(MODEL_JSON).expect("assets/model.json parses");
+        let writing = Arc::clone(catalog.get("writing_score", false).expect("writing"));
+        let student = writing
+            .reference_student()
+            .with("test_preparation_course", "none")
+            .with("math_score", "72")
+            .with("reading_score", "74");
+        assert_eq!(goal_answer(&writing, &student, "  "), None);
+        let now = Outputs::new(&writing, &student).prediction.unwrap();
+        let say = |goal: &str| goal_answer(&writing, &student, goal).expect("an answer");
+        let reached = say("10");
+        assert!(reached.summary.starts_with("Already there"), "{reached:?}");
+        assert!(reached.suggestions.is_empty());
+        let goal = format!("{:.0}", now.ceil() + 8.0);
+        let up = say(&goal);
+        assert!(up.summary.starts_with("Smallest change: "), "{up:?}");
+        assert!(!up.suggestions.is_empty());
+        for (text, changes) in &up.suggestions {
+            assert!(!text.contains("NaN") && text.chars().next().unwrap().is_uppercase());
+            // Applying the changes reaches the goal.
+            let mut s = student.clone();
+            for (field, to) in changes {
+                assert!(["test_preparation_course", "math_score", "reading_score"]
+                    .contains(&field.as_str()));
+                s.set(field.as_str(), to.as_str());
+            }
+            let then = Outputs::new(&writing, &s).prediction.unwrap();
+            assert!(then >= goal.parse::<f64>().unwrap(), "{text}: {then}");
+        }
+        // The typical student's math: both scores at 100 give 92.3 at most.
+        let math = predictor();
+        let none = goal_answer(&math, &math.reference_student(), "100").unwrap();
+        assert!(
+            none.summary
+                .starts_with("No change to the test preparation course"),
+            "{none:?}"
+        );
+        assert!(say("150").summary.contains("choose a goal from 0 to 100"));
+        assert!(say("abc").summary.contains("is not a number"));
+        assert!(say("NaN").summary.contains("is not a number"));
+        let bad = goal_answer(&writing, &student.clone().with("math_score", "x"), "90").unwrap();
+        assert!(bad.summary.starts_with("Fix the highlighted fields"));
     }
 
     #[test]
