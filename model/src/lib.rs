@@ -14,6 +14,8 @@
 //! ```
 
 #[cfg(feature = "batch")]
+mod audit;
+#[cfg(feature = "batch")]
 mod batch;
 mod error;
 mod explain;
@@ -26,6 +28,8 @@ mod student;
 pub mod text;
 mod validate;
 
+#[cfg(feature = "batch")]
+pub use audit::{Audit, AuditedField, BatchAudit, AUDITED_FIELDS};
 #[cfg(feature = "batch")]
 pub use batch::{
     delimiter as csv_delimiter, normalize as normalize_csv, Batch, BatchError, BatchRow,
