@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use model::{fields, Explanation, Feature, Interval, Missing, Predictor, Student};
 
 use crate::charts::{signed, Waterfall};
+use crate::glossary::{Explain, Term};
 use crate::{
     category_label, dom_id, format_percent, format_score, scale_percent, served_summary,
     use_app_state, FormValues, ModelError, PageTitle, Route,
@@ -441,6 +442,7 @@ fn ResultCard(predictor: Arc<Predictor>, target: String, outputs: Memo<Outputs>)
             <p class="model-info" data-testid="model-info">
                 {model_info}
             </p>
+            <Explain terms=&[Term::Interval, Term::Coverage, Term::R2, Term::Test] />
         </aside>
     }
 }
