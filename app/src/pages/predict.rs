@@ -258,6 +258,9 @@ fn PredictorView(predictor: Arc<Predictor>, form: FormValues) -> impl IntoView {
             </div>
             <div class="outputs">
                 <ResultCard predictor=Arc::clone(&predictor) target=target.clone() outputs />
+                // Beside the result, not in it: on a phone the result sticks to the screen's
+                // foot and must stay small.
+                <Explain terms=&[Term::Interval, Term::Coverage, Term::R2, Term::Test] />
                 <WhyCard predictor fields outputs />
             </div>
         </div>
@@ -442,7 +445,6 @@ fn ResultCard(predictor: Arc<Predictor>, target: String, outputs: Memo<Outputs>)
             <p class="model-info" data-testid="model-info">
                 {model_info}
             </p>
-            <Explain terms=&[Term::Interval, Term::Coverage, Term::R2, Term::Test] />
         </aside>
     }
 }
