@@ -24,6 +24,7 @@ use wasm_bindgen::JsCast;
 
 pub mod charts;
 pub mod chunked;
+pub mod glossary;
 mod pages;
 pub mod reports;
 pub mod state;
@@ -215,13 +216,42 @@ fn Nav() -> impl IntoView {
 #[component]
 fn RouteChanges() -> impl IntoView {
     let location = use_location();
-    Effect::new(move |previous: Option<String>| {
+    Effect::new(move |previous: Option<(String, String)>| {
         let path = location.pathname.get();
+        let hash = location.hash.get();
         document().set_title(&title_at(&path));
-        if previous.is_some_and(|p| p != path) {
+        let id = hash.trim_start_matches('#');
+        // A link to a place on a page (`/about#mae`): focus goes there, on the first load too.
+        if !id.is_empty() && previous.as_ref() != Some(&(path.clone(), hash.clone())) {
+            focus_id(id.to_owned(), 120);
+        } else if previous.is_some_and(|(p, _)| p != path) {
             focus_page_heading(Route::from_path(&path), 30);
         }
-        path
+        (path, hash)
+    });
+}
+
+/// Moves focus (and so the view) to the element `id` once the page is drawn and its report,
+/// if it needs one, has come (what comes first would push the element down), trying for
+/// `frames` animation frames; then to whatever has that id.
+fn focus_id(id: String, frames: u32) {
+    request_animation_frame(move || {
+        let document = document();
+        let loading = document
+            .query_selector("main [data-testid=\"report-loading\"]")
+            .ok()
+            .flatten()
+            .is_some();
+        let target = document.get_element_by_id(&id);
+        if (loading || target.is_none()) && frames > 0 {
+            return focus_id(id, frames - 1);
+        }
+        if let Some(Ok(element)) = target.map(|t| t.dyn_into::<web_sys::HtmlElement>()) {
+            if !element.has_attribute("tabindex") {
+                let _ = element.set_attribute("tabindex", "-1");
+            }
+            let _ = element.focus();
+        }
     });
 }
 
@@ -470,18 +500,25 @@ pub fn family_label(family: &str) -> String {
 
 /// The model that predicts for the selection, as every page names it: "Lasso regression ·
 /// test R² 0.880 · 90 % interval ± 9.1 points". Its figures are the bundle's own (model.json),
-/// so the Predict page, the report pages and the model card cannot disagree.
-pub fn served_summary(bundle: &model::ModelBundle) -> String {
+/// so the Predict page, the report pages and the model card cannot disagree. "test R²" and the
+/// interval link to their glossary entries (`/about#r2`, `/about#interval`).
+pub fn served_summary(bundle: &model::ModelBundle) -> impl IntoView {
+    use glossary::Term;
     let m = &bundle.metrics;
-    let mut text = format!("{} · test R² {:.3}", family_label(&m.family), m.test_r2);
-    if let Some(interval) = &bundle.interval {
-        text.push_str(&format!(
-            " · {} interval ± {:.1} points",
-            format_percent(interval.level),
-            interval.half_width
-        ));
+    let interval = bundle.interval.as_ref().map(|interval| {
+        view! {
+            " · "
+            <a href=Term::Interval.href()>{format!("{} interval", format_percent(interval.level))}</a>
+            {format!(" ± {:.1} points", interval.half_width)}
+        }
+    });
+    view! {
+        {family_label(&m.family)}
+        " · "
+        <a href=Term::R2.href()>"test R²"</a>
+        {format!(" {:.3}", m.test_r2)}
+        {interval}
     }
-    text
 }
 
 /// "Predicting with …": the selection's model, named the same way on every page. Nothing when
@@ -498,7 +535,9 @@ pub fn ServedModel() -> impl IntoView {
             };
             view! {
                 <p class="served-model muted" data-testid="served-model">
-                    {format!("Predicting with {}{excluded}", served_summary(p.bundle()))}
+                    "Predicting with "
+                    {served_summary(p.bundle())}
+                    {excluded}
                 </p>
             }
         })

@@ -14,6 +14,8 @@
 //! ```
 
 #[cfg(feature = "batch")]
+mod audit;
+#[cfg(feature = "batch")]
 mod batch;
 mod error;
 mod explain;
@@ -28,6 +30,8 @@ pub mod text;
 mod validate;
 pub mod whatif;
 
+#[cfg(feature = "batch")]
+pub use audit::{Audit, AuditedField, BatchAudit, AUDITED_FIELDS};
 #[cfg(feature = "batch")]
 pub use batch::{
     delimiter as csv_delimiter, normalize as normalize_csv, Batch, BatchError, BatchRow,

@@ -8,6 +8,8 @@ use model::fields;
 use model::report::{FairnessAudit, Report};
 
 use crate::charts::signed;
+use crate::glossary::Glossary;
+use crate::pages::fairness::mae_change;
 use crate::reports::report_page;
 use crate::{family_label, format_percent, use_app_state, Route, ServedModel, TableScroll};
 
@@ -20,6 +22,7 @@ pub fn AboutPage() -> impl IntoView {
         </h2>
         <ServedModel />
         {report_page(|report, unaware| view! { <ModelCard report unaware /> })}
+        <Glossary />
     }
 }
 
@@ -35,6 +38,7 @@ fn ModelCard(report: Arc<Report>, unaware: bool) -> impl IntoView {
         .and_then(|c| c.get(&report.target, unaware).cloned());
     let (split, cv) = (report.split.clone(), report.cv.clone());
     let fairness = report.fairness.clone();
+    let full = fairness.iter().find(|a| a.excluded.is_empty()).cloned();
     view! {
         <section class="card prose" aria-labelledby="about-heading">
             <h3>"Data"</h3>
@@ -51,7 +55,8 @@ fn ModelCard(report: Arc<Report>, unaware: bool) -> impl IntoView {
                 {format!(
                     "The {target} model was chosen among {} model families by {}-fold cross-validated R² on {} training students (fold seed {}); the {} held-out students (split seed {}) were used only to report.",
                     report.families.len(), cv.folds, split.n_train, cv.seed, split.n_test, split.seed
-                )}
+                )} " The " <a href="#glossary">"glossary"</a>
+                " below says in a sentence what each figure means."
             </p>
             {served
                 .map(|p| {
@@ -117,15 +122,20 @@ fn ModelCard(report: Arc<Report>, unaware: bool) -> impl IntoView {
                 " draws them; the switch at the top of every page predicts with the model without those two fields."
             </p>
             {fairness
-                .into_iter()
-                .map(|audit| view! { <AuditTable audit /> })
+                .iter()
+                .cloned()
+                .map(|audit| view! { <AuditTable audit full=full.clone() /> })
                 .collect_view()}
         </section>
     }
 }
 
 #[component]
-fn AuditTable(audit: FairnessAudit) -> impl IntoView {
+fn AuditTable(
+    audit: FairnessAudit,
+    /// The full model's audit, to say a variant's cost in points.
+    full: Option<FairnessAudit>,
+) -> impl IntoView {
     let caption = format!(
         "{} — {}, test R² {:.3}{}",
         audit.variant,
@@ -134,7 +144,14 @@ fn AuditTable(audit: FairnessAudit) -> impl IntoView {
         if audit.excluded.is_empty() {
             String::new()
         } else {
-            format!(" (cost {:.3})", audit.r2_cost)
+            format!(
+                " (cost {:.3} of test R²{})",
+                audit.r2_cost,
+                full.as_ref()
+                    .and_then(|f| mae_change(f, &audit))
+                    .map(|c| format!(": predictions miss by {c} on average"))
+                    .unwrap_or_default()
+            )
         }
     );
     view! {

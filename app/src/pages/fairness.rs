@@ -9,6 +9,7 @@ use model::fields;
 use model::report::{FairnessAudit, GroupErrors, Report};
 
 use crate::charts::{nice_bounds, nice_step, Bar, BarChart, FitWidth};
+use crate::glossary::{Explain, Term};
 use crate::reports::report_page;
 use crate::{
     category_label, family_label, format_percent, PageTitle, Route, ServedModel, TableScroll,
@@ -81,6 +82,51 @@ pub fn widest_gap(rows: &[GroupRow], pick: fn(&GroupRow) -> Option<f64>) -> Opti
     Some(hi - lo)
 }
 
+/// How much further off, in points, the model without some fields is than the full model on
+/// the test split: "2.77 points more", "0.05 points less" or "no more"; from the report's test
+/// MAEs, `None` when either is not a number.
+pub fn mae_change(full: &FairnessAudit, without: &FairnessAudit) -> Option<String> {
+    let change = without.test_mae - full.test_mae;
+    if !change.is_finite() {
+        return None;
+    }
+    Some(if change >= 0.005 {
+        format!("{change:.2} points more")
+    } else if change <= -0.005 {
+        format!("{:.2} points less", -change)
+    } else {
+        "no more".to_owned()
+    })
+}
+
+/// What a cost in test R² means for a prediction, in points: "In points: without them, a
+/// prediction of the math score misses by 6.98 points on average instead of 4.21, 2.77 points
+/// more (test MAE; the RMSE goes from 5.39 to 8.55)." From the report's test figures; `None`
+/// when one is not a number.
+pub fn cost_in_points(
+    full: &FairnessAudit,
+    without: &FairnessAudit,
+    target: &str,
+) -> Option<String> {
+    let figures = [
+        full.test_mae,
+        without.test_mae,
+        full.test_rmse,
+        without.test_rmse,
+    ];
+    if !figures.iter().all(|v| v.is_finite()) {
+        return None;
+    }
+    Some(format!(
+        "In points: without them, a prediction of the {target} misses by {:.2} points on average instead of {:.2}, {} (test MAE; the RMSE goes from {:.2} to {:.2}).",
+        without.test_mae,
+        full.test_mae,
+        mae_change(full, without)?,
+        full.test_rmse,
+        without.test_rmse,
+    ))
+}
+
 /// Below this share of its students inside the 90 % interval, a group of at least
 /// [`COVERAGE_MIN_N`] is flagged.
 pub const COVERAGE_FLAG: f64 = 0.8;
@@ -136,6 +182,9 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
         }
         .into_any();
     };
+    let in_points = variant
+        .as_ref()
+        .and_then(|v| cost_in_points(&full, v, &target));
     let summary = variant.as_ref().map(|v| {
         format!(
             "Leaving out gender and race/ethnicity costs {:.3} of test R² for the {target}: {:.3} with every field ({}), {:.3} without them ({}).",
@@ -243,9 +292,19 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
                 report.split.n_test,
             )}
         </p>
+        <Explain terms=&[
+            Term::Mae,
+            Term::SignedError,
+            Term::ErrorBars,
+            Term::Coverage,
+            Term::Interval,
+            Term::R2,
+            Term::Test,
+        ] />
         <section class="card panel" aria-labelledby="cost-title">
             <h3 id="cost-title">"The price of leaving them out"</h3>
             {summary.map(|s| view! { <p data-testid="fairness-cost">{s}</p> })}
+            {in_points.map(|s| view! { <p data-testid="fairness-cost-points">{s}</p> })}
             <p class="muted" data-testid="fairness-in-use">{in_use}</p>
         </section>
         {sections}
@@ -266,7 +325,6 @@ fn FieldAudit(
 ) -> impl IntoView {
     let label = fields::label(&feature).to_owned();
     let lower = label.to_ascii_lowercase();
-    let has_variant = rows.iter().any(|r| r.unaware.is_some());
     type Error = fn(&GroupErrors) -> Option<(f64, f64)>;
     let bars = |value: fn(&GroupErrors) -> f64, note: fn(f64) -> String, error: Error| {
         rows.iter()
@@ -321,46 +379,6 @@ fn FieldAudit(
         }
         _ => String::new(),
     };
-    let cell = |g: &Option<GroupErrors>, f: fn(&GroupErrors) -> String| {
-        g.as_ref().map_or_else(|| "—".to_owned(), f)
-    };
-    let has_coverage = rows
-        .iter()
-        .any(|r| r.full.as_ref().is_some_and(|g| g.coverage.is_some()));
-    let table_rows = rows
-        .iter()
-        .map(|r| {
-            view! {
-                <tr>
-                    <th scope="row">{category_label(&r.category)}</th>
-                    <td class="num">{r.n}</td>
-                    <td class="num">{cell(&r.full, |g| format!("{:.2}", g.mae))}</td>
-                    <td class="num">{cell(&r.full, |g| signed(g.mean_signed_error))}</td>
-                    {has_variant
-                        .then(|| {
-                            view! {
-                                <td class="num">{cell(&r.unaware, |g| format!("{:.2}", g.mae))}</td>
-                                <td class="num">
-                                    {cell(&r.unaware, |g| signed(g.mean_signed_error))}
-                                </td>
-                            }
-                        })}
-                    {has_coverage
-                        .then(|| {
-                            view! {
-                                <td class="num" data-testid="coverage">{coverage_cell(&r.full, r.n)}</td>
-                                {has_variant
-                                    .then(|| {
-                                        view! {
-                                            <td class="num">{coverage_cell(&r.unaware, r.n)}</td>
-                                        }
-                                    })}
-                            }
-                        })}
-                </tr>
-            }
-        })
-        .collect_view();
     let id = crate::dom_id("audit", &feature);
     let labelled_by = id.clone();
 
@@ -398,40 +416,111 @@ fn FieldAudit(
                 </figure>
             </div>
             <p class="muted">{gaps}</p>
-            <TableScroll label=format!("Test-split errors by {lower}")>
-                <table class="data-table audit" data-testid="fairness-table">
-                    <caption>{format!("Test-split errors by {lower}")}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{label}</th>
-                            <th scope="col">"n"</th>
-                            <th scope="col">"MAE, every field"</th>
-                            <th scope="col">"Signed, every field"</th>
-                            {has_variant
-                                .then(|| {
-                                    view! {
-                                        <th scope="col">"MAE, without"</th>
-                                        <th scope="col">"Signed, without"</th>
-                                    }
-                                })}
-                            {has_coverage
-                                .then(|| {
-                                    view! {
-                                        <th scope="col">"Interval coverage, every field"</th>
-                                        {has_variant
-                                            .then(|| {
-                                                view! {
-                                                    <th scope="col">"Interval coverage, without"</th>
-                                                }
-                                            })}
-                                    }
-                                })}
-                        </tr>
-                    </thead>
-                    <tbody>{table_rows}</tbody>
-                </table>
-            </TableScroll>
+            <GroupTable
+                feature=feature.clone()
+                rows
+                caption=format!("Test-split errors by {lower}")
+                testid="fairness-table"
+            />
         </section>
+    }
+}
+
+/// One field's groups as a table: n, MAE and mean signed error, and interval coverage (flagged
+/// under [`COVERAGE_FLAG`] for a group of at least [`COVERAGE_MIN_N`]) when the figures have
+/// it; a pair of columns per model when the rows have the second model's figures. The Fairness
+/// page shows it for the test split, the Batch page for the rows of a file.
+#[component]
+pub fn GroupTable(
+    feature: String,
+    rows: Vec<GroupRow>,
+    caption: String,
+    testid: &'static str,
+) -> impl IntoView {
+    let label = fields::label(&feature).to_owned();
+    let has_variant = rows.iter().any(|r| r.unaware.is_some());
+    let has_coverage = rows
+        .iter()
+        .any(|r| r.full.as_ref().is_some_and(|g| g.coverage.is_some()));
+    // "MAE, every field" beside "MAE, without"; plain "MAE" for one model.
+    let (first, second) = if has_variant {
+        (", every field", ", without")
+    } else {
+        ("", "")
+    };
+    let cell = |g: &Option<GroupErrors>, f: fn(&GroupErrors) -> String| {
+        g.as_ref().map_or_else(|| "—".to_owned(), f)
+    };
+    let table_rows = rows
+        .iter()
+        .map(|r| {
+            view! {
+                <tr>
+                    <th scope="row">{category_label(&r.category)}</th>
+                    <td class="num">{r.n}</td>
+                    <td class="num">{cell(&r.full, |g| format!("{:.2}", g.mae))}</td>
+                    <td class="num">{cell(&r.full, |g| signed(g.mean_signed_error))}</td>
+                    {has_variant
+                        .then(|| {
+                            view! {
+                                <td class="num">{cell(&r.unaware, |g| format!("{:.2}", g.mae))}</td>
+                                <td class="num">
+                                    {cell(&r.unaware, |g| signed(g.mean_signed_error))}
+                                </td>
+                            }
+                        })}
+                    {has_coverage
+                        .then(|| {
+                            view! {
+                                <td class="num" data-testid="coverage">{coverage_cell(&r.full, r.n)}</td>
+                                {has_variant
+                                    .then(|| {
+                                        view! {
+                                            <td class="num">{coverage_cell(&r.unaware, r.n)}</td>
+                                        }
+                                    })}
+                            }
+                        })}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <TableScroll label=caption.clone()>
+            <table class="data-table audit" data-testid=testid>
+                <caption>{caption}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{label}</th>
+                        <th scope="col">"n"</th>
+                        <th scope="col">{format!("MAE{first}")}</th>
+                        <th scope="col">{format!("Signed{first}")}</th>
+                        {has_variant
+                            .then(|| {
+                                view! {
+                                    <th scope="col">{format!("MAE{second}")}</th>
+                                    <th scope="col">{format!("Signed{second}")}</th>
+                                }
+                            })}
+                        {has_coverage
+                            .then(|| {
+                                view! {
+                                    <th scope="col">{format!("Interval coverage{first}")}</th>
+                                    {has_variant
+                                        .then(|| {
+                                            view! {
+                                                <th scope="col">
+                                                    {format!("Interval coverage{second}")}
+                                                </th>
+                                            }
+                                        })}
+                                }
+                            })}
+                    </tr>
+                </thead>
+                <tbody>{table_rows}</tbody>
+            </table>
+        </TableScroll>
     }
 }
 
@@ -492,6 +581,61 @@ mod tests {
             bootstrap: None,
             mondrian: None,
         }
+    }
+
+    #[test]
+    fn the_cost_in_r2_is_said_in_points_from_the_test_errors() {
+        let full = audit(&[], Vec::new());
+        let mut without = audit(&["gender", "race_ethnicity"], Vec::new());
+        (without.test_mae, without.test_rmse) = (4.5, 5.25);
+        assert_eq!(
+            cost_in_points(&full, &without, "math score").as_deref(),
+            Some("In points: without them, a prediction of the math score misses by 4.50 points on average instead of 4.00, 0.50 points more (test MAE; the RMSE goes from 5.00 to 5.25).")
+        );
+        without.test_mae = 3.9;
+        assert_eq!(
+            mae_change(&full, &without).as_deref(),
+            Some("0.10 points less")
+        );
+        without.test_mae = 4.004;
+        assert_eq!(mae_change(&full, &without).as_deref(), Some("no more"));
+        without.test_rmse = f64::NAN;
+        assert_eq!(
+            cost_in_points(&full, &without, "math score"),
+            None,
+            "never NaN"
+        );
+        without.test_mae = f64::INFINITY;
+        assert_eq!(mae_change(&full, &without), None);
+    }
+
+    #[test]
+    fn the_served_reports_cost_reads_in_points() {
+        let set = crate::parse_reports(include_str!("../../../assets/report.json")).unwrap();
+        let report = set.get("math_score").unwrap();
+        let full = report
+            .fairness
+            .iter()
+            .find(|a| a.excluded.is_empty())
+            .unwrap();
+        let without = report
+            .fairness
+            .iter()
+            .find(|a| !a.excluded.is_empty())
+            .unwrap();
+        let text = cost_in_points(full, without, "math score").unwrap();
+        // The figures the sentence must carry, recomputed from the report.
+        let more = format!("{:.2} points more", without.test_mae - full.test_mae);
+        assert!(without.test_mae > full.test_mae);
+        assert!(text.contains(&more), "{text}");
+        assert!(
+            text.contains(&format!("misses by {:.2} points", without.test_mae)),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("instead of {:.2}", full.test_mae)),
+            "{text}"
+        );
     }
 
     #[test]

@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use model::report::{FamilyReport, Params, Report};
 
 use crate::charts::{nice_bounds, nice_step, Bar, BarChart, FitWidth};
+use crate::glossary::{Explain, Term};
+use crate::pages::fairness::mae_change;
 use model::fields;
 
 use crate::reports::report_page;
@@ -58,6 +60,7 @@ pub fn ModelsPage() -> impl IntoView {
 fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
     let families = ranked(&report);
     // With the switch on, another search's model predicts: say which, and how it did.
+    let full = report.fairness.iter().find(|a| a.excluded.is_empty());
     let switched = report
         .fairness
         .iter()
@@ -65,11 +68,14 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
         .filter(|_| unaware)
         .map(|a| {
             format!(
-                "The switch is on: the app predicts with {} trained without gender and race/ethnicity (CV R² {:.3}, test R² {:.3}, {:.3} below the full model). The table compares the search with every field; the Fairness page compares the two.",
+                "The switch is on: the app predicts with {} trained without gender and race/ethnicity (CV R² {:.3}, test R² {:.3}, {:.3} below the full model{}). The table compares the search with every field; the Fairness page compares the two.",
                 family_label(&a.family),
                 a.cv_r2_mean,
                 a.test_r2,
                 a.r2_cost,
+                full.and_then(|f| mae_change(f, a))
+                    .map(|c| format!(": its predictions miss by {c} on average"))
+                    .unwrap_or_default(),
             )
         });
     let target = fields::label(&report.target).to_ascii_lowercase();
@@ -225,6 +231,15 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
                     )}
                 </p>
             </div>
+            <Explain terms=&[
+                Term::Cv,
+                Term::R2,
+                Term::Test,
+                Term::Mae,
+                Term::Rmse,
+                Term::Interval,
+                Term::Coverage,
+            ] />
         </section>
     }
 }

@@ -14,6 +14,7 @@ use model::whatif::{self, Goal};
 use model::{fields, Explanation, Feature, Interval, Missing, Predictor, Student};
 
 use crate::charts::{signed, Curve, Waterfall};
+use crate::glossary::{Explain, Term};
 use crate::{
     category_label, dom_id, format_percent, format_score, scale_percent, served_summary,
     use_app_state, FormValues, ModelError, PageTitle, Route,
@@ -258,6 +259,9 @@ fn PredictorView(predictor: Arc<Predictor>, form: FormValues) -> impl IntoView {
             </div>
             <div class="outputs">
                 <ResultCard predictor=Arc::clone(&predictor) target=target.clone() outputs />
+                // Beside the result, not in it: on a phone the result sticks to the screen's
+                // foot and must stay small.
+                <Explain terms=&[Term::Interval, Term::Coverage, Term::R2, Term::Test] />
                 <WhyCard predictor fields outputs />
             </div>
         </div>
