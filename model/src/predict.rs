@@ -361,8 +361,10 @@ pub fn nearest(k: usize, points: &[Vec<f64>], x: &[f64]) -> Vec<(usize, f64)> {
             |a: &(usize, f64), b: &(usize, f64)| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0));
         d.select_nth_unstable_by(k - 1, by_distance);
         d.truncate(k);
-        // Back in index order, so [`order_by`] breaks distance ties by the lower index.
-        d.sort_unstable_by_key(|&(i, _)| i);
+        // Back in index order, so [`order_by`] breaks distance ties by the lower index (by
+        // [`order_by`] too: one sort routine in the wasm).
+        let indices: Vec<f64> = d.iter().map(|&(i, _)| i as f64).collect();
+        d = order_by(&indices).into_iter().map(|j| d[j]).collect();
     }
     let distances: Vec<f64> = d.iter().map(|&(_, d2)| d2).collect();
     order_by(&distances).into_iter().map(|i| d[i]).collect()

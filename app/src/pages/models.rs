@@ -41,11 +41,14 @@ pub fn format_params(params: &Params) -> String {
         .join(", ")
 }
 
-/// The families best first, by mean CV R² (the order the trainer chose by).
+/// The families best first, by mean CV R² (the order the trainer chose by), ties in report
+/// order. Through [`model::order_by`], the one sort routine in the wasm.
 fn ranked(report: &Report) -> Vec<&FamilyReport> {
-    let mut families: Vec<&FamilyReport> = report.families.iter().collect();
-    families.sort_by(|a, b| b.cv_r2_mean.total_cmp(&a.cv_r2_mean));
-    families
+    let keys: Vec<f64> = report.families.iter().map(|f| -f.cv_r2_mean).collect();
+    model::order_by(&keys)
+        .into_iter()
+        .map(|i| &report.families[i])
+        .collect()
 }
 
 /// The Models page, or the report's error card.
