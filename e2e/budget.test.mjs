@@ -17,7 +17,7 @@ export const BUDGET_BYTES = 300 * 1024;
  * first load cannot grow unnoticed, and prints how far it is from the budget. Raised from 390 to
  * 400 KB on purpose with issue 14's forgiving input and district-sized batch and issue 13's
  * per-group coverage; issue 13's what-if, goal search, batch audit and glossary fit under it
- * after the model reader's and the sorts' cuts (408,409 B). */
+ * after the model reader's and the sorts' cuts (408,494 B). */
 export const CEILING_BYTES = 400 * 1024;
 const DIST = join(ROOT, 'dist');
 

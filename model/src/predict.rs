@@ -78,6 +78,20 @@ pub enum Missing {
     Reject,
 }
 
+/// A score's encoded value under its standardize step: `(v − mean) / scale`. The encoder and the
+/// what-if search (which rewrites single columns) both write scores through it.
+pub(crate) fn standardized(v: f64, mean: f64, scale: f64) -> f64 {
+    (v - mean) / scale
+}
+
+/// Writes category `k`'s one-hot columns into `out` (one column per category): 1.0 at `k`, 0.0
+/// elsewhere. The encoder and the what-if search both write categories through it.
+pub(crate) fn write_one_hot(out: &mut [f64], k: usize) {
+    for (j, column) in out.iter_mut().enumerate() {
+        *column = if j == k { 1.0 } else { 0.0 };
+    }
+}
+
 /// The preprocessing alone: checked features and steps that turn a student's raw fields into
 /// the model's input vector. The trainer encodes its training data with this very code.
 #[derive(Debug, Clone, Copy)]
@@ -139,7 +153,7 @@ impl<'a> Encoder<'a> {
                         Some(t) => parse_number(t, *min, *max),
                     };
                     match value {
-                        Ok(v) => x.push((v - mean) / scale),
+                        Ok(v) => x.push(standardized(v, *mean, *scale)),
                         Err(problem) => errors.push(FieldError {
                             field: feature.name().to_owned(),
                             problem,
@@ -150,7 +164,9 @@ impl<'a> Encoder<'a> {
                     let chosen = text.unwrap_or(impute);
                     match category_index(chosen, categories) {
                         Some(k) => {
-                            x.extend((0..categories.len()).map(|j| if j == k { 1.0 } else { 0.0 }))
+                            let start = x.len();
+                            x.resize(start + categories.len(), 0.0);
+                            write_one_hot(&mut x[start..], k);
                         }
                         None => errors.push(FieldError {
                             field: feature.name().to_owned(),

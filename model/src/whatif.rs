@@ -4,7 +4,7 @@
 //!
 //! Both evaluate the model through [`Predictor::estimate_encoded`], the path the form's
 //! prediction takes, on the student's own encoding with only the varied columns rewritten
-//! (`(v − mean) / scale` for a score, the one-hot columns for the course, exactly as
+//! (through the encoder's own `standardized` and `write_one_hot`, so exactly as
 //! [`Predictor::encode`] writes them), so every point equals the form's prediction for that
 //! student, limited to the score range the same way.
 //!
@@ -26,7 +26,7 @@
 use crate::error::InputError;
 use crate::fields::label;
 use crate::format::{Feature, Step};
-use crate::predict::{Estimate, Missing, Predictor};
+use crate::predict::{standardized, write_one_hot, Estimate, Missing, Predictor};
 use crate::student::Student;
 use crate::text::{number, read_number};
 
@@ -343,9 +343,7 @@ impl Axis {
                 ..
             } => {
                 let k = if d == 0 { *from } else { *to };
-                for j in 0..*width {
-                    varied.x[column + j] = if j == k { 1.0 } else { 0.0 };
-                }
+                write_one_hot(&mut varied.x[*column..column + width], k);
             }
         }
     }
@@ -450,7 +448,7 @@ impl<'a> Varied<'a> {
     }
 
     fn set_score(&mut self, axis: &ScoreAxis, value: f64) {
-        self.x[axis.column] = (value - axis.mean) / axis.scale;
+        self.x[axis.column] = standardized(value, axis.mean, axis.scale);
     }
 
     fn estimate(&self) -> Estimate {
