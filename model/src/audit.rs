@@ -89,9 +89,9 @@ impl Audit {
                 .features()
                 .iter()
                 .find_map(|f| match f {
-                    Feature::Categorical { name, categories } if name == feature => {
-                        Some(categories.clone())
-                    }
+                    Feature::Categorical {
+                        name, categories, ..
+                    } if name == feature => Some(categories.clone()),
                     _ => None,
                 })
                 .or_else(|| {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub const FORMAT_NAME: &str = "student-score-model";
 
 /// The version this code writes. Readers accept any minor of the same major.
-pub const FORMAT_VERSION: FormatVersion = FormatVersion { major: 1, minor: 3 };
+pub const FORMAT_VERSION: FormatVersion = FormatVersion { major: 1, minor: 4 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -42,6 +42,78 @@ pub struct ModelBundle {
     /// among `features`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub excluded: Vec<String>,
+    /// How people read the target (since 1.4): its label, unit and range. Predictions and
+    /// intervals are limited to `[min, max]`; a document without it (before 1.4) is not limited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_info: Option<TargetInfo>,
+}
+
+/// The predicted column as people read it (since 1.4).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct TargetInfo {
+    /// The column's title, e.g. `"Final grade"`; the name when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// One sentence on what the column is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The unit, e.g. `"points"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The smallest and largest value the target can take; predictions are limited to them.
+    pub min: f64,
+    pub max: f64,
+    /// The step between values people write (1 for whole grades).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<f64>,
+}
+
+/// How people read a feature (since 1.4): every field optional, so a document before 1.4 reads
+/// with none of them.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FieldInfo {
+    /// The column's title, e.g. `"Mother's education"`; the name when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// One sentence on what the column is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The unit of a number, e.g. `"days"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The step between values people write (1 for a count).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<f64>,
+    /// The form section the field belongs to, e.g. `"Family"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Numeric features only: the meaning of coded values (`0` "none" … `4` "higher
+    /// education"); the model still reads the number. Each value lies in `[min, max]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<Level>,
+    /// Categorical features only: a label per category, in `categories` order (empty: the
+    /// categories are their own labels).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub category_labels: Vec<String>,
+    /// Other header wordings that name this column in a CSV file (beyond its name and label).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// Whether a what-if may change it; every other field stays as entered.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub actionable: bool,
+    /// Whether it is a sensitive attribute (the fairness variant leaves such features out).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sensitive: bool,
+}
+
+/// The meaning of one coded value of a numeric feature.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Level {
+    pub value: f64,
+    pub label: String,
 }
 
 /// A symmetric prediction interval `prediction ± half_width`, from split-conformal calibration
@@ -69,16 +141,64 @@ pub enum Feature {
         name: String,
         /// Every value the model knows, in one-hot column order.
         categories: Vec<String>,
+        /// How people read it (since 1.4).
+        #[serde(flatten)]
+        info: FieldInfo,
     },
     /// A number in `[min, max]` (test scores: 0 to 100).
-    Numeric { name: String, min: f64, max: f64 },
+    Numeric {
+        name: String,
+        min: f64,
+        max: f64,
+        /// How people read it (since 1.4).
+        #[serde(flatten)]
+        info: FieldInfo,
+    },
 }
 
 impl Feature {
+    /// A categorical feature with no reading information.
+    pub fn categorical(name: impl Into<String>, categories: Vec<String>) -> Self {
+        Feature::Categorical {
+            name: name.into(),
+            categories,
+            info: FieldInfo::default(),
+        }
+    }
+
+    /// A numeric feature with no reading information.
+    pub fn numeric(name: impl Into<String>, min: f64, max: f64) -> Self {
+        Feature::Numeric {
+            name: name.into(),
+            min,
+            max,
+            info: FieldInfo::default(),
+        }
+    }
+
+    /// The same feature with `info`.
+    pub fn with_info(mut self, info: FieldInfo) -> Self {
+        match &mut self {
+            Feature::Categorical { info: i, .. } | Feature::Numeric { info: i, .. } => *i = info,
+        }
+        self
+    }
+
     pub fn name(&self) -> &str {
         match self {
             Feature::Categorical { name, .. } | Feature::Numeric { name, .. } => name,
         }
+    }
+
+    pub fn info(&self) -> &FieldInfo {
+        match self {
+            Feature::Categorical { info, .. } | Feature::Numeric { info, .. } => info,
+        }
+    }
+
+    /// The label people read: the info's label, else the name.
+    pub fn label(&self) -> &str {
+        self.info().label.as_deref().unwrap_or(self.name())
     }
 
     /// How many encoded columns this feature becomes.

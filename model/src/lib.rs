@@ -17,6 +17,7 @@
 mod audit;
 #[cfg(feature = "batch")]
 mod batch;
+pub mod dataset;
 mod error;
 mod explain;
 pub mod fields;
@@ -37,17 +38,18 @@ pub use batch::{
     delimiter as csv_delimiter, normalize as normalize_csv, Batch, BatchError, BatchRow,
     BatchScores, NoScores, Prediction, MIN_SCORED_ROWS,
 };
+pub use dataset::Dataset;
 pub use error::{FieldError, FormatError, InputError, Problem};
 pub use explain::{Contribution, Explanation, MAX_EXPLAINED_FEATURES};
 pub use format::{
-    Aggregation, Feature, FormatVersion, Interval, KnnWeighting, Metrics, Model, ModelBundle,
-    ObliviousTree, Preprocessor, Step, Tree, FORMAT_NAME, FORMAT_VERSION,
+    Aggregation, Feature, FieldInfo, FormatVersion, Interval, KnnWeighting, Level, Metrics, Model,
+    ModelBundle, ObliviousTree, Preprocessor, Step, TargetInfo, Tree, FORMAT_NAME, FORMAT_VERSION,
 };
 pub use predict::{
     knn_average, knn_predict, nearest, order_by, weighted_median, Encoder, Estimate, Fill, Filled,
     Missing, Predictor,
 };
-pub use set::{ModelSet, Predictors, SET_FORMAT_NAME, SET_FORMAT_VERSION};
+pub use set::{DatasetCard, ModelSet, Predictors, SET_FORMAT_NAME, SET_FORMAT_VERSION};
 pub use student::Student;
 
 /// The JSON Schema of the model format (one bundle), generated from the types.

@@ -12,7 +12,7 @@ use crate::predict::Predictor;
 pub const SET_FORMAT_NAME: &str = "student-score-model-set";
 
 /// The set version this code writes; readers accept any minor of the same major.
-pub const SET_FORMAT_VERSION: FormatVersion = FormatVersion { major: 1, minor: 0 };
+pub const SET_FORMAT_VERSION: FormatVersion = FormatVersion { major: 1, minor: 1 };
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -24,6 +24,34 @@ pub struct ModelSet {
     pub default_target: String,
     /// One bundle per (target, excluded columns); unique in that pair.
     pub bundles: Vec<ModelBundle>,
+    /// The dataset the set was trained on, as its dataset file describes it (since 1.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<DatasetCard>,
+}
+
+/// What a dataset is, for the model card (since 1.1): the dataset file's resource-level
+/// properties.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DatasetCard {
+    /// A short identifier, e.g. `"uci-student-por"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Where the data comes from (title and path or URL), as the file lists them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<crate::dataset::Source>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub licenses: Vec<crate::dataset::License>,
+    /// What the data and the models trained on it are for, and not for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intended_use: Option<String>,
+    /// Why the roles are what they are (sensitive, actionable), when the file says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles_rationale: Option<String>,
 }
 
 /// Every bundle of a set, validated and ready to predict.

@@ -16,7 +16,9 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 
-use crate::format::{Aggregation, Feature, KnnWeighting, Model, ObliviousTree, Step, Tree};
+use crate::format::{
+    Aggregation, Feature, FieldInfo, KnnWeighting, Level, Model, ObliviousTree, Step, Tree,
+};
 
 /// A field the record's `kind` needs but the object lacks.
 #[derive(Debug, PartialEq)]
@@ -85,6 +87,27 @@ struct FeatureRecord {
     min: Given<f64>,
     #[serde(default)]
     max: Given<f64>,
+    // FieldInfo's fields, listed rather than flattened: serde's flatten buffers the object.
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    help: Option<String>,
+    #[serde(default)]
+    unit: Option<String>,
+    #[serde(default)]
+    step: Option<f64>,
+    #[serde(default)]
+    group: Option<String>,
+    #[serde(default)]
+    levels: Vec<Level>,
+    #[serde(default)]
+    category_labels: Vec<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    actionable: bool,
+    #[serde(default)]
+    sensitive: bool,
 }
 
 impl TryFrom<FeatureRecord> for Feature {
@@ -92,15 +115,29 @@ impl TryFrom<FeatureRecord> for Feature {
 
     fn try_from(r: FeatureRecord) -> Result<Self, Missing> {
         let name = need(r.name, "name")?;
+        let info = FieldInfo {
+            label: r.label,
+            help: r.help,
+            unit: r.unit,
+            step: r.step,
+            group: r.group,
+            levels: r.levels,
+            category_labels: r.category_labels,
+            aliases: r.aliases,
+            actionable: r.actionable,
+            sensitive: r.sensitive,
+        };
         Ok(match r.kind {
             FeatureKind::Categorical => Feature::Categorical {
                 name,
                 categories: need(r.categories, "categories")?,
+                info,
             },
             FeatureKind::Numeric => Feature::Numeric {
                 name,
                 min: need(r.min, "min")?,
                 max: need(r.max, "max")?,
+                info,
             },
         })
     }
@@ -354,7 +391,9 @@ impl TryFrom<AggregationRecord> for Aggregation {
 
 #[cfg(test)]
 mod tests {
-    use crate::format::{Aggregation, Feature, KnnWeighting, Model, ObliviousTree, Step, Tree};
+    use crate::format::{
+        Aggregation, Feature, FieldInfo, KnnWeighting, Level, Model, ObliviousTree, Step, Tree,
+    };
 
     fn read<T: serde::de::DeserializeOwned>(json: &str) -> Result<T, String> {
         serde_json::from_str(json).map_err(|e| e.to_string())
@@ -364,15 +403,23 @@ mod tests {
     #[test]
     fn every_variant_reads_back_what_was_written() {
         let features = [
-            Feature::Categorical {
-                name: "lunch".into(),
-                categories: vec!["free/reduced".into(), "standard".into()],
-            },
-            Feature::Numeric {
-                name: "reading_score".into(),
-                min: 0.0,
-                max: 100.0,
-            },
+            Feature::categorical("c", vec!["a/b".into(), "d".into()]),
+            Feature::numeric("x", 0.0, 100.0),
+            Feature::numeric("coded", 0.0, 4.0).with_info(FieldInfo {
+                label: Some("Coded".into()),
+                help: Some("A coded level.".into()),
+                unit: Some("level".into()),
+                step: Some(1.0),
+                group: Some("Family".into()),
+                levels: vec![Level {
+                    value: 0.0,
+                    label: "none".into(),
+                }],
+                category_labels: Vec::new(),
+                aliases: vec!["code".into()],
+                actionable: true,
+                sensitive: true,
+            }),
         ];
         let steps = [
             Step::Standardize {

@@ -176,7 +176,9 @@ pub fn what_it_takes(
                     });
                 }
             }
-            Feature::Categorical { name, categories } if name == COURSE.0 => {
+            Feature::Categorical {
+                name, categories, ..
+            } if name == COURSE.0 => {
                 let to = categories.iter().position(|c| c == COURSE.1);
                 let from = student.get(name).unwrap_or_default();
                 if let Some(to) = to.filter(|&k| categories[k] != from) {

@@ -22,21 +22,14 @@ pub fn features_for(target: &str, excluded: &[&str]) -> Vec<Feature> {
                 .map(|c| (*c).to_owned())
                 .collect();
             categories.sort();
-            Feature::Categorical {
-                name: (*name).into(),
-                categories,
-            }
+            Feature::categorical(*name, categories)
         })
         .collect();
     features.extend(
         SCORE_FIELDS
             .iter()
             .filter(|s| **s != target && !excluded.contains(s))
-            .map(|name| Feature::Numeric {
-                name: (*name).into(),
-                min: 0.0,
-                max: 100.0,
-            }),
+            .map(|name| Feature::numeric(*name, 0.0, 100.0)),
     );
     features
 }
@@ -64,7 +57,9 @@ pub fn fit_preprocessor(features: &[Feature], rows: &[&Row]) -> Preprocessor {
                     },
                 }
             }
-            Feature::Categorical { name, categories } => {
+            Feature::Categorical {
+                name, categories, ..
+            } => {
                 let counts: Vec<usize> = categories
                     .iter()
                     .map(|c| {
@@ -161,20 +156,17 @@ mod tests {
         // Every category the schema allows, though these rows have no group E.
         assert_eq!(
             features[1],
-            Feature::Categorical {
-                name: "race_ethnicity".into(),
-                categories: ["group A", "group B", "group C", "group D", "group E"]
+            Feature::categorical(
+                "race_ethnicity",
+                ["group A", "group B", "group C", "group D", "group E"]
                     .map(String::from)
                     .to_vec()
-            }
+            )
         );
         assert_eq!(names[5..], ["reading_score", "writing_score"]);
         assert_eq!(
             features[0],
-            Feature::Categorical {
-                name: "gender".into(),
-                categories: vec!["female".into(), "male".into()]
-            }
+            Feature::categorical("gender", vec!["female".into(), "male".into()])
         );
         let p = fit_preprocessor(&features, &refs);
         assert_eq!(

@@ -70,7 +70,9 @@ pub fn insights(
     let mut relations = Vec::new();
     for feature in predictor.features() {
         match feature {
-            Feature::Categorical { name, categories } => by_category.push(CategoryMeans {
+            Feature::Categorical {
+                name, categories, ..
+            } => by_category.push(CategoryMeans {
                 feature: name.clone(),
                 groups: categories
                     .iter()

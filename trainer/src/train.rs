@@ -356,6 +356,7 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
         format_version: SET_FORMAT_VERSION,
         default_target: config.target.clone(),
         bundles,
+        dataset: None,
     };
     // The set's own checks (one full model for the default target, no repeats).
     Predictors::new(set.clone()).context("the exported model set is invalid")?;
@@ -561,6 +562,7 @@ fn serve(
         },
         interval: Some(interval.clone()),
         excluded: excluded.iter().map(|e| (*e).to_owned()).collect(),
+        target_info: None,
     };
     // The reader's checks (finite numbers, consistent arrays) before anything is written, then
     // parity: the exported document predicts what the in-memory model predicts.

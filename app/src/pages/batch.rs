@@ -77,7 +77,9 @@ pub fn template_csv(predictor: &Predictor) -> String {
     let mut other = Vec::new();
     for feature in predictor.features() {
         let value = match feature {
-            model::Feature::Categorical { name, categories } => {
+            model::Feature::Categorical {
+                name, categories, ..
+            } => {
                 let usual = typical.get(name).unwrap_or_default();
                 categories
                     .iter()

@@ -115,7 +115,10 @@ impl Outputs {
         let mut deltas = Vec::new();
         if let Some(now) = prediction {
             for feature in predictor.features() {
-                let Feature::Categorical { name, categories } = feature else {
+                let Feature::Categorical {
+                    name, categories, ..
+                } = feature
+                else {
                     continue;
                 };
                 let current = student.get(name).unwrap_or_default();

@@ -16,7 +16,7 @@ pub fn shown(predictor: &Predictor, student: &Student) -> f64 {
 pub fn check_curves(predictor: &Predictor, student: &Student) {
     let linear = matches!(predictor.bundle().model, model::Model::Linear { .. });
     for feature in predictor.features() {
-        let Feature::Numeric { name, min, max } = feature else {
+        let Feature::Numeric { name, min, max, .. } = feature else {
             continue;
         };
         let points = curve(predictor, student, name).unwrap();
