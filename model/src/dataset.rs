@@ -820,7 +820,7 @@ impl Dataset {
 
     /// How people read `field` as a model feature, with its roles.
     pub fn info(&self, field: &Field) -> crate::format::FieldInfo {
-        let named = |list: &[String]| list.iter().any(|n| *n == field.name);
+        let named = |list: &[String]| list.contains(&field.name);
         crate::format::FieldInfo {
             label: field.title.clone(),
             help: field.description.clone(),
