@@ -1233,3 +1233,11 @@ fn json_text(value: &serde_json::Value) -> String {
         other => other.to_string(),
     }
 }
+
+/// The JSON Schema of a dataset file (the Data Resource form), generated from the types; a bare
+/// Table Schema is its `schema` property alone. Checked in as `model/schema/dataset.schema.json`.
+#[cfg(feature = "schema")]
+pub fn json_schema_dataset() -> String {
+    let schema = schemars::schema_for!(Dataset);
+    serde_json::to_string_pretty(&schema).expect("a schema serializes") + "\n"
+}
