@@ -837,6 +837,26 @@ impl Dataset {
 }
 
 impl Field {
+    /// A field named `name` of type `kind` with nothing else said (no title, no constraints).
+    pub fn new(name: impl Into<String>, kind: FieldType) -> Self {
+        Field {
+            name: name.into(),
+            title: None,
+            description: None,
+            kind,
+            constraints: Constraints::default(),
+            categories: None,
+            categories_ordered: false,
+            true_values: None,
+            false_values: None,
+            missing_values: None,
+            unit: None,
+            step: None,
+            group: None,
+            aliases: Vec::new(),
+        }
+    }
+
     /// Whether the model reads it as a number (`number` and `integer` columns).
     pub fn is_numeric(&self) -> bool {
         matches!(self.kind, FieldType::Number | FieldType::Integer)

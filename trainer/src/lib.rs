@@ -6,6 +6,7 @@
 pub mod bootstrap;
 pub mod cli;
 pub mod data;
+pub mod describe;
 pub mod export;
 pub mod families;
 pub mod interval;
