@@ -610,3 +610,82 @@ fn the_uci_student_file_reads_and_reads_every_row_of_its_csv() {
     assert!(errors.is_empty(), "{}", errors.join("\n"));
     assert_eq!(rows, 649);
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Any small JSON value.
+    fn any_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i32>().prop_map(Value::from),
+            (-1e6f64..1e6).prop_map(Value::from),
+            "[a-zA-Z0-9 ,.;_-]{0,6}".prop_map(Value::from),
+            Just(json!({"value": 1, "label": "x"})),
+            Just(json!({"value": "x", "label": ""})),
+        ];
+        leaf.prop_recursive(2, 8, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::btree_map("[a-z]{1,8}", inner, 0..3)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Where in `base()` a value is put.
+    const PLACES: [&str; 16] = [
+        "/schema/fields/0/type",
+        "/schema/fields/0/constraints/minimum",
+        "/schema/fields/0/constraints/enum",
+        "/schema/fields/1/categories",
+        "/schema/fields/1/categories/0",
+        "/schema/fields/2/categories",
+        "/schema/fields/2/constraints",
+        "/schema/fields/3/trueValues",
+        "/schema/fields/3/type",
+        "/schema/fields/4/step",
+        "/schema/fields/4/name",
+        "/schema/missingValues",
+        "/roles/targets",
+        "/roles/audited",
+        "/roles/ignored",
+        "/dialect",
+    ];
+
+    proptest! {
+        #[test]
+        fn arbitrary_text_is_refused_or_read(text in "\\PC{0,64}") {
+            if let Err(e) = Dataset::from_json(&text) {
+                prop_assert!(!e.to_string().is_empty());
+            }
+        }
+
+        #[test]
+        fn a_value_anywhere_is_refused_with_a_path_or_read(
+            place in 0..PLACES.len(),
+            value in any_value(),
+        ) {
+            let mut doc = base();
+            let (parent, key) = PLACES[place].rsplit_once('/').unwrap();
+            match doc.pointer_mut(parent) {
+                Some(Value::Object(m)) => { m.insert(key.to_owned(), value); }
+                Some(Value::Array(a)) => { a[key.parse::<usize>().unwrap()] = value; }
+                _ => {}
+            }
+            match Dataset::from_json(&doc.to_string()) {
+                Ok(d) => {
+                    for f in &d.schema.fields {
+                        let _ = f.feature(&d, &Observed::default());
+                        for text in ["", "0", "2,5", "x", "yes"] {
+                            let _ = d.read_cell(f, text);
+                        }
+                    }
+                }
+                Err(e) => prop_assert!(e.path().is_some(), "{e}"),
+            }
+        }
+    }
+}

@@ -447,4 +447,22 @@ mod tests {
         assert!(d.field(&last).unwrap().is_numeric());
         assert!(d.schema.fields.iter().any(|f| f.kind == FieldType::String));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_is_refused_or_inferred_valid(
+            text in "[a-c0-9,;.\" \n\r-]{0,80}",
+            first_is_target in proptest::bool::ANY,
+        ) {
+            let first = text.split([',', ';', '\n']).next().unwrap_or("").trim().to_owned();
+            let wanted = if first_is_target { vec![first] } else { Vec::new() };
+            match infer(text.as_bytes(), &wanted) {
+                Ok(d) => {
+                    d.validate().unwrap();
+                    Dataset::from_json(&d.to_json_pretty()).unwrap();
+                }
+                Err(e) => proptest::prop_assert!(!e.to_string().is_empty()),
+            }
+        }
+    }
 }
