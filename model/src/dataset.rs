@@ -942,7 +942,7 @@ impl Field {
 
     /// The model feature this field becomes, with its reading information
     /// ([`Dataset::info`]). Numeric: `[minimum, maximum]` from the constraints, a bound the
-    /// file does not give from the data (`observed.range`). Categorical: the file's
+    /// file does not give from the data (`observed.range`) widened to the coded levels. Categorical: the file's
     /// [`Field::category_values`] in its order, else the values the data shows, sorted. An
     /// error names the field when neither gives a usable range (`min < max`) or any category.
     pub fn feature(
@@ -1005,11 +1005,18 @@ impl Field {
         })
     }
 
-    /// `[minimum, maximum]`, each from the constraints or else the data; `min < max`.
+    /// `[minimum, maximum]`, each from the constraints or else from the data and the coded
+    /// levels (so that every level lies in the range); `min < max`.
     fn range(&self, dataset: &Dataset, observed: &Observed) -> Result<(f64, f64), DatasetError> {
         let c = &self.constraints;
-        let min = c.minimum.or(observed.range.map(|r| r.0));
-        let max = c.maximum.or(observed.range.map(|r| r.1));
+        let levels = self.levels();
+        let seen = observed
+            .range
+            .into_iter()
+            .chain(levels.iter().map(|l| (l.value, l.value)))
+            .reduce(|(lo, hi), (a, b)| (lo.min(a), hi.max(b)));
+        let min = c.minimum.or(seen.map(|r| r.0));
+        let max = c.maximum.or(seen.map(|r| r.1));
         match (min, max) {
             (Some(min), Some(max)) if min < max => Ok((min, max)),
             (Some(min), Some(_)) => Err(DatasetError::invalid(

@@ -500,6 +500,18 @@ fn fields_become_features_and_targets() {
         Feature::Numeric { min, max, .. } => assert_eq!((min, max), (0.0, 7.5)),
         other => panic!("{other:?}"),
     }
+    let coded = one_field(json!({"name": "x", "type": "integer",
+        "categories": [{"value": 0, "label": "none"}, {"value": 4, "label": "all"}]}));
+    let cells = [Some(Cell::Number(1.0)), Some(Cell::Number(3.0))];
+    match coded.schema.fields[0]
+        .feature(&coded, &Observed::of(&cells))
+        .unwrap()
+    {
+        Feature::Numeric { min, max, .. } => {
+            assert_eq!((min, max), (0.0, 4.0), "widened to the levels")
+        }
+        other => panic!("{other:?}"),
+    }
     let constant = [Some(Cell::Number(3.0))];
     let free = one_field(json!({"name": "x", "type": "number"}));
     assert_eq!(
