@@ -28,7 +28,8 @@
 //! (`schema.fields[3].constraints.minimum: 5 is above the maximum 4`), and so is a value of the
 //! wrong JSON type (`schema.fields[2].type: "date" is not a supported type: …`). In a bare Table
 //! Schema the paths start at `fields`. Properties this reader does not use (`"type": "table"`,
-//! `format`, `encoding`, `primaryKey`, a field's `format`, …) are accepted and ignored.
+//! `format`, `encoding`, `primaryKey`, a field's `format`, …) are accepted and ignored;
+//! frictionless-py 5's `dialect.csv.delimiter` is read as the standard's `dialect.delimiter`.
 //!
 //! Nothing here names a column of any dataset: the file does.
 
@@ -355,6 +356,26 @@ impl DatasetError {
     }
 }
 
+/// frictionless-py 5 writes the delimiter as `dialect.csv.delimiter`; the standard (v2) as
+/// `dialect.delimiter`, which is where this reader looks: the first is copied there when the
+/// second is absent.
+fn lift_csv_delimiter(value: &mut serde_json::Value) {
+    let Some(dialect) = value.get_mut("dialect").and_then(|d| d.as_object_mut()) else {
+        return;
+    };
+    if dialect.contains_key("delimiter") {
+        return;
+    }
+    if let Some(d) = dialect
+        .get("csv")
+        .and_then(|c| c.get("delimiter"))
+        .filter(|d| d.is_string())
+        .cloned()
+    {
+        dialect.insert("delimiter".into(), d);
+    }
+}
+
 /// `value` as `T`, an error naming the JSON path of a value of the wrong type.
 fn typed<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, DatasetError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
@@ -391,6 +412,8 @@ impl Dataset {
                 "has neither schema (a Data Resource) nor fields (a Table Schema)",
             ));
         }
+        let mut value = value;
+        lift_csv_delimiter(&mut value);
         let dataset: Dataset = if bare {
             Dataset {
                 schema: typed(value)?,

@@ -359,6 +359,13 @@ fn what_frictionless_describe_writes_reads_as_is() {
     assert_eq!(d.read_cell(ok, "NA").unwrap(), None);
     // Written back, it reads again to the same value.
     assert_eq!(Dataset::from_json(&d.to_json_pretty()).unwrap(), d);
+    // frictionless-py 5 nests the delimiter under `csv`.
+    let mut v: Value = serde_json::from_str(DESCRIBED).unwrap();
+    v["dialect"] = json!({"csv": {"delimiter": "\t"}});
+    assert_eq!(
+        Dataset::from_json(&v.to_string()).unwrap().delimiter(),
+        Some(b'\t')
+    );
 }
 
 fn one_field(f: Value) -> Dataset {
