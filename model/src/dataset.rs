@@ -307,7 +307,8 @@ pub enum DatasetError {
 }
 
 impl DatasetError {
-    /// A validation error's path for a bare Table Schema: `fields[3]…`, not `schema.fields[3]…`.
+    /// A validation error for a bare Table Schema: `fields[3]…`, not `schema.fields[3]…`, in
+    /// its path and its message.
     fn without_schema_prefix(self) -> Self {
         match self {
             DatasetError::Invalid { path, problem } => DatasetError::Invalid {
@@ -315,7 +316,7 @@ impl DatasetError {
                     .strip_prefix("schema.")
                     .map(str::to_owned)
                     .unwrap_or(path),
-                problem,
+                problem: problem.replace("schema.fields[", "fields["),
             },
             other => other,
         }
@@ -440,7 +441,7 @@ impl Dataset {
             if d.len() != 1 {
                 return Err(DatasetError::invalid(
                     "dialect.delimiter",
-                    format!("{d:?} is not one character"),
+                    format!("{d:?} is not a single ASCII character"),
                 ));
             }
         }

@@ -217,7 +217,7 @@ fn every_rule_is_named_by_its_path() {
         ),
         (
             Box::new(|d| d["dialect"] = json!({"delimiter": ";;"})),
-            "dialect.delimiter: \";;\" is not one character",
+            "dialect.delimiter: \";;\" is not a single ASCII character",
         ),
         (
             Box::new(|d| d["roles"]["actionable"] = json!(["flag", "level", "foo"])),
@@ -316,7 +316,7 @@ fn a_bare_table_schema_reads_with_paths_from_fields() {
     let e = Dataset::from_json(r#"{"fields": [{"name": "a"}, {"name": "a"}]}"#).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "fields[1].name: \"a\" is also the name of schema.fields[0]"
+        "fields[1].name: \"a\" is also the name of fields[0]"
     );
     let e = Dataset::from_json(r#"{"fields": [{"name": "a", "type": "any"}]}"#).unwrap_err();
     assert_eq!(e.path(), Some("fields[0].type"));
