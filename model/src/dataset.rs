@@ -886,6 +886,17 @@ impl Field {
         matches!(self.kind, FieldType::Number | FieldType::Integer)
     }
 
+    /// Whether the header cell `cell` names this column: its name, its title or one of its
+    /// aliases, compared as [`crate::fields::fold`] compares them (any case, `_`, `-`, `/` and
+    /// spaces alike).
+    pub fn names_column(&self, cell: &str) -> bool {
+        let cell = crate::fields::fold(cell);
+        std::iter::once(&self.name)
+            .chain(&self.title)
+            .chain(&self.aliases)
+            .any(|n| crate::fields::fold(n) == cell)
+    }
+
     /// The label people read: the title, else the name.
     pub fn label(&self) -> &str {
         self.title.as_deref().unwrap_or(&self.name)

@@ -708,3 +708,22 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn a_header_cell_names_a_field_by_name_title_or_alias() {
+    let d = one_field(json!({"name": "home_town", "title": "Town of birth",
+                             "aliases": ["birthplace"]}));
+    let f = &d.schema.fields[0];
+    for cell in [
+        "home_town",
+        "Home Town",
+        "home-town",
+        "town of birth",
+        "BIRTHPLACE",
+    ] {
+        assert!(f.names_column(cell), "{cell}");
+    }
+    for cell in ["town", "hometown", ""] {
+        assert!(!f.names_column(cell), "{cell}");
+    }
+}
