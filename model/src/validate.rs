@@ -71,16 +71,6 @@ pub(crate) fn validate_features(features: &[Feature], target: Option<&str>) -> R
     if features.is_empty() {
         return Err(FormatError::invalid("features", "is empty"));
     }
-    if features.len() > crate::MAX_EXPLAINED_FEATURES {
-        return Err(FormatError::invalid(
-            "features",
-            format!(
-                "has {} features; at most {} are supported",
-                features.len(),
-                crate::MAX_EXPLAINED_FEATURES
-            ),
-        ));
-    }
     for (i, f) in features.iter().enumerate() {
         let path = format!("features[{i}]");
         if f.name().trim().is_empty() {
