@@ -108,10 +108,7 @@ impl Outputs {
         let beyond = estimate
             .filter(|e| e.beyond_range() && e.raw.is_finite())
             .map(|e| e.raw);
-        let explainable = predictor.features().len() <= model::MAX_EXPLAINED_FEATURES;
-        let explanation = prediction
-            .filter(|_| explainable)
-            .and_then(|_| predictor.explain(student, Missing::Reject).ok());
+        let explanation = prediction.and_then(|_| predictor.explain(student, Missing::Reject).ok());
         let mut deltas = Vec::new();
         if let Some(now) = prediction {
             for feature in predictor.features() {
@@ -504,17 +501,16 @@ fn WhyCard(predictor: Arc<Predictor>, fields: Vec<Field>, outputs: Memo<Outputs>
         .unwrap_or_else(|| "—".to_owned());
     let reference = describe_reference(&predictor);
     let target = fields::label(&predictor.bundle().target).to_ascii_lowercase();
-    let too_many = predictor.features().len() > model::MAX_EXPLAINED_FEATURES;
     let explanation = Memo::new(move |_| outputs.with(|o| o.explanation.clone()));
 
     let chart = move || {
         let Some(e) = explanation.get() else {
-            let text = if too_many {
-                "This model has too many fields to explain each one."
-            } else {
-                "Fix the highlighted fields to see the reasons."
-            };
-            return view! { <p class="muted" data-testid="why-empty">{text}</p> }.into_any();
+            return view! {
+                <p class="muted" data-testid="why-empty">
+                    "Fix the highlighted fields to see the reasons."
+                </p>
+            }
+            .into_any();
         };
         let values: Vec<f64> = e.contributions.iter().map(|c| c.value).collect();
         if values.iter().all(|v| v.abs() < 0.05) {
