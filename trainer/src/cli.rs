@@ -15,9 +15,9 @@ use crate::BadInput;
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  2  bad input: an argument, the data file, a grid file or a model file (missing, unreadable
-     or invalid), a dataset too small for the folds or for every family, or rows that could
-     not be predicted
+  2  bad input: an argument, the data file, the dataset file (--schema), a grid file or a
+     model file (missing, unreadable or invalid), a dataset too small for the folds or for
+     every family, or rows that could not be predicted
   1  anything else (e.g. the output folder cannot be written)";
 
 #[derive(Debug, Parser)]

@@ -452,7 +452,8 @@ pub fn train(
             let mondrian = mondrian_column(dataset, features);
             if excluded.is_empty() && !config.quiet {
                 eprintln!(
-                    "{target}: no fairness variant: the dataset names no sensitive column among                      the features (roles.sensitive)"
+                    "{target}: no fairness variant: the dataset names no sensitive column among \
+                     the features (roles.sensitive)"
                 );
             }
             if !excluded.is_empty() || !groups.is_empty() {
