@@ -64,7 +64,8 @@ pub struct TrainOpts {
     #[arg(long, default_value = "data/stud.csv")]
     pub data: PathBuf,
     /// The dataset file describing the CSV's columns and their roles (a Frictionless Data
-    /// Resource or Table Schema, e.g. data/students.schema.json); without it the columns are
+    /// Resource or Table Schema, e.g. data/students.schema.json). Default: the *.schema.json
+    /// beside the CSV whose "path" is the CSV's file name; without one the columns are
     /// inferred from the data (see `trainer describe`).
     #[arg(long)]
     pub schema: Option<PathBuf>,

@@ -433,3 +433,26 @@ fn the_metric_picks_the_best_grid_point_and_the_winner() {
         assert_eq!(report.winner, winner.family);
     }
 }
+
+#[test]
+fn the_dataset_file_beside_the_csv_that_names_it_is_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("stud.csv");
+    std::fs::write(&data, common::synthetic_csv(10, 1)).unwrap();
+    assert_eq!(train::dataset_file_beside(&data).unwrap(), None);
+    let students = std::fs::read_to_string(common::schema_path()).unwrap();
+    std::fs::write(
+        dir.path().join("other.schema.json"),
+        r#"{"path": "x.csv", "fields": []}"#,
+    )
+    .unwrap();
+    let beside = dir.path().join("students.schema.json");
+    std::fs::write(&beside, &students).unwrap();
+    assert_eq!(train::dataset_file_beside(&data).unwrap(), Some(beside));
+    let c = Config::new(&data, dir.path().join("out"));
+    let dataset = train::dataset(&c, &[]).unwrap();
+    assert_eq!(dataset.name.as_deref(), Some("students"));
+    std::fs::write(dir.path().join("twin.schema.json"), &students).unwrap();
+    let e = train::dataset_file_beside(&data).unwrap_err();
+    assert!(format!("{e}").contains("choose one with --schema"), "{e}");
+}
