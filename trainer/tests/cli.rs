@@ -235,7 +235,7 @@ fn bad_arguments_files_grids_and_models_exit_2_and_say_each_cause_once() {
                 "train", "--quiet", "--data", "{}", "--out", "{}", "--schema", "{}",
             ],
             vec![&data, &out, &empty_schema],
-            "schema.fields: is empty",
+            "fields: is empty",
         ),
         (
             vec![
