@@ -1,4 +1,4 @@
-//! The trainer: reads the dataset, grid-searches model families with seeded k-fold
+//! The trainer: reads a dataset (a CSV and its dataset file, `model::Dataset`), grid-searches model families with seeded k-fold
 //! cross-validation on the training split, picks the winner on cross-validation only, and
 //! exports it with its preprocessing as one versioned JSON document (the `model` crate's
 //! format). `main.rs` is the command line around it.
@@ -59,6 +59,8 @@ pub fn is_bad_input(e: &anyhow::Error) -> bool {
         c.is::<BadInput>()
             || c.is::<Unreadable>()
             || c.is::<data::DataError>()
+            || c.is::<describe::InferError>()
+            || c.is::<model::dataset::DatasetError>()
             || c.is::<families::ParamError>()
             || c.is::<model::BatchError>()
             || c.is::<model::FormatError>()

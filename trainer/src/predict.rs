@@ -87,6 +87,27 @@ pub fn write(
     match format {
         Format::Csv => out.write_all(batch.to_csv().as_bytes())?,
         Format::Json => {
+            // Every model reads the dataset's columns by their names, whatever the file calls
+            // them ("math score"): each header cell keyed by the feature it names, if any.
+            let keys: Vec<&str> = batch
+                .header
+                .iter()
+                .map(|h| {
+                    all.into_iter()
+                        .flat_map(|set| set.iter())
+                        .flat_map(|p| p.features())
+                        .find(|f| {
+                            let info = f.info();
+                            crate::data::names_field(
+                                h,
+                                f.name(),
+                                info.label.as_deref(),
+                                &info.aliases,
+                            )
+                        })
+                        .map_or(h.as_str(), |f| f.name())
+                })
+                .collect();
             let rows: Vec<JsonRow> = batch
                 .rows
                 .iter()
@@ -97,12 +118,9 @@ pub fn write(
                         .cloned()
                         .zip(r.fields.iter().cloned())
                         .collect();
-                    // Every model reads the dataset's columns by their names, whatever the
-                    // file calls them ("math score").
-                    let keyed: Student = batch
-                        .header
+                    let keyed: Student = keys
                         .iter()
-                        .map(|h| model::fields::dataset_column(h).unwrap_or(h))
+                        .copied()
                         .zip(r.fields.iter().map(String::as_str))
                         .collect();
                     let all = all
@@ -175,6 +193,9 @@ mod tests {
         let mut doc: serde_json::Value =
             serde_json::from_str(&serde_json::to_string(predictor().bundle()).unwrap()).unwrap();
         doc["model"]["intercept"] = serde_json::json!(150.0);
+        // The range predictions are limited to (format 1.4; a document without it is not
+        // limited).
+        doc["target_info"] = serde_json::json!({"min": 0.0, "max": 100.0});
         let shifted = model::Predictor::from_json(&doc.to_string()).unwrap();
         let batch = shifted
             .predict_csv(b"reading_score,gender\n66,male\n")

@@ -7,9 +7,8 @@ mod common;
 #[path = "../../model/tests/common/whatif.rs"]
 mod check;
 
-use model::whatif::COURSE;
 use model::{Feature, Predictor};
-use trainer::train::{self, Config};
+use trainer::train;
 
 #[test]
 fn every_family_s_curves_and_suggestions_hold() {
@@ -18,7 +17,7 @@ fn every_family_s_curves_and_suggestions_hold() {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("stud.csv");
         std::fs::write(&data, &csv).unwrap();
-        let mut c = Config::new(data, dir.path().join("out"));
+        let mut c = common::config(data, dir.path().join("out"));
         c.grids = common::small_grids();
         c.family = Some(family.into());
         let out = train::run(&c).unwrap_or_else(|e| panic!("{family}: {e:#}"));
@@ -26,7 +25,7 @@ fn every_family_s_curves_and_suggestions_hold() {
         let reference = predictor.reference_student();
         let mut students = vec![reference.clone()];
         for (score, course) in [("40", "none"), ("77.5", "none"), ("90", "completed")] {
-            let mut s = reference.clone().with(COURSE.0, course);
+            let mut s = reference.clone().with("test_preparation_course", course);
             for f in predictor.features() {
                 if let Feature::Numeric { name, .. } = f {
                     s.set(name.as_str(), score);
