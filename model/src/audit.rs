@@ -1,8 +1,8 @@
 //! An audit of a batch file against its own target column: for each group of the audited
 //! fields (the caller's choice, usually [`audited_features`]: the sensitive ones and a few
-//! more, e.g. gender, race/ethnicity and lunch), how many rows, how far the predictions miss (MAE), which way on
-//! average (mean signed error, prediction − actual) and the share of actual scores inside the
-//! interval each row was given — the per-group figures the trainer's fairness audit reports
+//! more, e.g. gender, race/ethnicity and lunch), how many rows, how far the predictions miss
+//! (MAE), which way on average (mean signed error, prediction − actual) and the share of
+//! actual scores inside the interval each row was given — the per-group figures the trainer's fairness audit reports
 //! for the held-out students ([`crate::report::GroupErrors`]), for the file's rows.
 //!
 //! A row counts when it has a prediction and a numeric target value (the rows

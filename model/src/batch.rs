@@ -3,8 +3,8 @@
 //! target column is optional; UTF-8 with or without a BOM, CRLF or LF line ends, quoted fields.
 //! The separator is the header line's ([`delimiter`]: comma, semicolon or tab, as spreadsheets
 //! save in their locales); header cells name columns as [`crate::fields`] says (by the model
-//! features' names, labels and aliases: `math score`, `Reading score`), categories match in any case, and numbers are read by
-//! [`crate::text::read_number`] (`85,5` is 85.5).
+//! features' names, labels and aliases: `math score`, `Reading score`), categories match in
+//! any case, and numbers are read by [`crate::text::read_number`] (`85,5` is 85.5).
 //! Every input row gives exactly one output row: a bad row keeps its place with a message
 //! naming its line, column and reason, and the good rows around it keep their predictions.
 //!
