@@ -32,7 +32,7 @@ mod validate;
 pub mod whatif;
 
 #[cfg(feature = "batch")]
-pub use audit::{Audit, AuditedField, BatchAudit, AUDITED_FIELDS};
+pub use audit::{audited_features, Audit, AuditedField, BatchAudit};
 #[cfg(feature = "batch")]
 pub use batch::{
     delimiter as csv_delimiter, normalize as normalize_csv, Batch, BatchError, BatchRow,
