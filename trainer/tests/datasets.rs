@@ -65,28 +65,21 @@ fn noise(seed: u64) -> impl FnMut() -> f64 {
 }
 
 #[test]
-fn the_uci_file_trains_every_family_with_an_inferred_dataset_and_both_variants() {
+fn the_uci_file_trains_every_family_with_its_dataset_file_and_both_variants() {
     let Some(csv) = uci_file() else {
         eprintln!("skipped: ../shared/data/student-por.csv is not beside the project");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let bytes = std::fs::read(&csv).unwrap();
-    let mut dataset = trainer::describe::infer(&bytes, &["G3".to_owned()]).unwrap();
-    assert_eq!(dataset.schema.fields.len(), 33);
-    dataset.name = Some("uci-student-por".into());
-    dataset.roles.sensitive = vec!["sex".into()];
-    dataset.roles.audited = vec!["address".into()];
-    // 30 columns besides the grades, every one a feature.
-    let schema = dir.path().join("student-por.json");
-    std::fs::write(&schema, dataset.to_json_pretty()).unwrap();
-
+    let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/uci-student.schema.json");
     let mut c = Config::new(&csv, dir.path().join("out"));
     c.schema = Some(schema);
     // One grid point per family keeps this test short: every family still fits.
     c.grids = common::tiny_grids();
     c.fairness = true;
-    // The earlier grades would make the final one easy: they are no feature.
+    // The file's first target; the earlier grades would make it easy: they are no feature.
+    c.targets = vec!["G3".into()];
     c.drop = vec!["G1".into(), "G2".into()];
     let out = train::run(&c).unwrap_or_else(|e| panic!("{e:#}"));
     assert_every_family_accounted_for(&out);
@@ -95,17 +88,36 @@ fn the_uci_file_trains_every_family_with_an_inferred_dataset_and_both_variants()
     assert_eq!(set.default_target(), "G3");
     assert_eq!(set.iter().count(), 2);
     let full = set.full("G3").unwrap();
-    let unaware = set.get("G3", &["sex"]).unwrap();
+    let unaware = set.get("G3", &["sex", "age", "address"]).unwrap();
     let names = |p: &model::Predictor| -> Vec<String> {
         p.features().iter().map(|f| f.name().to_owned()).collect()
     };
+    // 30 columns besides the grades, every one a feature of the full model.
     assert_eq!(names(full).len(), 30);
-    assert_eq!(names(unaware).len(), 29);
-    for dropped in ["G1", "G2", "G3"] {
-        assert!(!names(full).iter().any(|n| n == dropped), "{dropped}");
+    assert_eq!(names(unaware).len(), 27);
+    for left_out in ["G1", "G2", "G3"] {
+        assert!(!names(full).iter().any(|n| n == left_out), "{left_out}");
     }
+    for sensitive in ["sex", "age", "address"] {
+        assert!(
+            !names(unaware).iter().any(|n| n == sensitive),
+            "{sensitive}"
+        );
+    }
+    // The file's reading information travels with each feature and the target.
     let info = full.bundle().target_info.as_ref().unwrap();
-    assert_eq!((info.min, info.max), (0.0, 19.0));
+    assert_eq!((info.min, info.max), (0.0, 20.0));
+    assert_eq!(info.label.as_deref(), Some("Final grade"));
+    let feature = |name: &str| full.feature(name).unwrap();
+    let medu = feature("Medu").info();
+    assert_eq!(medu.levels.len(), 5);
+    assert_eq!(medu.levels[4].label, "higher education");
+    assert_eq!(
+        feature("school").info().category_labels,
+        ["Gabriel Pereira", "Mousinho da Silveira"]
+    );
+    assert!(feature("absences").info().actionable && !feature("Medu").info().actionable);
+    assert!(feature("sex").info().sensitive);
     assert_eq!(
         out.set.dataset.as_ref().unwrap().name.as_deref(),
         Some("uci-student-por")
@@ -115,28 +127,21 @@ fn the_uci_file_trains_every_family_with_an_inferred_dataset_and_both_variants()
     assert_eq!(report.data.rows, 649);
     assert_eq!(report.data.dataset.as_deref(), Some("uci-student-por"));
     let variants: Vec<&str> = report.fairness.iter().map(|a| a.variant.as_str()).collect();
-    assert_eq!(variants, ["full", "without sex"]);
+    assert_eq!(variants, ["full", "without sex, age and home address"]);
     let audit = &report.fairness[0];
-    let grouped: Vec<&str> = audit.groups.iter().map(|g| g.feature.as_str()).collect();
-    assert_eq!(grouped, ["sex", "sex", "address", "address"]);
-    assert_eq!(audit.mondrian.as_ref().unwrap().feature, "address");
-    let histograms: Vec<&str> = report
-        .insights
-        .histograms
-        .iter()
-        .map(|h| h.column.as_str())
-        .collect();
-    assert_eq!(histograms, ["G3"]);
-    assert_eq!(report.insights.histograms[0].edges[10], 19.0);
-    // Every student of the file is predicted; within the target's range once the reader
-    // limits predictions to target_info (the model crate's side of issue 21).
+    let mut grouped: Vec<&str> = audit.groups.iter().map(|g| g.feature.as_str()).collect();
+    grouped.dedup();
+    // The categorical sensitive columns, then the audited ones (age is a number: not grouped).
+    assert_eq!(grouped, ["sex", "address", "school", "Pstatus"]);
+    assert_eq!(audit.mondrian.as_ref().unwrap().feature, "school");
+    assert_eq!(report.insights.histograms[0].column, "G3");
+    assert_eq!(report.insights.histograms[0].edges[10], 20.0);
+    // Every student of the file is predicted, within the target's range.
     let batch = full.predict_csv(&bytes).unwrap();
     assert_eq!(batch.errors(), 0);
-    if full.target_range().is_some() {
-        for row in &batch.rows {
-            let v = row.outcome.as_ref().unwrap().value;
-            assert!((0.0..=19.0).contains(&v), "{v}");
-        }
+    for row in &batch.rows {
+        let v = row.outcome.as_ref().unwrap().value;
+        assert!((0.0..=20.0).contains(&v), "{v}");
     }
 }
 
