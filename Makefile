@@ -13,6 +13,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
 DATA ?= data/stud.csv
+SCHEMA ?= data/students.schema.json
 SHARED_DATA := ../shared/data/stud.csv
 TRAINER := target/release/trainer
 PARITY := target/parity/test_split.json
@@ -84,12 +85,12 @@ trainer-bin:
 	cargo build --release --locked -p trainer
 
 train: data trainer-bin
-	$(TRAINER) train --data $(DATA) --out assets
+	$(TRAINER) train --data $(DATA) --schema $(SCHEMA) --out assets
 
 # The committed model is the one the trainer produces from the real data: model.json byte for
 # byte, report.json in everything but its measured timings.
 assets-current: data trainer-bin
-	$(TRAINER) train --data $(DATA) --out assets --check --quiet
+	$(TRAINER) train --data $(DATA) --schema $(SCHEMA) --out assets --check --quiet
 
 # The test-split students with the native predictions: the wasm and browser tests compare to it.
 parity-cases: data trainer-bin

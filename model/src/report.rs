@@ -50,6 +50,9 @@ pub struct Skipped {
 pub struct DataInfo {
     pub rows: usize,
     pub sha256: String,
+    /// The dataset file's `name` (absent when it has none, and in older reports).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,7 +69,17 @@ pub struct SplitInfo {
 pub struct CvInfo {
     pub folds: usize,
     pub seed: u64,
+    /// What chose each family's best grid point and the winner: `"r2"` (highest mean),
+    /// `"rmse"` or `"mae"` (lowest mean).
     pub metric: String,
+    /// Runs of `folds` folds (repeated k-fold, scikit-learn's `RepeatedKFold`); every mean and
+    /// standard deviation is over all folds of all runs (1 in older reports).
+    #[serde(default = "one")]
+    pub repeats: usize,
+}
+
+fn one() -> usize {
+    1
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -75,6 +88,16 @@ pub struct FamilyReport {
     pub best_params: Params,
     pub cv_r2_mean: f64,
     pub cv_r2_std: f64,
+    /// The best grid point's cross-validated RMSE and MAE, mean and population standard
+    /// deviation over all folds (0 in older reports).
+    #[serde(default)]
+    pub cv_rmse_mean: f64,
+    #[serde(default)]
+    pub cv_rmse_std: f64,
+    #[serde(default)]
+    pub cv_mae_mean: f64,
+    #[serde(default)]
+    pub cv_mae_std: f64,
     /// The best grid point refitted on the whole training split, scored on the test split.
     pub test_r2: f64,
     pub test_mae: f64,
@@ -86,7 +109,12 @@ pub struct FamilyReport {
     /// Model fits the search made; grid points that differ only in their number of stages
     /// share one fit per fold.
     pub search_fits: usize,
+    /// The scored grid points.
     pub grid: Vec<GridPoint>,
+    /// Grid points left out because they do not suit the data (k-NN's `k` above the rows a
+    /// fold fits on, say) or could not be scored, each with the reason (absent when none was).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedPoint>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -94,6 +122,22 @@ pub struct GridPoint {
     pub params: Params,
     pub cv_r2_mean: f64,
     pub cv_r2_std: f64,
+    /// Cross-validated RMSE and MAE, as [`FamilyReport::cv_rmse_mean`] (0 in older reports).
+    #[serde(default)]
+    pub cv_rmse_mean: f64,
+    #[serde(default)]
+    pub cv_rmse_std: f64,
+    #[serde(default)]
+    pub cv_mae_mean: f64,
+    #[serde(default)]
+    pub cv_mae_std: f64,
+}
+
+/// A grid point left out of a family's search, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkippedPoint {
+    pub params: Params,
+    pub reason: String,
 }
 
 /// Aggregates over the training split, for charts.

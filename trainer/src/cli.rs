@@ -24,7 +24,7 @@ Exit codes:
 #[command(
     name = "trainer",
     version,
-    about = "Train, export and apply the student-score model",
+    about = "Train, export and apply the models of a tabular dataset (default: the student scores)",
     after_help = EXIT_CODES
 )]
 pub struct Cli {
@@ -40,28 +40,49 @@ pub enum Command {
     Predict(PredictOpts),
     /// Print the JSON Schema of model.json (a set of model bundles).
     Schema,
+    /// Print a dataset file inferred from a CSV (pretty JSON, ready to edit and give to
+    /// `train --schema`).
+    Describe(DescribeOpts),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DescribeOpts {
+    /// The CSV: a header plus one row per record; comma, semicolon or tab separated.
+    #[arg(long)]
+    pub data: PathBuf,
+    /// A column to predict (repeatable): written as the file's roles.targets.
+    #[arg(long = "target")]
+    pub targets: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct TrainOpts {
-    /// The dataset CSV: a header plus one row per student; comma, semicolon or tab separated
-    /// (read from the header line); headers as the dataset writes them or as the publication
-    /// does ("math score", "race/ethnicity"), in any case; categories in any case; scores with
+    /// The dataset CSV: a header plus one row per record; comma, semicolon or tab separated
+    /// (read from the header line); a header cell names a column by its name, or in any case
+    /// by its title or an alias the dataset file gives; categories in any case; numbers with
     /// a decimal point or a decimal comma ("72,5").
     #[arg(long, default_value = "data/stud.csv")]
     pub data: PathBuf,
+    /// The dataset file describing the CSV's columns and their roles (a Frictionless Data
+    /// Resource or Table Schema, e.g. data/students.schema.json); without it the columns are
+    /// inferred from the data (see `trainer describe`).
+    #[arg(long)]
+    pub schema: Option<PathBuf>,
     /// Folder for model.json and report.json.
     #[arg(long, default_value = "assets")]
     pub out: PathBuf,
-    /// The scores to predict, each from the other two and the categories; the first is the
-    /// app's default.
-    #[arg(
-        long,
-        value_delimiter = ',',
-        default_value = "math_score,reading_score,writing_score"
-    )]
+    /// A column to predict from the others (repeatable); the first is the app's default
+    /// (default: the dataset file's roles.targets).
+    #[arg(long = "target")]
+    pub target: Vec<String>,
+    /// Columns to predict, comma-separated (the same as --target, repeated).
+    #[arg(long, value_delimiter = ',')]
     pub targets: Vec<String>,
-    /// Skip the variant trained without gender and race/ethnicity, and its fairness audit.
+    /// A column that is no feature of any model (repeatable), e.g. an earlier grade.
+    #[arg(long = "drop")]
+    pub drop: Vec<String>,
+    /// Skip the variant trained without the dataset's sensitive columns, and the fairness
+    /// audit.
     #[arg(long)]
     pub no_fairness_variant: bool,
     /// Seed for the train/test split (numpy's RandomState, as scikit-learn's train_test_split
@@ -71,6 +92,14 @@ pub struct TrainOpts {
     /// Number of cross-validation folds on the training split.
     #[arg(long, default_value_t = 5)]
     pub folds: usize,
+    /// Runs of --folds folds, each shuffled on (repeated k-fold, as scikit-learn's
+    /// RepeatedKFold); scores are means over all folds of all runs.
+    #[arg(long, default_value_t = 1)]
+    pub repeats: usize,
+    /// What picks each family's best grid point and the winner: the mean cross-validated r2
+    /// (highest), rmse or mae (lowest).
+    #[arg(long, default_value = "r2")]
+    pub metric: crate::metrics::Metric,
     /// Share of rows held out as the test split (reported, never used to choose).
     #[arg(long, default_value_t = 0.2)]
     pub test_fraction: f64,
@@ -109,7 +138,7 @@ pub struct PredictOpts {
     /// The score to predict (default: the model set's default target).
     #[arg(long)]
     pub target: Option<String>,
-    /// Use the model trained without gender and race/ethnicity.
+    /// Use the model trained without the dataset's sensitive columns.
     #[arg(long)]
     pub unaware: bool,
     /// With --format json: also every model of the set's prediction for each row.
@@ -174,7 +203,14 @@ impl TryFrom<TrainOpts> for train::Config {
                 number(o.test_fraction)
             ))
         );
-        anyhow::ensure!(!o.targets.is_empty(), BadInput("--targets is empty".into()));
+        anyhow::ensure!(
+            (1..=100).contains(&o.repeats),
+            BadInput(format!(
+                "--repeats must be from 1 to 100, not {}",
+                o.repeats
+            ))
+        );
+        let targets: Vec<String> = o.target.into_iter().chain(o.targets).collect();
         let grids = match &o.grid {
             None => families::parse_grids(families::DEFAULT_GRIDS)
                 .context("the built-in grids (trainer/grids.toml)")?,
@@ -191,12 +227,15 @@ impl TryFrom<TrainOpts> for train::Config {
         };
         Ok(train::Config {
             data: o.data,
+            schema: o.schema,
             out: o.out,
-            target: o.targets[0].clone(),
-            also: o.targets.iter().skip(1).cloned().collect(),
+            targets,
+            drop: o.drop,
             fairness: !o.no_fairness_variant,
             seed: o.seed,
             folds: o.folds,
+            repeats: o.repeats,
+            metric: o.metric,
             test_fraction: o.test_fraction,
             family: o.family,
             only: o.only,

@@ -1,23 +1,18 @@
-//! Reading and checking the dataset CSV, with the model crate's rules for what people write:
-//! the separator comes from the header line (comma, semicolon or tab), header cells name the
-//! columns as [`model::fields`] says (`math score`, `race/ethnicity`), categories match in any
-//! case and are kept in the dataset's own spelling, scores are read by
-//! [`model::text::read_number`] (`85,5` is 85.5).
+//! Reading and checking a dataset CSV against its dataset file ([`model::Dataset`]), with the
+//! model crate's rules for what people write: the separator comes from the header line (comma,
+//! semicolon or tab), a header cell names a field by its exact name or, [`fold`]ed, by its
+//! name, title or one of its `aliases`; each cell is read by [`model::dataset::Field::read_cell`]
+//! (categories in any case, kept in the dataset's own spelling; numbers by
+//! [`model::text::read_number`], so `85,5` is 85.5). Nothing here names a column: the dataset
+//! file does.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
-use model::fields::{
-    absent_column, allowed_categories, category_index, find_column, AbsentColumn, AmbiguousColumn,
-    CATEGORICAL_FIELDS, SCORE_FIELDS,
-};
-use model::text::{number_hint, read_number};
-use model::Student;
-
-/// Every column the training data must have (in any order; other columns are ignored).
-pub fn required_columns() -> impl Iterator<Item = &'static str> {
-    CATEGORICAL_FIELDS.iter().chain(&SCORE_FIELDS).copied()
-}
+use model::dataset::{Cell, Field};
+use model::fields::fold;
+use model::{Dataset, Student};
 
 /// What is wrong with the training data. Nothing is written when there is any.
 #[derive(Debug, thiserror::Error)]
@@ -38,12 +33,29 @@ pub enum DataError {
     MissingColumns(Vec<AbsentColumn>),
     #[error("line 1: column {0:?} appears more than once")]
     DuplicateColumn(String),
-    #[error("line 1: {0}")]
-    AmbiguousColumn(AmbiguousColumn),
+    #[error("line 1: columns {:?} and {:?} both name the column {name}", .cells[0], .cells[1])]
+    AmbiguousColumn { name: String, cells: [String; 2] },
     #[error("the file has a header but no data rows")]
     NoRows,
     #[error("{} bad row(s):\n{}", .0.len(), .0.iter().take(20).map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Rows(Vec<RowError>),
+}
+
+/// A column the header lacks, with the header cell most like it when one is close:
+/// `reading_score (closest: "readng score")`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AbsentColumn {
+    pub name: String,
+    pub closest: Option<String>,
+}
+
+impl std::fmt::Display for AbsentColumn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.closest {
+            Some(cell) => write!(f, "{} (closest: {cell:?})", self.name),
+            None => write!(f, "{}", self.name),
+        }
+    }
 }
 
 /// One bad cell or row; `line` is the 1-based line in the file (the header is line 1).
@@ -55,45 +67,83 @@ pub struct RowError {
     pub message: String,
 }
 
-/// One checked data row: the raw fields as the model crate reads them, plus the parsed scores.
+/// One checked data row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     /// 1-based line in the file.
     pub line: u64,
+    /// Every field with a value, by its name: a category in the dataset file's spelling, a
+    /// number as `v.to_string()` (how the model crate reads it back, whatever the file's
+    /// decimal mark). A missing cell is absent.
     pub student: Student,
-    /// math, reading, writing, in [`SCORE_FIELDS`] order.
-    pub scores: [f64; 3],
+    /// The numeric fields with a value, by name.
+    pub numbers: BTreeMap<String, f64>,
 }
 
 impl Row {
-    pub fn score(&self, name: &str) -> f64 {
-        let i = SCORE_FIELDS
-            .iter()
-            .position(|s| *s == name)
-            .expect("a score column");
-        self.scores[i]
+    /// The value of the numeric field `name`, `None` when its cell was missing.
+    pub fn number(&self, name: &str) -> Option<f64> {
+        self.numbers.get(name).copied()
     }
 }
 
-pub fn load(path: &Path) -> Result<Vec<Row>, DataError> {
-    let file = std::fs::File::open(path).map_err(|source| DataError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
-    parse(file)
+/// Whether the header cell `cell` names `field`: its exact name, or [`fold`]ed, its name, its
+/// title or one of its aliases.
+pub fn names_field(cell: &str, name: &str, title: Option<&str>, aliases: &[String]) -> bool {
+    if cell == name {
+        return true;
+    }
+    let cell = fold(cell);
+    !cell.is_empty()
+        && (cell == fold(name)
+            || title.is_some_and(|t| cell == fold(t))
+            || aliases.iter().any(|a| cell == fold(a)))
 }
 
-/// Parses and checks the whole file: the header, then every row. All bad rows are reported.
-pub fn parse(input: impl Read) -> Result<Vec<Row>, DataError> {
-    let mut raw = Vec::new();
-    let mut input = input;
-    input
-        .read_to_end(&mut raw)
+/// The position of the column `name` in `header`: the cell equal to it, or else the one cell
+/// that names it ([`names_field`]); two such cells are an error, none is `Ok(None)`.
+pub fn find_column(
+    header: &[String],
+    name: &str,
+    title: Option<&str>,
+    aliases: &[String],
+) -> Result<Option<usize>, DataError> {
+    if let Some(i) = header.iter().position(|h| h == name) {
+        return Ok(Some(i));
+    }
+    let mut named = (0..header.len()).filter(|&i| names_field(&header[i], name, title, aliases));
+    match (named.next(), named.next()) {
+        (Some(a), Some(b)) => Err(DataError::AmbiguousColumn {
+            name: name.to_owned(),
+            cells: [header[a].clone(), header[b].clone()],
+        }),
+        (found, _) => Ok(found),
+    }
+}
+
+/// The fields every data file must have: all but the `ignored` ones.
+fn read_fields(dataset: &Dataset) -> impl Iterator<Item = &Field> {
+    dataset
+        .schema
+        .fields
+        .iter()
+        .filter(|f| !dataset.roles.ignored.contains(&f.name))
+}
+
+pub fn load(path: &Path, dataset: &Dataset) -> Result<Vec<Row>, DataError> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
         .map_err(|source| DataError::Io {
-            path: "the input".into(),
+            path: path.display().to_string(),
             source,
         })?;
-    if let Err(e) = std::str::from_utf8(&raw) {
+    parse(&bytes, dataset)
+}
+
+/// Checks that `raw` is text (UTF-8, no NUL) and returns it with CRLF as LF and no BOM.
+pub fn text_bytes(raw: &[u8]) -> Result<Vec<u8>, DataError> {
+    if let Err(e) = std::str::from_utf8(raw) {
         return Err(DataError::NotText {
             byte: e.valid_up_to() + 1,
             reason: "is not UTF-8",
@@ -106,7 +156,15 @@ pub fn parse(input: impl Read) -> Result<Vec<Row>, DataError> {
         });
     }
     // CRLF as LF (the csv crate reports lines after a CRLF row one short) and no BOM.
-    let bytes = model::normalize_csv(&raw);
+    Ok(model::normalize_csv(raw))
+}
+
+/// Parses and checks the whole file against `dataset`: the header (every field but the
+/// ignored ones, in any order; other columns are left out), then every row. A missing cell is
+/// allowed (the preprocessing imputes it) unless its field is `required` or one of the
+/// dataset's targets. All bad rows are reported together.
+pub fn parse(raw: &[u8], dataset: &Dataset) -> Result<Vec<Row>, DataError> {
+    let bytes = text_bytes(raw)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -132,20 +190,23 @@ pub fn parse(input: impl Read) -> Result<Vec<Row>, DataError> {
             return Err(DataError::DuplicateColumn(n.clone()));
         }
     }
-    let mut columns = std::collections::BTreeMap::new();
-    let mut missing = Vec::new();
-    for name in required_columns() {
-        match find_column(&names, name).map_err(DataError::AmbiguousColumn)? {
-            Some(i) => {
-                columns.insert(name, i);
-            }
-            None => missing.push(absent_column(&names, name)),
+    let mut columns: Vec<(&Field, usize)> = Vec::new();
+    let mut absent = Vec::new();
+    for field in read_fields(dataset) {
+        match find_column(&names, &field.name, field.title.as_deref(), &field.aliases)? {
+            Some(i) => columns.push((field, i)),
+            None => absent.push(field),
         }
     }
-    if !missing.is_empty() {
-        return Err(DataError::MissingColumns(missing));
+    if !absent.is_empty() {
+        let taken: Vec<usize> = columns.iter().map(|&(_, i)| i).collect();
+        return Err(DataError::MissingColumns(
+            absent
+                .into_iter()
+                .map(|f| absent_column(&names, &taken, f))
+                .collect(),
+        ));
     }
-    let index = |name: &str| columns[name];
 
     let mut rows = Vec::new();
     let mut errors = Vec::new();
@@ -170,51 +231,31 @@ pub fn parse(input: impl Read) -> Result<Vec<Row>, DataError> {
         };
         let line = record.position().map_or(0, |p| p.line());
         let mut student = Student::new();
+        let mut numbers = BTreeMap::new();
         let mut row_ok = true;
-        for name in CATEGORICAL_FIELDS {
-            let value = record[index(name)].trim();
-            let allowed = allowed_categories(name).expect("a categorical column");
-            if value.is_empty() {
+        for &(field, i) in &columns {
+            let mut fail = |message: String| {
                 errors.push(RowError {
                     line,
-                    column: Some(name.into()),
-                    message: "is empty".into(),
+                    column: Some(field.name.clone()),
+                    message,
                 });
-                row_ok = false;
-            } else {
-                match category_index(value, allowed) {
-                    // The dataset's own spelling, whatever the case in the file.
-                    Some(k) => student.set(name, allowed[k]),
-                    None => {
-                        errors.push(RowError {
-                            line,
-                            column: Some(name.into()),
-                            message: format!("{value:?} is not one of: {}", allowed.join(", ")),
-                        });
+            };
+            match field.read_cell(&record[i], dataset.missing_values(field)) {
+                Ok(Some(Cell::Number(v))) => {
+                    // As the model crate reads it back, whatever the file's decimal mark.
+                    student.set(field.name.as_str(), v.to_string());
+                    numbers.insert(field.name.clone(), v);
+                }
+                Ok(Some(Cell::Category(c))) => student.set(field.name.as_str(), c),
+                Ok(None) => {
+                    if field.constraints.required || dataset.roles.targets.contains(&field.name) {
+                        fail("is empty".into());
                         row_ok = false;
                     }
                 }
-            }
-        }
-        let mut scores = [0.0; 3];
-        for (k, name) in SCORE_FIELDS.iter().enumerate() {
-            let text = record[index(name)].trim();
-            match read_number(text) {
-                Some(v) if (0.0..=100.0).contains(&v) => {
-                    scores[k] = v;
-                    // As the model crate reads it back, whatever the file's decimal mark.
-                    student.set(*name, v.to_string());
-                }
-                _ => {
-                    let hint = number_hint(text).map(|h| format!(" ({h})"));
-                    errors.push(RowError {
-                        line,
-                        column: Some((*name).into()),
-                        message: format!(
-                            "{text:?} is not a score between 0 and 100{}",
-                            hint.unwrap_or_default()
-                        ),
-                    });
+                Err(e) => {
+                    fail(e.0);
                     row_ok = false;
                 }
             }
@@ -223,7 +264,7 @@ pub fn parse(input: impl Read) -> Result<Vec<Row>, DataError> {
             rows.push(Row {
                 line,
                 student,
-                scores,
+                numbers,
             });
         }
     }
@@ -236,14 +277,77 @@ pub fn parse(input: impl Read) -> Result<Vec<Row>, DataError> {
     Ok(rows)
 }
 
+/// The field `field`, absent from `header`, with the closest header cell that names no other
+/// field (not in `taken`): the fewest edits between the [`fold`]ed texts of the cell and of the
+/// field's name, title or aliases, at most a third of the name's folded length (and at least
+/// one), first cell on ties.
+fn absent_column(header: &[String], taken: &[usize], field: &Field) -> AbsentColumn {
+    let wanted: Vec<Vec<char>> = std::iter::once(field.name.as_str())
+        .chain(field.title.as_deref())
+        .chain(field.aliases.iter().map(String::as_str))
+        .map(|w| fold(w).chars().collect())
+        .collect();
+    let limit = (wanted[0].len() / 3).max(1);
+    let closest = header
+        .iter()
+        .enumerate()
+        .filter(|(i, cell)| !cell.trim().is_empty() && !taken.contains(i))
+        .filter_map(|(_, cell)| {
+            let folded: Vec<char> = fold(cell).chars().collect();
+            let d = wanted
+                .iter()
+                .filter_map(|w| edits_within(w, &folded, limit))
+                .min()?;
+            Some((d, cell))
+        })
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, cell)| cell.clone());
+    AbsentColumn {
+        name: field.name.clone(),
+        closest,
+    }
+}
+
+/// The Levenshtein distance between `a` and `b` when it is at most `limit`, else `None`;
+/// texts whose lengths differ by more than `limit` are not compared at all.
+fn edits_within(a: &[char], b: &[char], limit: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let change = previous[j] + usize::from(ca != cb);
+            current[j + 1] = change.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    let d = previous[b.len()];
+    (d <= limit).then_some(d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const HEADER: &str = "gender,race_ethnicity,parental_level_of_education,lunch,test_preparation_course,math_score,reading_score,writing_score\n";
 
+    fn students() -> Dataset {
+        Dataset::from_json(include_str!("../../data/students.schema.json")).unwrap()
+    }
+
+    fn read(text: &str) -> Result<Vec<Row>, DataError> {
+        parse(text.as_bytes(), &students())
+    }
+
     fn errors(text: &str) -> String {
-        parse(text.as_bytes()).unwrap_err().to_string()
+        read(text).unwrap_err().to_string()
+    }
+
+    fn scores(row: &Row) -> [f64; 3] {
+        ["math_score", "reading_score", "writing_score"].map(|s| row.number(s).unwrap())
     }
 
     #[test]
@@ -251,11 +355,12 @@ mod tests {
         let text = "\u{feff}\"math_score\",writing_score,reading_score,lunch,test_preparation_course,gender,race_ethnicity,parental_level_of_education,extra\r\n\
                     72,74,72,standard,none,female,group B,\"bachelor's degree\",x\r\n\
                     47,44,57,free/reduced,none,male,group A,\"associate's degree\",y\r\n";
-        let rows = parse(text.as_bytes()).unwrap();
+        let rows = read(text).unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].line, 2);
-        assert_eq!(rows[0].scores, [72.0, 72.0, 74.0]);
-        assert_eq!(rows[1].score("reading_score"), 57.0);
+        assert_eq!(scores(&rows[0]), [72.0, 72.0, 74.0]);
+        assert_eq!(rows[1].number("reading_score"), Some(57.0));
+        assert_eq!(rows[1].number("gender"), None);
         assert_eq!(
             rows[1].student.get("parental_level_of_education"),
             Some("associate's degree")
@@ -274,21 +379,49 @@ mod tests {
         assert_eq!(
             errors(&text),
             "4 bad row(s):\n\
-             line 3: column math_score: \"abc\" is not a score between 0 and 100\n\
+             line 3: column math_score: \"abc\" is not a number\n\
              line 4: column race_ethnicity: is empty\n\
-             line 4: column reading_score: \"101\" is not a score between 0 and 100\n\
+             line 4: column reading_score: \"101\" is not between 0 and 100\n\
              line 5: column gender: \"robot\" is not one of: female, male"
         );
     }
 
     #[test]
+    fn a_blank_feature_is_missing_unless_required_or_a_target() {
+        let mut dataset = students();
+        for f in &mut dataset.schema.fields {
+            f.constraints.required = false;
+        }
+        dataset.roles.targets = vec!["math_score".into()];
+        let text = format!(
+            "{HEADER}female,,high school,standard,none,72,NA,74\n\
+             male,group A,high school,standard,none,,57,44\n"
+        );
+        assert_eq!(
+            parse(text.as_bytes(), &dataset).unwrap_err().to_string(),
+            "2 bad row(s):\n\
+             line 2: column reading_score: \"NA\" is not a number\n\
+             line 3: column math_score: is empty"
+        );
+        dataset.schema.missing_values = vec![String::new(), "NA".into()];
+        let rows = parse(
+            format!("{HEADER}female,,high school,standard,none,72,NA,74\n").as_bytes(),
+            &dataset,
+        )
+        .unwrap();
+        assert_eq!(rows[0].student.get("race_ethnicity"), None);
+        assert_eq!(rows[0].number("reading_score"), None);
+        assert_eq!(rows[0].number("writing_score"), Some(74.0));
+    }
+
+    #[test]
     fn reads_a_semicolon_file_with_the_publications_headers_decimal_commas_and_any_case() {
         let text =
-            "Gender;race/ethnicity;parental level of education;Lunch;test preparation course;\
+            "Gender;race/ethnicity;parental level of education;Lunch type;test preparation course;\
                     math score;Reading Score;writing_score;id\n\
                     Male;GROUP B;Bachelor\u{2019}s Degree;Standard;None;72,5;７２;74;\"a;b\"\n";
-        let rows = parse(text.as_bytes()).unwrap();
-        assert_eq!(rows[0].scores, [72.5, 72.0, 74.0]);
+        let rows = read(text).unwrap();
+        assert_eq!(scores(&rows[0]), [72.5, 72.0, 74.0]);
         let s = &rows[0].student;
         assert_eq!(s.get("gender"), Some("male"));
         assert_eq!(s.get("race_ethnicity"), Some("group B"));
@@ -303,23 +436,20 @@ mod tests {
         let tabs = "gender\trace_ethnicity\tparental_level_of_education\tlunch\t\
                     test_preparation_course\tmath_score\treading_score\twriting_score\n\
                     female\tgroup C\thigh school\tstandard\tnone\t60\t61,25\t62\n";
-        assert_eq!(
-            parse(tabs.as_bytes()).unwrap()[0].scores,
-            [60.0, 61.25, 62.0]
-        );
+        assert_eq!(scores(&read(tabs).unwrap()[0]), [60.0, 61.25, 62.0]);
     }
 
     #[test]
-    fn numbers_that_are_not_plainly_scores_are_refused_with_a_hint() {
+    fn numbers_that_are_not_plainly_numbers_are_refused_with_a_hint() {
         let text = format!("{HEADER}female,group B,high school,standard,none,\"1,234\",1e1,inf\n");
         assert_eq!(
             errors(&text),
             "3 bad row(s):\n\
-             line 2: column math_score: \"1,234\" is not a score between 0 and 100 (a decimal \
+             line 2: column math_score: \"1,234\" is not a number (a decimal \
              comma takes one or two digits after it, as in 85,5; thousands are not separated)\n\
-             line 2: column reading_score: \"1e1\" is not a score between 0 and 100 (write it \
+             line 2: column reading_score: \"1e1\" is not a number (write it \
              in plain digits, as in 85 or 85.5)\n\
-             line 2: column writing_score: \"inf\" is not a score between 0 and 100"
+             line 2: column writing_score: \"inf\" is not a number"
         );
     }
 
@@ -336,7 +466,7 @@ mod tests {
         let both =
             format!("Gender,{HEADER}robot,female,group B,high school,standard,none,72,72,74\n");
         assert_eq!(
-            parse(both.as_bytes()).unwrap()[0].student.get("gender"),
+            read(&both).unwrap()[0].student.get("gender"),
             Some("female")
         );
         let folded = HEADER.replace("math_score", "Math score,math score");
@@ -351,7 +481,9 @@ mod tests {
         assert_eq!(errors(""), "the file is empty: a header line is required");
         assert_eq!(errors(HEADER), "the file has a header but no data rows");
         assert_eq!(
-            parse(&b"\x89PNG\r\n\x1a\n"[..]).unwrap_err().to_string(),
+            parse(&b"\x89PNG\r\n\x1a\n"[..], &students())
+                .unwrap_err()
+                .to_string(),
             "the file is not text (byte 1 is not UTF-8): a CSV file is expected"
         );
         assert_eq!(
@@ -373,5 +505,27 @@ mod tests {
             errors("gender,gender\nx,y\n"),
             "line 1: column \"gender\" appears more than once"
         );
+    }
+
+    #[test]
+    fn header_cells_name_fields_by_name_title_or_alias_folded() {
+        let aliases = vec!["race/ethnicity group".to_owned()];
+        for cell in [
+            "race_ethnicity",
+            "Race/Ethnicity",
+            "RACE ETHNICITY",
+            "race/ethnicity group",
+        ] {
+            assert!(
+                names_field(cell, "race_ethnicity", Some("Race/ethnicity"), &aliases),
+                "{cell}"
+            );
+        }
+        for cell in ["race", "", "raceethnicity"] {
+            assert!(
+                !names_field(cell, "race_ethnicity", Some("Race/ethnicity"), &aliases),
+                "{cell}"
+            );
+        }
     }
 }

@@ -3,7 +3,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 use model::text::{fixed, signed};
-use trainer::cli::{Cli, Command, PredictOpts};
+use trainer::cli::{Cli, Command, DescribeOpts, PredictOpts};
 use trainer::predict;
 use trainer::report::Report;
 use trainer::{train, BadInput};
@@ -58,7 +58,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", model::json_schema_set());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Describe(opts) => describe_command(opts),
     }
+}
+
+fn describe_command(opts: DescribeOpts) -> anyhow::Result<ExitCode> {
+    let bytes = trainer::read_bytes(&opts.data)?;
+    let dataset = trainer::describe::infer(&bytes, &opts.targets)
+        .with_context(|| format!("describing {}", opts.data.display()))?;
+    print!("{}", dataset.to_json_pretty());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn predict_command(opts: PredictOpts) -> anyhow::Result<ExitCode> {
@@ -66,18 +75,21 @@ fn predict_command(opts: PredictOpts) -> anyhow::Result<ExitCode> {
     let set = model::Predictors::from_json(&json)
         .with_context(|| format!("loading {}", opts.model.display()))?;
     let target = opts.target.as_deref().unwrap_or(set.default_target());
-    let excluded: &[&str] = if opts.unaware { &train::SENSITIVE } else { &[] };
-    let predictor = set.get(target, excluded).ok_or_else(|| {
-        BadInput(format!(
-            "{} has no model for {target}{}",
-            opts.model.display(),
-            if opts.unaware {
-                " without gender and race/ethnicity"
-            } else {
-                ""
-            }
-        ))
-    })?;
+    // The variant is the target's one model trained without some columns.
+    let predictor = set
+        .iter()
+        .find(|p| p.bundle().target == target && p.bundle().excluded.is_empty() != opts.unaware)
+        .ok_or_else(|| {
+            BadInput(format!(
+                "{} has no model for {target}{}",
+                opts.model.display(),
+                if opts.unaware {
+                    " without the dataset's sensitive columns"
+                } else {
+                    ""
+                }
+            ))
+        })?;
     let input = trainer::read_bytes(&opts.input)?;
     let mut batch = predictor
         .predict_csv_with(&input, opts.missing.into())
@@ -111,7 +123,17 @@ fn predict_command(opts: PredictOpts) -> anyhow::Result<ExitCode> {
 fn print_leaderboard(report: &Report) {
     println!("\n{}", report.target);
     let mut families: Vec<_> = report.families.iter().collect();
-    families.sort_by(|a, b| b.cv_r2_mean.total_cmp(&a.cv_r2_mean));
+    let metric: trainer::metrics::Metric = report.cv.metric.parse().unwrap_or_default();
+    let mean = |f: &trainer::report::FamilyReport| match metric {
+        trainer::metrics::Metric::R2 => f.cv_r2_mean,
+        trainer::metrics::Metric::Rmse => f.cv_rmse_mean,
+        trainer::metrics::Metric::Mae => f.cv_mae_mean,
+    };
+    families.sort_by(|a, b| {
+        metric
+            .goodness(mean(b))
+            .total_cmp(&metric.goodness(mean(a)))
+    });
     println!(
         "{:<20} {:>16} {:>8} {:>7} {:>7}  best params",
         "family", "CV R² mean ± std", "test R²", "MAE", "RMSE"
@@ -132,9 +154,30 @@ fn print_leaderboard(report: &Report) {
     for s in &report.skipped {
         println!(" {:<19} skipped: {}", s.family, s.reason);
     }
+    for f in &report.families {
+        for p in &f.skipped {
+            println!(
+                " {:<19} grid point {} skipped: {}",
+                f.family,
+                serde_json::to_string(&p.params).unwrap_or_default(),
+                p.reason
+            );
+        }
+    }
+    let runs = if report.cv.repeats > 1 {
+        format!(" × {} runs", report.cv.repeats)
+    } else {
+        String::new()
+    };
     println!(
-        "* winner on {}-fold CV R² (test split only reported); served: {}",
-        report.cv.folds, report.served
+        "* winner on {}-fold{runs} CV {} (test split only reported); served: {}",
+        report.cv.folds,
+        match metric {
+            trainer::metrics::Metric::R2 => "R²",
+            trainer::metrics::Metric::Rmse => "RMSE",
+            trainer::metrics::Metric::Mae => "MAE",
+        },
+        report.served
     );
     println!(
         "{} % interval: ± {} (split-conformal on {} out-of-fold residuals); test coverage {} %",

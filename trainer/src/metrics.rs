@@ -43,6 +43,54 @@ impl Scores {
     }
 }
 
+/// What chooses each family's best grid point and the winner among families: the mean over
+/// every cross-validation fold of R² (highest wins), RMSE or MAE (lowest wins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Metric {
+    #[default]
+    R2,
+    Rmse,
+    Mae,
+}
+
+impl Metric {
+    /// The name in `--metric` and in the report's `cv.metric`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Metric::R2 => "r2",
+            Metric::Rmse => "rmse",
+            Metric::Mae => "mae",
+        }
+    }
+
+    /// Whether a larger value is better (R²) or a smaller one (RMSE, MAE).
+    pub fn higher_is_better(self) -> bool {
+        self == Metric::R2
+    }
+
+    /// The value as a "larger is better" score, for picking the best.
+    pub fn goodness(self, value: f64) -> f64 {
+        if self.higher_is_better() {
+            value
+        } else {
+            -value
+        }
+    }
+}
+
+impl std::str::FromStr for Metric {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "r2" => Ok(Metric::R2),
+            "rmse" => Ok(Metric::Rmse),
+            "mae" => Ok(Metric::Mae),
+            other => Err(format!("{other:?} is not one of: r2, rmse, mae")),
+        }
+    }
+}
+
 /// Mean and population standard deviation (numpy's default, as in scikit-learn's cv_results_).
 pub fn mean_std(values: &[f64]) -> (f64, f64) {
     let n = values.len() as f64;

@@ -87,6 +87,27 @@ pub fn write(
     match format {
         Format::Csv => out.write_all(batch.to_csv().as_bytes())?,
         Format::Json => {
+            // Every model reads the dataset's columns by their names, whatever the file calls
+            // them ("math score"): each header cell keyed by the feature it names, if any.
+            let keys: Vec<&str> = batch
+                .header
+                .iter()
+                .map(|h| {
+                    all.into_iter()
+                        .flat_map(|set| set.iter())
+                        .flat_map(|p| p.features())
+                        .find(|f| {
+                            let info = f.info();
+                            crate::data::names_field(
+                                h,
+                                f.name(),
+                                info.label.as_deref(),
+                                &info.aliases,
+                            )
+                        })
+                        .map_or(h.as_str(), |f| f.name())
+                })
+                .collect();
             let rows: Vec<JsonRow> = batch
                 .rows
                 .iter()
@@ -97,12 +118,9 @@ pub fn write(
                         .cloned()
                         .zip(r.fields.iter().cloned())
                         .collect();
-                    // Every model reads the dataset's columns by their names, whatever the
-                    // file calls them ("math score").
-                    let keyed: Student = batch
-                        .header
+                    let keyed: Student = keys
                         .iter()
-                        .map(|h| model::fields::dataset_column(h).unwrap_or(h))
+                        .copied()
                         .zip(r.fields.iter().map(String::as_str))
                         .collect();
                     let all = all

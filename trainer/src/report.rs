@@ -3,15 +3,16 @@
 
 pub use model::report::*;
 
-use model::fields::SCORE_FIELDS;
 use model::{Feature, Missing, Predictor};
 
 use crate::data::Row;
 use crate::metrics::mean_std;
 
-/// Bin edges 0, 10, …, 100.
-fn score_edges() -> Vec<f64> {
-    (0..=10).map(|i| f64::from(i) * 10.0).collect()
+/// Ten equal bins from `min` to `max`: edges `min + i · (max − min) / 10` (0, 10, …, 100 for
+/// a score).
+fn edges(min: f64, max: f64) -> Vec<f64> {
+    let width = (max - min) / 10.0;
+    (0..=10).map(|i| min + f64::from(i) * width).collect()
 }
 
 /// The bin of a score in `edges` (the last bin includes its upper edge).
@@ -39,27 +40,30 @@ fn pearson(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// Aggregates over `train` for `target`, and the served model's feature importance over
-/// `test`.
+/// `test`: a histogram of each of `histograms` (a numeric column and its range: ten equal
+/// bins), the target's mean per category of each categorical feature, and how each numeric
+/// feature relates to the target (ten equal bins over the feature's range).
 pub fn insights(
     train: &[&Row],
     test: &[&Row],
     target: &str,
     predictor: &Predictor,
+    histograms: &[(String, (f64, f64))],
 ) -> anyhow::Result<Insights> {
-    let edges = score_edges();
-    let y: Vec<f64> = train.iter().map(|r| r.score(target)).collect();
-    let histograms = SCORE_FIELDS
+    let target_of = |r: &Row| r.number(target).expect("a target value");
+    let histograms = histograms
         .iter()
-        .map(|column| {
-            let values: Vec<f64> = train.iter().map(|r| r.score(column)).collect();
+        .map(|(column, (min, max))| {
+            let edges = edges(*min, *max);
+            let values: Vec<f64> = train.iter().filter_map(|r| r.number(column)).collect();
             let mut counts = vec![0; edges.len() - 1];
             for &v in &values {
                 counts[bin(&edges, v)] += 1;
             }
             let (mean, std) = mean_std(&values);
             Histogram {
-                column: (*column).into(),
-                edges: edges.clone(),
+                column: column.clone(),
+                edges,
                 counts,
                 mean,
                 std,
@@ -80,7 +84,7 @@ pub fn insights(
                         let values: Vec<f64> = train
                             .iter()
                             .filter(|r| r.student.get(name) == Some(c.as_str()))
-                            .map(|r| r.score(target))
+                            .map(|r| target_of(r))
                             .collect();
                         GroupMean {
                             category: c.clone(),
@@ -94,8 +98,12 @@ pub fn insights(
                     })
                     .collect(),
             }),
-            Feature::Numeric { name, .. } => {
-                let x: Vec<f64> = train.iter().map(|r| r.score(name)).collect();
+            Feature::Numeric { name, min, max, .. } => {
+                let edges = edges(*min, *max);
+                let (x, y): (Vec<f64>, Vec<f64>) = train
+                    .iter()
+                    .filter_map(|r| Some((r.number(name)?, target_of(r))))
+                    .unzip();
                 let mut sums = vec![0.0; edges.len() - 1];
                 let mut counts = vec![0; edges.len() - 1];
                 for (xi, yi) in x.iter().zip(&y) {
@@ -106,7 +114,7 @@ pub fn insights(
                 relations.push(ScoreRelation {
                     column: name.clone(),
                     correlation: pearson(&x, &y),
-                    edges: edges.clone(),
+                    edges,
                     target_means: sums
                         .iter()
                         .zip(&counts)
@@ -132,7 +140,7 @@ pub fn importance(rows: &[&Row], predictor: &Predictor) -> anyhow::Result<Vec<Im
     let mut totals = vec![0.0; predictor.features().len()];
     for row in rows {
         let e = predictor
-            .explain(&row.student, Missing::Reject)
+            .explain(&row.student, Missing::Impute)
             .map_err(|e| anyhow::anyhow!("line {}: {e}", row.line))?;
         for (t, c) in totals.iter_mut().zip(&e.contributions) {
             *t += c.value.abs();
@@ -157,7 +165,11 @@ mod tests {
 
     #[test]
     fn scores_fall_in_ten_point_bins_with_100_in_the_last() {
-        let edges = score_edges();
+        let edges = edges(0.0, 100.0);
+        assert_eq!(
+            edges,
+            [0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 90.0, 100.0]
+        );
         assert_eq!(bin(&edges, 0.0), 0);
         assert_eq!(bin(&edges, 9.99), 0);
         assert_eq!(bin(&edges, 10.0), 1);

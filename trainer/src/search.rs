@@ -9,25 +9,48 @@ use rayon::prelude::*;
 
 use crate::data::Row;
 use crate::families::{Family, Params};
-use crate::metrics::{mean_std, Scores};
+use crate::metrics::{mean_std, Metric, Scores};
 use crate::prep;
+use model::report::SkippedPoint;
 
-/// One grid point's cross-validated R².
+/// One grid point's cross-validated scores.
 #[derive(Debug, Clone)]
 pub struct Candidate {
     pub params: Params,
+    /// One score per fold of every run, in fold order.
     pub fold_r2: Vec<f64>,
+    pub fold_rmse: Vec<f64>,
+    pub fold_mae: Vec<f64>,
     pub cv_r2_mean: f64,
     pub cv_r2_std: f64,
-    /// Out-of-fold predictions: for each training row (in training-split order), the
-    /// prediction of the fold model that did not see it. Calibrates the prediction interval.
+    pub cv_rmse_mean: f64,
+    pub cv_rmse_std: f64,
+    pub cv_mae_mean: f64,
+    pub cv_mae_std: f64,
+    /// Out-of-fold predictions of the first run: for each training row (in training-split
+    /// order), the prediction of the first run's fold model that did not see it. Calibrates
+    /// the prediction interval (each row has exactly one per run; the first run's are the
+    /// folds a single k-fold would use).
     pub oof: Vec<f64>,
 }
 
-/// A family's grid, scored; `best` indexes the highest mean CV R² (the first on a tie).
+impl Candidate {
+    /// The mean over all folds of `metric`.
+    pub fn cv_mean(&self, metric: Metric) -> f64 {
+        match metric {
+            Metric::R2 => self.cv_r2_mean,
+            Metric::Rmse => self.cv_rmse_mean,
+            Metric::Mae => self.cv_mae_mean,
+        }
+    }
+}
+
+/// A family's grid, scored; `best` indexes the best mean CV score by the search's metric (the
+/// first on a tie).
 #[derive(Debug, Clone)]
 pub struct FamilySearch {
     pub family: &'static str,
+    /// The scored grid points, in grid order.
     pub candidates: Vec<Candidate>,
     pub best: usize,
     /// Seconds spent fitting and predicting in the search, summed over all its fits (on both
@@ -35,6 +58,9 @@ pub struct FamilySearch {
     pub search_seconds: f64,
     /// How many model fits the search made (grouped grid points share one).
     pub fits: usize,
+    /// Grid points that do not suit the data or could not be scored, in grid order, each with
+    /// the reason.
+    pub skipped: Vec<SkippedPoint>,
 }
 
 impl FamilySearch {
@@ -81,9 +107,17 @@ type JobResult = ((usize, usize, usize), Vec<Vec<f64>>, f64);
 /// A job's key and either its predictions and seconds, or why the fit failed.
 type JobOutcome = ((usize, usize, usize), anyhow::Result<(Vec<Vec<f64>>, f64)>);
 
-/// What to search: each family with its grid.
+/// What to search: each family with its grid, and what picks the best grid point.
 pub struct Plan<'a> {
     pub families: Vec<(&'a dyn Family, Vec<Params>)>,
+    pub metric: Metric,
+}
+
+/// The cross-validation folds: every run's folds concatenated ([`crate::split::repeated_folds`]),
+/// `per_run` of them per run.
+pub struct Folds<'a> {
+    pub folds: &'a [(Vec<usize>, Vec<usize>)],
+    pub per_run: usize,
 }
 
 /// The families that were scored, and those that could not be fitted on this data.
@@ -91,7 +125,7 @@ pub struct Plan<'a> {
 pub struct Searched {
     /// In plan order, without the skipped ones.
     pub families: Vec<FamilySearch>,
-    /// In plan order.
+    /// In plan order: families none of whose grid points could be scored.
     pub skipped: Vec<model::report::Skipped>,
 }
 
@@ -99,18 +133,23 @@ pub struct Searched {
 /// points a family can score from one fit (see [`Family::groups`]) share it. `tick` is called
 /// with the family's index and the number of grid points a finished fit scored.
 ///
-/// A family that fails to fit on some fold (smartcore refuses fewer rows than columns, say),
-/// or whose cross-validated R² is not a number, is skipped with the reason of its first
-/// failure (in group, then fold order) and the search goes on with the others.
+/// A grid point that does not suit the data ([`Family::unsuited`]: k-NN's `k` above the rows
+/// a fold fits on, say), whose fit fails on some fold (smartcore refuses fewer rows than
+/// columns, say), or whose cross-validated R² is not a number, is skipped with the reason (the
+/// first failing fold's) and the search goes on with the others; a family with no grid point
+/// left is skipped with the reason of its first point.
 pub fn run(
     plan: &Plan<'_>,
     train: &[&Row],
     features: &[model::Feature],
     target: &str,
-    folds: &[(Vec<usize>, Vec<usize>)],
+    folds: &Folds<'_>,
     seed: u64,
     tick: &(dyn Fn(usize, usize) + Sync),
 ) -> anyhow::Result<Searched> {
+    let metric = plan.metric;
+    let per_run = folds.per_run;
+    let folds = folds.folds;
     for (family, grid) in &plan.families {
         anyhow::ensure!(
             !grid.is_empty(),
@@ -120,11 +159,41 @@ pub fn run(
             family.check(p)?;
         }
     }
+    let fit_rows = folds.iter().map(|f| f.0.len()).min().unwrap_or(0);
+    // Each family's reason per grid point for leaving it out (None: scored so far).
+    let mut left_out: Vec<Vec<Option<String>>> = plan
+        .families
+        .iter()
+        .map(|(family, grid)| {
+            grid.iter()
+                .map(|p| family.unsuited(p, fit_rows, features.len()))
+                .collect()
+        })
+        .collect();
+    for (f, reasons) in left_out.iter().enumerate() {
+        let n = reasons.iter().filter(|r| r.is_some()).count();
+        if n > 0 {
+            tick(f, n * folds.len());
+        }
+    }
     let data = encode_folds(train, features, target, folds)?;
+    // Groups over the suited points, as indices into the family's whole grid.
     let groups: Vec<Vec<Vec<usize>>> = plan
         .families
         .iter()
-        .map(|(family, grid)| family.groups(grid))
+        .zip(&left_out)
+        .map(|((family, grid), reasons)| {
+            let suited: Vec<usize> = (0..grid.len()).filter(|&i| reasons[i].is_none()).collect();
+            if suited.is_empty() {
+                return Vec::new();
+            }
+            let sub: Vec<Params> = suited.iter().map(|&i| grid[i].clone()).collect();
+            family
+                .groups(&sub)
+                .into_iter()
+                .map(|g| g.into_iter().map(|i| suited[i]).collect())
+                .collect()
+        })
         .collect();
     // Largest groups first so the long fits do not end up last on one core.
     let mut jobs: Vec<(usize, usize, usize)> = groups
@@ -160,14 +229,24 @@ pub fn run(
         })
         .collect();
     let mut ok: Vec<JobResult> = Vec::new();
-    // The first failure of each family, by (group, fold).
-    let mut failed: Vec<Option<((usize, usize), String)>> = vec![None; plan.families.len()];
+    // The first failure of each group, by fold.
+    let mut failed: Vec<Vec<Option<(usize, String)>>> =
+        groups.iter().map(|gs| vec![None; gs.len()]).collect();
     for ((f, g, k), outcome) in results {
         match outcome {
             Ok((predictions, seconds)) => ok.push(((f, g, k), predictions, seconds)),
             Err(e) => {
-                if failed[f].as_ref().is_none_or(|(at, _)| (g, k) < *at) {
-                    failed[f] = Some(((g, k), format!("{e:#}")));
+                if failed[f][g].as_ref().is_none_or(|(at, _)| k < *at) {
+                    failed[f][g] = Some((k, format!("{e:#}")));
+                }
+            }
+        }
+    }
+    for (f, gs) in groups.iter().enumerate() {
+        for (g, members) in gs.iter().enumerate() {
+            if let Some((_, reason)) = &failed[f][g] {
+                for &i in members {
+                    left_out[f][i] = Some(reason.clone());
                 }
             }
         }
@@ -178,66 +257,115 @@ pub fn run(
         skipped: Vec::new(),
     };
     for (f, (family, grid)) in plan.families.iter().enumerate() {
-        if let Some((_, reason)) = &failed[f] {
-            out.skipped.push(model::report::Skipped {
-                family: family.name().into(),
-                reason: reason.clone(),
-            });
-            continue;
-        }
-        let mut fold_r2 = vec![vec![f64::NAN; folds.len()]; grid.len()];
-        let mut oof = vec![vec![f64::NAN; train.len()]; grid.len()];
+        let n = grid.len();
+        let mut fold_scores = vec![vec![None; folds.len()]; n];
+        let mut oof = vec![vec![f64::NAN; train.len()]; n];
         let mut search_seconds = 0.0;
         let mut fits = 0;
         for ((rf, g, k), predictions, seconds) in &ok {
-            if *rf != f {
+            if *rf != f || failed[f][*g].is_some() {
                 continue;
             }
             for (&i, p) in groups[f][*g].iter().zip(predictions) {
-                fold_r2[i][*k] = Scores::of(&data[*k].y_val, p).r2;
-                for (&position, v) in folds[*k].1.iter().zip(p) {
-                    oof[i][position] = *v;
+                fold_scores[i][*k] = Some(Scores::of(&data[*k].y_val, p));
+                if *k < per_run {
+                    for (&position, v) in folds[*k].1.iter().zip(p) {
+                        oof[i][position] = *v;
+                    }
                 }
             }
             search_seconds += seconds;
             fits += 1;
         }
-        let candidates: Vec<Candidate> = grid
+        let mut candidates = Vec::new();
+        for (i, (params, (scores, oof))) in grid
             .iter()
-            .zip(fold_r2)
-            .zip(oof)
-            .map(|((params, fold_r2), oof)| {
-                let (cv_r2_mean, cv_r2_std) = mean_std(&fold_r2);
-                Candidate {
+            .zip(fold_scores.into_iter().zip(oof))
+            .enumerate()
+        {
+            if left_out[f][i].is_some() {
+                continue;
+            }
+            let scores: Vec<Scores> = scores
+                .into_iter()
+                .map(|s| s.expect("every fold of a scored grid point"))
+                .collect();
+            let of = |get: fn(&Scores) -> f64| scores.iter().map(get).collect::<Vec<f64>>();
+            let (fold_r2, fold_rmse, fold_mae) = (of(|s| s.r2), of(|s| s.rmse), of(|s| s.mae));
+            let (cv_r2_mean, cv_r2_std) = mean_std(&fold_r2);
+            let (cv_rmse_mean, cv_rmse_std) = mean_std(&fold_rmse);
+            let (cv_mae_mean, cv_mae_std) = mean_std(&fold_mae);
+            let c = Candidate {
+                params: params.clone(),
+                fold_r2,
+                fold_rmse,
+                fold_mae,
+                cv_r2_mean,
+                cv_r2_std,
+                cv_rmse_mean,
+                cv_rmse_std,
+                cv_mae_mean,
+                cv_mae_std,
+                oof,
+            };
+            if ![
+                cv_r2_mean,
+                cv_r2_std,
+                cv_rmse_mean,
+                cv_rmse_std,
+                cv_mae_mean,
+                cv_mae_std,
+            ]
+            .iter()
+            .all(|v| v.is_finite())
+            {
+                left_out[f][i] = Some(
+                    "the cross-validated R² is not a finite number (a fold's target values are \
+                     all the same, or its predictions are not finite)"
+                        .into(),
+                );
+                continue;
+            }
+            candidates.push(c);
+        }
+        let skipped: Vec<SkippedPoint> = grid
+            .iter()
+            .zip(&left_out[f])
+            .filter_map(|(params, reason)| {
+                Some(SkippedPoint {
                     params: params.clone(),
-                    fold_r2,
-                    cv_r2_mean,
-                    cv_r2_std,
-                    oof,
-                }
+                    reason: reason.clone()?,
+                })
             })
             .collect();
-        if let Some(c) = candidates
-            .iter()
-            .find(|c| !(c.cv_r2_mean.is_finite() && c.cv_r2_std.is_finite()))
-        {
+        if candidates.is_empty() {
+            let first = &skipped[0];
             out.skipped.push(model::report::Skipped {
                 family: family.name().into(),
-                reason: format!(
-                    "grid point {}: the cross-validated R² is not a finite number (a fold's \
-                     target values are all the same, or its predictions are not finite)",
-                    serde_json::to_string(&c.params).unwrap_or_default()
-                ),
+                reason: if n == 1 || skipped.iter().all(|s| s.reason == first.reason) {
+                    first.reason.clone()
+                } else {
+                    format!(
+                        "every grid point was skipped; the first, {}: {}",
+                        serde_json::to_string(&first.params).unwrap_or_default(),
+                        first.reason
+                    )
+                },
             });
             continue;
         }
-        let best = best_index(candidates.iter().map(|c| c.cv_r2_mean));
+        let best = best_index(
+            candidates
+                .iter()
+                .map(|c| metric.goodness(c.cv_mean(metric))),
+        );
         out.families.push(FamilySearch {
             family: family.name(),
             candidates,
             best,
             search_seconds,
             fits,
+            skipped,
         });
     }
     Ok(out)

@@ -25,7 +25,12 @@ pub fn train_test(n: usize, test_fraction: f64, seed: u64) -> Split {
 /// numpy's legacy `RandomState(seed).permutation(n)`: a Fisher-Yates shuffle of `0..n` from the
 /// last position down, each swap partner drawn by masked rejection sampling from MT19937.
 pub fn numpy_permutation(n: usize, seed: u32) -> Vec<usize> {
-    let mut mt = Mt19937::new(seed);
+    numpy_shuffled(n, &mut Mt19937::new(seed))
+}
+
+/// `0..n` shuffled by numpy's legacy `RandomState.shuffle` drawing from `mt` (what
+/// `permutation(n)` does on a fresh generator; consecutive calls continue its stream).
+fn numpy_shuffled(n: usize, mt: &mut Mt19937) -> Vec<usize> {
     let mut order: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {
         let j = mt.interval(i as u32) as usize;
@@ -99,14 +104,32 @@ impl Mt19937 {
 /// So the Python benchmark cross-validates on the very same folds. Each element is
 /// (fit positions, validation positions), both sorted; every position validates exactly once.
 pub fn folds(n: usize, k: usize, seed: u64) -> Vec<(Vec<usize>, Vec<usize>)> {
+    repeated_folds(n, k, 1, seed)
+}
+
+/// Repeated k-fold cross-validation, exactly scikit-learn's `RepeatedKFold(n_splits=k,
+/// n_repeats=repeats, random_state=seed)`: one numpy `RandomState(seed)` shuffles `0..n` once
+/// per run, each run continuing the generator's stream, and each shuffle is cut into `k` folds
+/// as [`folds`] cuts it. So every run's folds are a partition of `0..n`, the runs differ, the
+/// whole is seeded, and the first run is [`folds`]`(n, k, seed)`. The runs are concatenated:
+/// run `r`'s folds are elements `r * k .. (r + 1) * k`.
+pub fn repeated_folds(
+    n: usize,
+    k: usize,
+    repeats: usize,
+    seed: u64,
+) -> Vec<(Vec<usize>, Vec<usize>)> {
     assert!(
         k >= 2 && k <= n,
         "{k} folds need at least {k} rows, not {n}"
     );
-    let order = numpy_permutation(n, seed as u32);
-    let mut start = 0;
-    (0..k)
-        .map(|fold| {
+    assert!(repeats >= 1, "at least one run of folds");
+    let mut mt = Mt19937::new(seed as u32);
+    let mut out = Vec::with_capacity(k * repeats);
+    for _ in 0..repeats {
+        let order = numpy_shuffled(n, &mut mt);
+        let mut start = 0;
+        for fold in 0..k {
             let size = n / k + usize::from(fold < n % k);
             let mut validation = order[start..start + size].to_vec();
             let mut fit: Vec<usize> = order[..start]
@@ -117,9 +140,10 @@ pub fn folds(n: usize, k: usize, seed: u64) -> Vec<(Vec<usize>, Vec<usize>)> {
             start += size;
             validation.sort_unstable();
             fit.sort_unstable();
-            (fit, validation)
-        })
-        .collect()
+            out.push((fit, validation));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -196,5 +220,38 @@ mod tests {
             }
         }
         assert!(seen.iter().all(|&c| c == 1));
+    }
+
+    #[test]
+    fn repeated_folds_are_seeded_partitions_that_differ_by_run() {
+        let runs = repeated_folds(23, 5, 3, 7);
+        assert_eq!(runs.len(), 15);
+        assert_eq!(runs, repeated_folds(23, 5, 3, 7));
+        assert_ne!(runs, repeated_folds(23, 5, 3, 8));
+        // The first run is today's folds: R = 1 changes nothing.
+        assert_eq!(runs[..5], folds(23, 5, 7)[..]);
+        assert_eq!(repeated_folds(23, 5, 1, 7), folds(23, 5, 7));
+        for run in runs.chunks(5) {
+            let mut seen = [0; 23];
+            for (fit, val) in run {
+                assert_eq!(fit.len() + val.len(), 23);
+                for &i in val {
+                    seen[i] += 1;
+                    assert!(!fit.contains(&i));
+                }
+            }
+            assert!(seen.iter().all(|&c| c == 1));
+        }
+        assert_ne!(runs[..5], runs[5..10]);
+        assert_ne!(runs[5..10], runs[10..]);
+        // RepeatedKFold(n_splits=3, n_repeats=2, random_state=7) on range(10): the second
+        // run continues the generator, so it is the second permutation of one RandomState.
+        let mut mt = Mt19937::new(7);
+        let first = numpy_shuffled(10, &mut mt);
+        let second = numpy_shuffled(10, &mut mt);
+        assert_eq!(first, numpy_permutation(10, 7));
+        let mut expected = second[..4].to_vec();
+        expected.sort_unstable();
+        assert_eq!(repeated_folds(10, 3, 2, 7)[3].1, expected);
     }
 }

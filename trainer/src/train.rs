@@ -6,14 +6,14 @@ use std::time::Instant;
 use anyhow::{ensure, Context};
 use model::report::{FairnessAudit, GroupErrors, MondrianGroup, MondrianInterval, ReportSet};
 use model::{
-    ModelBundle, ModelSet, Predictor, Predictors, FORMAT_NAME, FORMAT_VERSION, SET_FORMAT_NAME,
-    SET_FORMAT_VERSION,
+    Dataset, Feature, ModelBundle, ModelSet, Predictor, Predictors, FORMAT_NAME, FORMAT_VERSION,
+    SET_FORMAT_NAME, SET_FORMAT_VERSION,
 };
 use rayon::prelude::*;
 
 use crate::data::{self, Row};
 use crate::families::{self, GridSpec};
-use crate::metrics::Scores;
+use crate::metrics::{Metric, Scores};
 use crate::report::{CvInfo, DataInfo, FamilyReport, GridPoint, Report, SplitInfo};
 use crate::search::{self, Plan};
 use crate::{bootstrap, interval, prep, progress, split, BadInput};
@@ -22,15 +22,24 @@ use crate::{bootstrap, interval, prep, progress, split, BadInput};
 #[derive(Debug, Clone)]
 pub struct Config {
     pub data: PathBuf,
+    /// The dataset file (a Data Resource or Table Schema); `None`: inferred from the CSV
+    /// ([`crate::describe::infer`]).
+    pub schema: Option<PathBuf>,
     pub out: PathBuf,
-    /// The default target (shown first by the app); always trained.
-    pub target: String,
-    /// Further targets to train, each from the other two scores and the categories.
-    pub also: Vec<String>,
-    /// Also train each target without the sensitive columns and audit both per group.
+    /// The columns to predict, each from the others; the first is the app's default. Empty:
+    /// the dataset file's `roles.targets`.
+    pub targets: Vec<String>,
+    /// Columns that are no feature of any model (the earlier grades, say).
+    pub drop: Vec<String>,
+    /// Also train each target without the dataset's sensitive columns and audit both per
+    /// group.
     pub fairness: bool,
     pub seed: u64,
     pub folds: usize,
+    /// Runs of `folds` folds (repeated k-fold); 1 is plain k-fold.
+    pub repeats: usize,
+    /// What picks each family's best grid point and the winner.
+    pub metric: Metric,
     pub test_fraction: f64,
     /// Export this family instead of the CV winner.
     pub family: Option<String>,
@@ -44,28 +53,20 @@ pub struct Config {
 }
 
 impl Config {
-    /// The default target, then the others, each once.
-    pub fn targets(&self) -> Vec<&str> {
-        let mut targets = vec![self.target.as_str()];
-        for t in &self.also {
-            if !targets.contains(&t.as_str()) {
-                targets.push(t);
-            }
-        }
-        targets
-    }
-
-    /// A single-target configuration with the defaults (the command line trains every target
-    /// and the fairness variant).
+    /// A configuration with the defaults: the dataset file's targets (or, without one, the
+    /// targets inferred), no fairness variant (the command line trains it).
     pub fn new(data: impl Into<PathBuf>, out: impl Into<PathBuf>) -> Self {
         Self {
             data: data.into(),
+            schema: None,
             out: out.into(),
-            target: "math_score".into(),
-            also: Vec::new(),
+            targets: Vec::new(),
+            drop: Vec::new(),
             fairness: false,
             seed: 42,
             folds: 5,
+            repeats: 1,
+            metric: Metric::R2,
             test_fraction: 0.2,
             family: None,
             only: Vec::new(),
@@ -74,6 +75,73 @@ impl Config {
             quiet: true,
         }
     }
+
+    /// The targets to train, the default first, each once: the configured ones, else the
+    /// dataset file's. Each must be a numeric field of the dataset, neither ignored nor
+    /// dropped.
+    pub fn targets(&self, dataset: &Dataset) -> anyhow::Result<Vec<String>> {
+        let wanted = if self.targets.is_empty() {
+            &dataset.roles.targets
+        } else {
+            &self.targets
+        };
+        ensure!(
+            !wanted.is_empty(),
+            BadInput(
+                "no target: name one with --target, or in the dataset file's roles.targets".into()
+            )
+        );
+        let mut targets: Vec<String> = Vec::new();
+        for t in wanted {
+            let Some(field) = dataset.field(t) else {
+                anyhow::bail!(BadInput(format!(
+                    "target {t:?} is not a column of the dataset: {}",
+                    dataset
+                        .schema
+                        .fields
+                        .iter()
+                        .map(|f| f.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            };
+            ensure!(
+                field.is_numeric(),
+                BadInput(format!(
+                    "target {t:?} is not a numeric column (its type is not number or integer)"
+                ))
+            );
+            ensure!(
+                !dataset.roles.ignored.contains(t) && !self.drop.contains(t),
+                BadInput(format!("target {t:?} is ignored or dropped"))
+            );
+            if !targets.contains(t) {
+                targets.push(t.clone());
+            }
+        }
+        for d in &self.drop {
+            ensure!(
+                dataset.field(d).is_some(),
+                BadInput(format!("--drop {d:?} is not a column of the dataset"))
+            );
+        }
+        Ok(targets)
+    }
+}
+
+/// The dataset file of `config` (checked), or the one inferred from the CSV `bytes` when it
+/// names none; its `roles.targets` replaced by the targets to train.
+pub fn dataset(config: &Config, bytes: &[u8]) -> anyhow::Result<Dataset> {
+    let mut dataset = match &config.schema {
+        Some(path) => {
+            let text = crate::read_text(path)?;
+            Dataset::from_json(&text).with_context(|| format!("dataset file {}", path.display()))?
+        }
+        None => crate::describe::infer(bytes, &config.targets)
+            .context("inferring the dataset's columns from the data (give --schema to say them)")?,
+    };
+    dataset.roles.targets = config.targets(&dataset)?;
+    Ok(dataset)
 }
 
 /// What a training run produced (also written to `out`).
@@ -110,12 +178,8 @@ impl Outcome {
 /// Trains from the configured CSV and writes `model.json` and `report.json` into `out` only
 /// when everything succeeded.
 pub fn run(config: &Config) -> anyhow::Result<Outcome> {
-    let bytes = std::fs::read(&config.data).map_err(|source| data::DataError::Io {
-        path: config.data.display().to_string(),
-        source,
-    })?;
-    let rows = data::parse(bytes.as_slice())?;
-    let outcome = train(config, &rows, sha256_hex(&bytes))?;
+    let (dataset, rows, bytes) = load(config)?;
+    let outcome = train(config, &dataset, &rows, sha256_hex(&bytes))?;
     write(&config.out, &outcome)?;
     Ok(outcome)
 }
@@ -123,12 +187,8 @@ pub fn run(config: &Config) -> anyhow::Result<Outcome> {
 /// Trains as [`run`] does but writes nothing: fails unless `model.json` in `config.out` is
 /// byte-identical to this run's and `report.json` differs at most in its measured timings.
 pub fn check(config: &Config) -> anyhow::Result<Outcome> {
-    let bytes = std::fs::read(&config.data).map_err(|source| data::DataError::Io {
-        path: config.data.display().to_string(),
-        source,
-    })?;
-    let rows = data::parse(bytes.as_slice())?;
-    let outcome = train(config, &rows, sha256_hex(&bytes))?;
+    let (dataset, rows, bytes) = load(config)?;
+    let outcome = train(config, &dataset, &rows, sha256_hex(&bytes))?;
     let read = |name: &str| {
         let path = config.out.join(name);
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
@@ -145,6 +205,17 @@ pub fn check(config: &Config) -> anyhow::Result<Outcome> {
         config.out.join("report.json").display()
     );
     Ok(outcome)
+}
+
+/// The configured dataset file (or the inferred one), the checked rows and the CSV's bytes.
+pub fn load(config: &Config) -> anyhow::Result<(Dataset, Vec<Row>, Vec<u8>)> {
+    let bytes = std::fs::read(&config.data).map_err(|source| data::DataError::Io {
+        path: config.data.display().to_string(),
+        source,
+    })?;
+    let dataset = dataset(config, &bytes)?;
+    let rows = data::parse(&bytes, &dataset)?;
+    Ok((dataset, rows, bytes))
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -169,23 +240,82 @@ fn write(out: &Path, outcome: &Outcome) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The columns the fairness variant is trained without.
-pub const SENSITIVE: [&str; 2] = model::fields::SENSITIVE_FIELDS;
+/// The columns the fairness variant of `target` is trained without: the dataset's sensitive
+/// columns that are features of its full model, in schema order (empty: no variant).
+pub fn sensitive(dataset: &Dataset, features: &[Feature]) -> Vec<String> {
+    features
+        .iter()
+        .map(Feature::name)
+        .filter(|n| dataset.roles.sensitive.iter().any(|s| s == n))
+        .map(str::to_owned)
+        .collect()
+}
 
-/// The columns whose groups the fairness audit reports.
-pub const AUDITED: [&str; 3] = ["gender", "race_ethnicity", "lunch"];
+/// The name of the variant trained without `excluded`: their titles in lowercase, joined
+/// ("without gender and race/ethnicity").
+pub fn variant_name(dataset: &Dataset, excluded: &[String]) -> String {
+    let titles: Vec<String> = excluded
+        .iter()
+        .map(|n| {
+            dataset
+                .field(n)
+                .map_or(n.as_str(), |f| f.label())
+                .to_lowercase()
+        })
+        .collect();
+    let joined = match titles.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    };
+    format!("without {joined}")
+}
 
-/// The grouping of the audit's group-conditional (Mondrian) interval: the one audited column
-/// that is not a protected attribute.
-pub const MONDRIAN: &str = "lunch";
+/// The columns whose groups the fairness audit reports: the sensitive categorical features of
+/// the full model, then the audited ones, each in schema order.
+pub fn audited(dataset: &Dataset, features: &[Feature]) -> Vec<String> {
+    let categorical = |role: &[String]| -> Vec<String> {
+        features
+            .iter()
+            .filter(|f| matches!(f, Feature::Categorical { .. }))
+            .map(Feature::name)
+            .filter(|n| role.iter().any(|r| r == n))
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut columns = categorical(&dataset.roles.sensitive);
+    for c in categorical(&dataset.roles.audited) {
+        if !columns.contains(&c) {
+            columns.push(c);
+        }
+    }
+    columns
+}
+
+/// The grouping of the audit's group-conditional (Mondrian) interval: the first audited
+/// categorical feature that is not sensitive, if any.
+pub fn mondrian_column(dataset: &Dataset, features: &[Feature]) -> Option<String> {
+    features
+        .iter()
+        .filter(|f| matches!(f, Feature::Categorical { .. }))
+        .map(Feature::name)
+        .find(|n| {
+            dataset.roles.audited.iter().any(|a| a == n)
+                && !dataset.roles.sensitive.iter().any(|s| s == n)
+        })
+        .map(str::to_owned)
+}
 
 /// What the search and the refit need, shared by every target and variant.
 struct Shared<'a> {
     split: split::Split,
     train: Vec<&'a Row>,
     test: Vec<&'a Row>,
+    /// Every run's folds, concatenated ([`split::repeated_folds`]).
     folds: Vec<(Vec<usize>, Vec<usize>)>,
     plan: Plan<'a>,
+    dataset: &'a Dataset,
+    rows: &'a [Row],
 }
 
 /// One served model (a target, with or without some columns) and how it was chosen.
@@ -201,23 +331,29 @@ struct Served {
     /// The served model's test-split predictions, limited to the target's range as the reader
     /// limits them.
     test_predictions: Vec<f64>,
+    /// The target's range.
+    range: (f64, f64),
     /// Families that could not be fitted, with the reason.
     skipped: Vec<model::report::Skipped>,
 }
 
 /// The whole pipeline on checked rows, without touching the disk: for every configured target
 /// the full model and, when asked, the variant without the sensitive columns.
-pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Result<Outcome> {
+pub fn train(
+    config: &Config,
+    dataset: &Dataset,
+    rows: &[Row],
+    data_sha256: String,
+) -> anyhow::Result<Outcome> {
     let bad = |message: String| BadInput(message);
-    for target in config.targets() {
-        ensure!(
-            model::fields::SCORE_FIELDS.contains(&target),
-            bad(format!(
-                "target {target:?} is not one of {}",
-                model::fields::SCORE_FIELDS.join(", ")
-            ))
-        );
-    }
+    let targets = config.targets(dataset)?;
+    ensure!(
+        config.repeats >= 1,
+        bad(format!(
+            "--repeats must be at least 1, not {}",
+            config.repeats
+        ))
+    );
     ensure!(
         config.folds >= 2,
         bad(format!("--folds must be at least 2, not {}", config.folds))
@@ -283,36 +419,68 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
     let shared = Shared {
         train: split.train.iter().map(|&i| &rows[i]).collect(),
         test: split.test.iter().map(|&i| &rows[i]).collect(),
-        folds: split::folds(split.train.len(), config.folds, config.seed),
+        folds: split::repeated_folds(split.train.len(), config.folds, config.repeats, config.seed),
         split,
-        plan: Plan { families: planned },
+        plan: Plan {
+            families: planned,
+            metric: config.metric,
+        },
+        dataset,
+        rows,
     };
+    // One histogram per target column over its range (ten equal bins).
+    let histograms: Vec<(String, (f64, f64))> = targets
+        .iter()
+        .filter_map(|t| {
+            let field = dataset.field(t)?;
+            let info = prep::target_info(field, rows);
+            Some((t.clone(), (info.min, info.max)))
+        })
+        .collect();
 
     let mut bundles = Vec::new();
     let mut reports = Vec::new();
-    for target in config.targets() {
+    for target in &targets {
+        let target = target.as_str();
         let full = serve(config, &shared, target, &[])?;
         let mut fairness = Vec::new();
         let mut variant = None;
         if config.fairness {
-            let unaware = serve(config, &shared, target, &SENSITIVE)?;
-            fairness.push(audit(
-                &shared,
-                target,
-                "full",
-                &full,
-                full.bundle.metrics.test_r2,
-                config.seed,
-            )?);
-            fairness.push(audit(
-                &shared,
-                target,
-                "without gender and race/ethnicity",
-                &unaware,
-                full.bundle.metrics.test_r2,
-                config.seed,
-            )?);
-            variant = Some(unaware);
+            let features = &full.bundle.features;
+            let excluded = sensitive(dataset, features);
+            let groups = audited(dataset, features);
+            let mondrian = mondrian_column(dataset, features);
+            if excluded.is_empty() && !config.quiet {
+                eprintln!(
+                    "{target}: no fairness variant: the dataset names no sensitive column among                      the features (roles.sensitive)"
+                );
+            }
+            if !excluded.is_empty() || !groups.is_empty() {
+                fairness.push(audit(
+                    &shared,
+                    target,
+                    "full",
+                    &full,
+                    full.bundle.metrics.test_r2,
+                    config.seed,
+                    &groups,
+                    mondrian.as_deref(),
+                )?);
+            }
+            if !excluded.is_empty() {
+                let unaware = serve(config, &shared, target, &excluded)?;
+                fairness.push(audit(
+                    &shared,
+                    target,
+                    &variant_name(dataset, &excluded),
+                    &unaware,
+                    full.bundle.metrics.test_r2,
+                    config.seed,
+                    &groups,
+                    mondrian.as_deref(),
+                )?);
+                variant = Some(unaware);
+            }
         }
         let report = Report {
             report_version: 2,
@@ -320,6 +488,7 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
             data: DataInfo {
                 rows: rows.len(),
                 sha256: data_sha256.clone(),
+                dataset: dataset.name.clone(),
             },
             split: SplitInfo {
                 seed: config.seed,
@@ -331,7 +500,8 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
             cv: CvInfo {
                 folds: config.folds,
                 seed: config.seed,
-                metric: "r2".into(),
+                metric: config.metric.name().into(),
+                repeats: config.repeats,
             },
             winner: full.winner.clone(),
             served: full.bundle.metrics.family.clone(),
@@ -341,6 +511,7 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
                 &shared.test,
                 target,
                 &full.predictor,
+                &histograms,
             )?,
             families: full.families,
             fairness,
@@ -354,15 +525,15 @@ pub fn train(config: &Config, rows: &[Row], data_sha256: String) -> anyhow::Resu
     let set = ModelSet {
         format: SET_FORMAT_NAME.into(),
         format_version: SET_FORMAT_VERSION,
-        default_target: config.target.clone(),
+        default_target: targets[0].clone(),
         bundles,
-        dataset: None,
+        dataset: Some(dataset.card()),
     };
     // The set's own checks (one full model for the default target, no repeats).
     Predictors::new(set.clone()).context("the exported model set is invalid")?;
     let report_set = ReportSet {
         report_version: 2,
-        default_target: config.target.clone(),
+        default_target: targets[0].clone(),
         reports,
     };
     Ok(Outcome {
@@ -381,12 +552,20 @@ fn serve(
     config: &Config,
     shared: &Shared<'_>,
     target: &str,
-    excluded: &[&str],
+    excluded: &[String],
 ) -> anyhow::Result<Served> {
     let (train, test) = (&shared.train, &shared.test);
-    // The features are the schema's; every fitted preprocessing value comes from the training
-    // split only.
-    let features = prep::features_for(target, excluded);
+    // The features are the dataset file's; every fitted preprocessing value comes from the
+    // training split only.
+    let left_out: Vec<String> = config.drop.iter().chain(excluded).cloned().collect();
+    let features = prep::features_for(shared.dataset, shared.rows, target, &left_out);
+    ensure!(
+        !features.is_empty(),
+        BadInput(format!("{target}: no column is left to predict it from"))
+    );
+    let target_field = shared.dataset.field(target).expect("a checked target");
+    let target_info = prep::target_info(target_field, shared.rows);
+    let range = (target_info.min, target_info.max);
     let label = if excluded.is_empty() {
         target.to_owned()
     } else {
@@ -412,7 +591,10 @@ fn serve(
         train,
         &features,
         target,
-        &shared.folds,
+        &search::Folds {
+            folds: &shared.folds,
+            per_run: config.folds,
+        },
         config.seed,
         &|f, n| bars[f].inc(n as u64),
     )?;
@@ -477,7 +659,12 @@ fn serve(
                 .join("; ")
         )));
     }
-    let winner = kept[search::best_index(kept.iter().map(|(s, _)| s.best().cv_r2_mean))].0;
+    let metric = config.metric;
+    let winner = kept[search::best_index(
+        kept.iter()
+            .map(|(s, _)| metric.goodness(s.best().cv_mean(metric))),
+    )]
+    .0;
     let served_name = config.family.as_deref().unwrap_or(winner.family);
     if let Some(s) = skipped.iter().find(|s| s.family == served_name) {
         anyhow::bail!(BadInput(format!(
@@ -490,13 +677,20 @@ fn serve(
     for (s, (fitted, predicted, fit_seconds)) in kept {
         let best = s.best();
         // Scored as served: the reader limits every prediction to the target's range.
-        let limited: Vec<f64> = predicted.iter().map(|&p| limit(target, p)).collect();
+        let limited: Vec<f64> = predicted
+            .iter()
+            .map(|&p| p.clamp(range.0, range.1))
+            .collect();
         let scores = Scores::of(&y_test, &limited);
         reports.push(FamilyReport {
             family: s.family.into(),
             best_params: best.params.clone(),
             cv_r2_mean: best.cv_r2_mean,
             cv_r2_std: best.cv_r2_std,
+            cv_rmse_mean: best.cv_rmse_mean,
+            cv_rmse_std: best.cv_rmse_std,
+            cv_mae_mean: best.cv_mae_mean,
+            cv_mae_std: best.cv_mae_std,
             test_r2: scores.r2,
             test_mae: scores.mae,
             test_rmse: scores.rmse,
@@ -510,8 +704,13 @@ fn serve(
                     params: c.params.clone(),
                     cv_r2_mean: c.cv_r2_mean,
                     cv_r2_std: c.cv_r2_std,
+                    cv_rmse_mean: c.cv_rmse_mean,
+                    cv_rmse_std: c.cv_rmse_std,
+                    cv_mae_mean: c.cv_mae_mean,
+                    cv_mae_std: c.cv_mae_std,
                 })
                 .collect(),
+            skipped: s.skipped.clone(),
         });
         if s.family == served_name {
             served = Some((fitted, predicted, limited, scores, best.clone()));
@@ -521,7 +720,8 @@ fn serve(
         served.expect("the served family was searched");
 
     // Split-conformal interval from the served configuration's out-of-fold residuals on the
-    // training split; its coverage is then measured on the untouched test split.
+    // training split (with repeated folds, the first run's: one residual per row); its
+    // coverage is then measured on the untouched test split.
     let residuals: Vec<f64> = best
         .oof
         .iter()
@@ -533,12 +733,7 @@ fn serve(
         level: config.interval_level,
         half_width,
         n_calibration: residuals.len() as u32,
-        test_coverage: interval::coverage(
-            &y_test,
-            &limited,
-            half_width,
-            model::fields::score_range(target),
-        ),
+        test_coverage: interval::coverage(&y_test, &limited, half_width, Some(range)),
     };
 
     let bundle = ModelBundle {
@@ -561,8 +756,8 @@ fn serve(
             n_test: test.len() as u32,
         },
         interval: Some(interval.clone()),
-        excluded: excluded.iter().map(|e| (*e).to_owned()).collect(),
-        target_info: None,
+        excluded: excluded.to_vec(),
+        target_info: Some(target_info),
     };
     // The reader's checks (finite numbers, consistent arrays) before anything is written, then
     // parity: the exported document predicts what the in-memory model predicts.
@@ -577,13 +772,15 @@ fn serve(
         interval,
         residuals,
         test_predictions: limited,
+        range,
         skipped,
     })
 }
 
 /// Per-group test errors of a served model for the audited columns: MAE with its seeded
 /// bootstrap interval, mean signed error and the served interval's coverage; and the
-/// group-conditional interval by [`MONDRIAN`].
+/// group-conditional interval by `mondrian` ([`mondrian_column`]), if any.
+#[allow(clippy::too_many_arguments)]
 fn audit(
     shared: &Shared<'_>,
     target: &str,
@@ -591,12 +788,15 @@ fn audit(
     served: &Served,
     full_test_r2: f64,
     seed: u64,
+    audited: &[String],
+    mondrian_by: Option<&str>,
 ) -> anyhow::Result<FairnessAudit> {
     let m = &served.bundle.metrics;
-    let range = model::fields::score_range(target);
+    let range = Some(served.range);
     let half_width = served.interval.half_width;
     let mut groups = Vec::new();
-    for feature in AUDITED {
+    for feature in audited {
+        let feature = feature.as_str();
         for category in categories(&shared.test, feature) {
             let (actual, predicted) = in_group(
                 &shared.test,
@@ -641,7 +841,7 @@ fn audit(
         skipped: served.skipped.clone(),
         interval: Some(served.interval.clone()),
         bootstrap: Some(bootstrap::describe(seed)),
-        mondrian: Some(mondrian(shared, target, served, MONDRIAN)),
+        mondrian: mondrian_by.map(|by| mondrian(shared, target, served, by)),
     })
 }
 
@@ -664,7 +864,7 @@ fn in_group(
     rows.iter()
         .zip(predictions)
         .filter(|(r, _)| r.student.get(feature) == Some(category))
-        .map(|(r, &p)| (r.score(target), p))
+        .map(|(r, &p)| (r.number(target).expect("a target value"), p))
         .unzip()
 }
 
@@ -673,7 +873,7 @@ fn in_group(
 /// coverage per category on the test split next to the global interval's. A category without
 /// training rows or without test rows is left out (it has no half-width or no coverage).
 fn mondrian(shared: &Shared<'_>, target: &str, served: &Served, feature: &str) -> MondrianInterval {
-    let range = model::fields::score_range(target);
+    let range = Some(served.range);
     let global = &served.interval;
     let labels: Vec<&str> = shared
         .train
@@ -708,15 +908,6 @@ fn mondrian(shared: &Shared<'_>, target: &str, served: &Served, feature: &str) -
     }
 }
 
-/// `prediction` limited to the range of the score `target`, as [`Predictor::estimate`] limits
-/// it: the served model's test figures describe what the app and `trainer predict` show.
-fn limit(target: &str, prediction: f64) -> f64 {
-    match model::fields::score_range(target) {
-        Some((min, max)) => prediction.clamp(min, max),
-        None => prediction,
-    }
-}
-
 /// Exported raw estimates must equal the in-memory model's predictions within 1e-9 on every
 /// test row.
 pub fn check_parity(predictor: &Predictor, rows: &[&Row], in_memory: &[f64]) -> anyhow::Result<()> {
@@ -741,6 +932,10 @@ fn ensure_finite(report: &Report) -> anyhow::Result<()> {
         for (name, v) in [
             ("cv_r2_mean", f.cv_r2_mean),
             ("cv_r2_std", f.cv_r2_std),
+            ("cv_rmse_mean", f.cv_rmse_mean),
+            ("cv_rmse_std", f.cv_rmse_std),
+            ("cv_mae_mean", f.cv_mae_mean),
+            ("cv_mae_std", f.cv_mae_std),
             ("test_r2", f.test_r2),
             ("test_mae", f.test_mae),
             ("test_rmse", f.test_rmse),
@@ -749,8 +944,17 @@ fn ensure_finite(report: &Report) -> anyhow::Result<()> {
         }
         for g in &f.grid {
             ensure!(
-                g.cv_r2_mean.is_finite() && g.cv_r2_std.is_finite(),
-                "{}: a grid point scored a non-finite CV R² ({:?})",
+                [
+                    g.cv_r2_mean,
+                    g.cv_r2_std,
+                    g.cv_rmse_mean,
+                    g.cv_rmse_std,
+                    g.cv_mae_mean,
+                    g.cv_mae_std
+                ]
+                .iter()
+                .all(|v| v.is_finite()),
+                "{}: a grid point scored a non-finite CV score ({:?})",
                 f.family,
                 g.params
             );

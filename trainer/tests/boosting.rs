@@ -28,7 +28,7 @@ n_estimators = [5, 20]
 fn forced(dir: &std::path::Path, csv: &str, family: &str) -> Config {
     let data = dir.join("stud.csv");
     std::fs::write(&data, csv).unwrap();
-    let mut c = Config::new(data, dir.join("out"));
+    let mut c = common::config(data, dir.join("out"));
     c.grids = families::parse_grids(GRIDS).unwrap();
     c.only = vec![family.into()];
     c.family = Some(family.into());
@@ -72,7 +72,7 @@ fn each_boosting_family_trains_exports_and_reads_back() {
 #[test]
 fn the_exported_bundle_predicts_what_the_fitted_model_does_on_every_test_row() {
     let csv = common::synthetic_csv(250, 12);
-    let rows = data::parse(csv.as_bytes()).unwrap();
+    let rows = common::rows(&csv);
     for family in BOOSTING {
         let dir = tempfile::tempdir().unwrap();
         let config = forced(dir.path(), &csv, family);
@@ -93,7 +93,7 @@ fn the_exported_bundle_predicts_what_the_fitted_model_does_on_every_test_row() {
             .fit(
                 &bundle.metrics.params,
                 &prep::encode(&encoder, &train_rows).unwrap(),
-                &prep::target(&train_rows, &config.target),
+                &prep::target(&train_rows, &config.targets[0]),
                 config.seed,
             )
             .unwrap();
@@ -110,7 +110,7 @@ fn the_exported_bundle_predicts_what_the_fitted_model_does_on_every_test_row() {
             );
         }
         // The refit is the served model: its test R² is the one reported.
-        let y: Vec<f64> = prep::target(&test_rows, &config.target).to_vec();
+        let y: Vec<f64> = prep::target(&test_rows, &config.targets[0]).to_vec();
         let r2 = trainer::metrics::Scores::of(&y, &in_memory).r2;
         assert_eq!(r2, out.bundle().metrics.test_r2, "{family}");
     }

@@ -5,8 +5,8 @@ mod common;
 use model::Predictor;
 use trainer::data::Row;
 use trainer::families::{self, CatBoost, Family, Params};
-use trainer::train::{self, Config};
-use trainer::{data, prep, split};
+use trainer::train;
+use trainer::{prep, split};
 
 const SMALL_GRID: &str =
     "[catboost]\ndepth = [2, 4]\nlearning_rate = [0.3]\niterations = [5, 20]\n";
@@ -16,7 +16,7 @@ fn forced_catboost_trains_exports_and_reads_back() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("stud.csv");
     std::fs::write(&data, common::synthetic_csv(200, 11)).unwrap();
-    let mut config = Config::new(data, dir.path().join("out"));
+    let mut config = common::config(data, dir.path().join("out"));
     config.grids = families::parse_grids(SMALL_GRID).unwrap();
     config.family = Some("catboost".into());
     // `train` itself refuses an export that predicts differently (> 1e-9) on any test row.
@@ -59,12 +59,12 @@ fn the_default_grid_holds_the_original_catboost_grid() {
 /// Every test row through the exported JSON, as the browser reads it, against the fitted model.
 #[test]
 fn exported_json_predicts_every_test_row_like_the_fitted_model() {
-    let rows = data::parse(common::synthetic_csv(400, 12).as_bytes()).unwrap();
-    let mut config = Config::new("unused.csv", "unused");
+    let rows = common::rows(&common::synthetic_csv(400, 12));
+    let mut config = common::config("unused.csv", "unused");
     config.grids = families::parse_grids(SMALL_GRID).unwrap();
     // A trained bundle supplies the features and the preprocessing fitted on the training split;
     // its model is swapped for each fit below.
-    let trained = train::train(&config, &rows, String::new())
+    let trained = train::train(&config, &common::students(), &rows, String::new())
         .unwrap()
         .bundle()
         .clone();
@@ -74,7 +74,7 @@ fn exported_json_predicts_every_test_row_like_the_fitted_model() {
     let encoder = model::Encoder::new(&trained.features, &trained.preprocessor).unwrap();
     let x_train = prep::encode(&encoder, &train).unwrap();
     let x_test = prep::encode(&encoder, &test).unwrap();
-    let y_train = prep::target(&train, &config.target);
+    let y_train = prep::target(&train, &config.targets[0]);
 
     for (depth, iterations) in [(1, 7), (6, 60), (10, 30)] {
         let params: Params = serde_json::from_value(serde_json::json!({

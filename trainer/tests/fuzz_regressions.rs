@@ -2,6 +2,8 @@
 //! (the dataset CSV and the `--grid` file), kept in the ordinary suite: each must give a clear
 //! error naming what is wrong, never a panic or a hang.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use trainer::data::parse;
@@ -77,7 +79,7 @@ fn odd_grid_files_are_errors_not_crashes() {
 }
 
 fn errors(bytes: &[u8]) -> String {
-    parse(bytes).unwrap_err().to_string()
+    parse(bytes, &common::students()).unwrap_err().to_string()
 }
 
 #[test]
@@ -114,8 +116,11 @@ fn odd_dataset_files_name_the_line_and_column_or_read_cleanly() {
     assert!(errors(b"\0\n").contains("not text"));
     // Lone CR line ends and a BOM with CRLF read cleanly.
     let text = format!("{HEADER}{ROW}").replace('\n', "\r");
-    assert_eq!(parse(text.as_bytes()).unwrap().len(), 1);
+    assert_eq!(
+        parse(text.as_bytes(), &common::students()).unwrap().len(),
+        1
+    );
     let text = format!("\u{feff}{HEADER}{ROW}{ROW}").replace('\n', "\r\n");
-    let rows = parse(text.as_bytes()).unwrap();
+    let rows = parse(text.as_bytes(), &common::students()).unwrap();
     assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3]);
 }

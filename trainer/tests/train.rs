@@ -9,7 +9,7 @@ use trainer::train::{self, Config};
 fn config(dir: &std::path::Path, csv: &str) -> Config {
     let data = dir.join("stud.csv");
     std::fs::write(&data, csv).unwrap();
-    let mut config = Config::new(data, dir.join("out"));
+    let mut config = common::config(data, dir.join("out"));
     config.grids = common::small_grids();
     config
 }
@@ -176,7 +176,7 @@ fn bad_data_exits_2_naming_line_and_column_and_writes_nothing() {
         (
             "bad.csv",
             lines.join("\n"),
-            "line 10: column math_score: \"abc\" is not a score between 0 and 100",
+            "line 10: column math_score: \"abc\" is not a number",
         ),
         (
             "unknown-category.csv",
@@ -201,6 +201,8 @@ fn bad_data_exits_2_naming_line_and_column_and_writes_nothing() {
             .arg(&data)
             .arg("--out")
             .arg(&out)
+            .arg("--schema")
+            .arg(common::schema_path())
             .output()
             .unwrap();
         let stderr = String::from_utf8_lossy(&result.stderr);
@@ -270,7 +272,11 @@ fn every_target_and_the_fairness_variant_are_trained_and_audited() {
     let dir = tempfile::tempdir().unwrap();
     let csv = common::synthetic_csv(300, 6);
     let mut c = config(dir.path(), &csv);
-    c.also = vec!["reading_score".into(), "writing_score".into()];
+    c.targets = vec![
+        "math_score".into(),
+        "reading_score".into(),
+        "writing_score".into(),
+    ];
     c.fairness = true;
     c.only = vec!["linear_regression".into(), "decision_tree".into()];
     let out = train::run(&c).unwrap();
@@ -284,11 +290,11 @@ fn every_target_and_the_fairness_variant_are_trained_and_audited() {
     );
     assert_eq!(set.iter().count(), 6);
 
-    let rows = trainer::data::parse(csv.as_bytes()).unwrap();
+    let rows = common::rows(&csv);
     let split = trainer::split::train_test(rows.len(), c.test_fraction, c.seed);
     for target in ["math_score", "reading_score", "writing_score"] {
         let full = set.full(target).unwrap();
-        let unaware = set.get(target, &train::SENSITIVE).unwrap();
+        let unaware = set.get(target, &["gender", "race_ethnicity"]).unwrap();
         let names = |p: &model::Predictor| -> Vec<String> {
             p.features().iter().map(|f| f.name().to_owned()).collect()
         };
@@ -334,7 +340,7 @@ fn every_target_and_the_fairness_variant_are_trained_and_audited() {
                     .iter()
                     .map(|&i| &rows[i])
                     .filter(|r| r.student.get(&g.feature) == Some(g.category.as_str()))
-                    .map(|r| predictor.predict(&r.student).unwrap() - r.score(target))
+                    .map(|r| predictor.predict(&r.student).unwrap() - r.number(target).unwrap())
                     .collect();
                 assert_eq!(g.n, errors.len());
                 let mae = errors.iter().map(|e| e.abs()).sum::<f64>() / errors.len() as f64;
@@ -353,7 +359,7 @@ fn every_target_and_the_fairness_variant_are_trained_and_audited() {
                         let e = predictor
                             .estimate(&r.student, model::Missing::Impute)
                             .unwrap();
-                        let actual = r.score(target);
+                        let actual = r.number(target).unwrap();
                         (
                             e.low.unwrap() <= actual && actual <= e.high.unwrap(),
                             (e.value - actual).abs(),
@@ -375,7 +381,7 @@ fn every_target_and_the_fairness_variant_are_trained_and_audited() {
             // Each feature's groups recombine to the interval's own test coverage.
             let interval = predictor.bundle().interval.as_ref().unwrap();
             assert_eq!(audit.interval.as_ref(), Some(interval));
-            for feature in train::AUDITED {
+            for feature in ["gender", "race_ethnicity", "lunch"] {
                 let inside: f64 = audit
                     .groups
                     .iter()
@@ -493,7 +499,7 @@ fn the_mondrian_interval_by_lunch_is_calibrated_on_each_groups_own_residuals() {
     let report = out.report();
     assert_eq!(report.fairness.len(), 2);
 
-    let rows = trainer::data::parse(csv.as_bytes()).unwrap();
+    let rows = common::rows(&csv);
     let split = trainer::split::train_test(rows.len(), c.test_fraction, c.seed);
     let train_rows: Vec<&trainer::data::Row> = split.train.iter().map(|&i| &rows[i]).collect();
     let folds = trainer::split::folds(train_rows.len(), c.folds, c.seed);
@@ -503,7 +509,11 @@ fn the_mondrian_interval_by_lunch_is_calibrated_on_each_groups_own_residuals() {
         .find(|f| f.name() == "linear_regression")
         .unwrap();
     let set = model::Predictors::from_json(&out.model_json).unwrap();
-    for (audit, excluded) in report.fairness.iter().zip([&[][..], &train::SENSITIVE[..]]) {
+    for (audit, excluded) in report
+        .fairness
+        .iter()
+        .zip([&[][..], &["gender", "race_ethnicity"][..]])
+    {
         let predictor = set.get("math_score", excluded).unwrap();
         let interval = predictor.bundle().interval.as_ref().unwrap();
         // The served configuration's out-of-fold residuals, from its own cross-validation.
@@ -512,14 +522,20 @@ fn the_mondrian_interval_by_lunch_is_calibrated_on_each_groups_own_residuals() {
                 linear.as_ref(),
                 vec![predictor.bundle().metrics.params.clone()],
             )],
+            metric: trainer::metrics::Metric::R2,
         };
-        let features = trainer::prep::features_for("math_score", excluded);
+        let left_out: Vec<String> = excluded.iter().map(|e| (*e).to_owned()).collect();
+        let features =
+            trainer::prep::features_for(&common::students(), &rows, "math_score", &left_out);
         let searched = trainer::search::run(
             &plan,
             &train_rows,
             &features,
             "math_score",
-            &folds,
+            &trainer::search::Folds {
+                folds: &folds,
+                per_run: c.folds,
+            },
             c.seed,
             &|_, _| {},
         )
@@ -529,7 +545,7 @@ fn the_mondrian_interval_by_lunch_is_calibrated_on_each_groups_own_residuals() {
             .oof
             .iter()
             .zip(&train_rows)
-            .map(|(p, r)| r.score("math_score") - p)
+            .map(|(p, r)| r.number("math_score").unwrap() - p)
             .collect();
         // They are the global interval's residuals.
         assert_eq!(residuals.len() as u32, interval.n_calibration);
@@ -568,7 +584,7 @@ fn the_mondrian_interval_by_lunch_is_calibrated_on_each_groups_own_residuals() {
                 .iter()
                 .filter(|r| {
                     let value = predictor.predict(&r.student).unwrap();
-                    let actual = r.score("math_score");
+                    let actual = r.number("math_score").unwrap();
                     (value - g.half_width).max(0.0) <= actual
                         && actual <= (value + g.half_width).min(100.0)
                 })
@@ -584,7 +600,7 @@ fn the_mondrian_interval_by_lunch_is_calibrated_on_each_groups_own_residuals() {
                 .iter()
                 .filter(|r| {
                     let value = predictor.predict(&r.student).unwrap();
-                    let actual = r.score("math_score");
+                    let actual = r.number("math_score").unwrap();
                     (value - interval.half_width).max(0.0) <= actual
                         && actual <= (value + interval.half_width).min(100.0)
                 })

@@ -9,7 +9,7 @@ mod check;
 
 use model::whatif::COURSE;
 use model::{Feature, Predictor};
-use trainer::train::{self, Config};
+use trainer::train;
 
 #[test]
 fn every_family_s_curves_and_suggestions_hold() {
@@ -18,7 +18,7 @@ fn every_family_s_curves_and_suggestions_hold() {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("stud.csv");
         std::fs::write(&data, &csv).unwrap();
-        let mut c = Config::new(data, dir.path().join("out"));
+        let mut c = common::config(data, dir.path().join("out"));
         c.grids = common::small_grids();
         c.family = Some(family.into());
         let out = train::run(&c).unwrap_or_else(|e| panic!("{family}: {e:#}"));

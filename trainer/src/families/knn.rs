@@ -41,6 +41,11 @@ impl Family for Knn {
         self.read(params).map(|_| ())
     }
 
+    fn unsuited(&self, params: &Params, rows: usize, _columns: usize) -> Option<String> {
+        let c = self.read(params).ok()?;
+        (c.k > rows).then(|| format!("k = {} is more than the {rows} rows a fold fits on", c.k))
+    }
+
     /// Every grid point shares one neighbour search per validation row.
     fn groups(&self, grid: &[Params]) -> Vec<Vec<usize>> {
         vec![(0..grid.len()).collect()]

@@ -43,6 +43,14 @@ pub trait Family: Sync {
     /// Checks one grid point before anything is fitted.
     fn check(&self, params: &Params) -> Result<(), ParamError>;
 
+    /// Why the grid point `params` cannot be scored on folds that fit on `rows` rows of
+    /// `columns` raw features (k-NN's `k` above `rows`, say), or `None` when it suits them.
+    /// Such a point is skipped with this reason before anything is fitted.
+    fn unsuited(&self, params: &Params, rows: usize, columns: usize) -> Option<String> {
+        let _ = (params, rows, columns);
+        None
+    }
+
     /// Grid points that one fit can score together (boosting stages, say), as index lists into
     /// `grid` covering every point once. By default each point is fitted on its own.
     fn groups(&self, grid: &[Params]) -> Vec<Vec<usize>> {

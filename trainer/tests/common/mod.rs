@@ -80,3 +80,34 @@ pub fn export_kind(family: &str) -> &'static str {
         _ => "tree_ensemble",
     }
 }
+
+/// The default dataset's file, `data/students.schema.json`.
+pub fn schema_path() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/students.schema.json")
+}
+
+/// The default dataset's file, read.
+pub fn students() -> model::Dataset {
+    model::Dataset::from_json(&std::fs::read_to_string(schema_path()).unwrap()).unwrap()
+}
+
+/// `Config::new` for the students' dataset file, predicting math_score only.
+pub fn config(
+    data: impl Into<std::path::PathBuf>,
+    out: impl Into<std::path::PathBuf>,
+) -> trainer::train::Config {
+    let mut c = trainer::train::Config::new(data, out);
+    c.schema = Some(schema_path());
+    c.targets = vec!["math_score".into()];
+    c
+}
+
+/// The rows of a students' CSV.
+pub fn rows(csv: &str) -> Vec<trainer::data::Row> {
+    trainer::data::parse(csv.as_bytes(), &students()).unwrap()
+}
+
+/// The columns the students' fairness variant is trained without.
+pub fn sensitive() -> Vec<String> {
+    vec!["gender".into(), "race_ethnicity".into()]
+}
