@@ -35,6 +35,7 @@ _PROCESS_START = time.perf_counter()
 
 import argparse  # noqa: E402
 import csv  # noqa: E402
+import hashlib  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
 import os  # noqa: E402
@@ -211,6 +212,9 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=20, help="without --report")
     ap.add_argument("--test-fraction", type=float, default=0.2, help="without --report")
     ap.add_argument("--out", help="write the figures as JSON here")
+    ap.add_argument("--cache", help="a folder of earlier results, keyed by everything that decides "
+                    "them (data, rows, folds, features, model, versions): a rerun with other grids "
+                    "reuses them")
     args = ap.parse_args()
 
     report = None
@@ -270,10 +274,27 @@ def main() -> int:
     results.append({"model": "naive", "estimator": f"G3 = {args.naive}" if args.naive else
                     "the fitting folds' mean", **summarise(rmse, mae), "fit_seconds": 0.0})
 
+    with open(args.data, "rb") as f:
+        data_sha = hashlib.sha256(f.read()).hexdigest()
     for key in [m.strip() for m in args.models.split(",") if m.strip()]:
         if key not in MODELS:
             raise SystemExit(f"unknown model {key!r} (known: {', '.join(MODELS)})")
         label, make = MODELS[key]
+        identity = json.dumps({
+            "data": data_sha, "target": target, "numeric": numeric, "categorical": categorical,
+            "train": train.tolist(), "folds": plan["folds"], "repeats": plan["repeats"],
+            "seed": plan["seed"], "model": label, "versions": versions(),
+        }, sort_keys=True)
+        cached = None
+        if args.cache:
+            cached = os.path.join(args.cache, f"{key}-{hashlib.sha256(identity.encode()).hexdigest()[:16]}.json")
+            if os.path.exists(cached):
+                with open(cached, encoding="utf-8") as f:
+                    row = json.load(f)
+                results.append(row)
+                log(f"  {key}: CV RMSE {row['cv_rmse_mean']:.4f} ± {row['cv_rmse_std']:.4f} "
+                    f"(from {cached}, {row['fit_seconds']:.1f}s when computed)")
+                continue
         rmse, mae = [], []
         t0 = time.perf_counter()
         for i, (r, k, fit, val) in enumerate(plan["plan"]):
@@ -288,6 +309,10 @@ def main() -> int:
         seconds = time.perf_counter() - t0
         row = {"model": key, "estimator": label, **summarise(rmse, mae), "fit_seconds": seconds}
         results.append(row)
+        if cached:
+            os.makedirs(args.cache, exist_ok=True)
+            with open(cached, "w", encoding="utf-8") as f:
+                json.dump(row, f, indent=2)
         log(f"  {key}: CV RMSE {row['cv_rmse_mean']:.4f} ± {row['cv_rmse_std']:.4f}, "
             f"MAE {row['cv_mae_mean']:.4f} ({seconds:.1f}s)")
 

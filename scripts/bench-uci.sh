@@ -18,6 +18,8 @@
 # 5. per setup, timed: bench/uci.py, scikit-learn's RandomForestRegressor(n_estimators=500)
 #    and GradientBoostingRegressor() on that run's training rows and folds, with
 #    LinearRegression() as the check that the folds are the same (--no-sklearn skips it);
+#    results are kept in target/bench-uci/sklearn-cache/, keyed by everything that decides them
+#    (data, rows, folds, features, estimator, versions), so a rerun with other grids reuses them;
 # 6. bench/compare_uci.py: the table; target/bench-uci/summary.json.
 # Everything it writes is under target/bench-uci/.
 set -euo pipefail
@@ -133,7 +135,7 @@ for setup in "${SETUP_LIST[@]}"; do
             "$VENV/bin/python" bench/uci.py --report "$dir/report.json" --data "$DATA" \
             ${SCHEMA_ARGS[@]+"${SCHEMA_ARGS[@]}"} ${DROP_ARGS[@]+"${DROP_ARGS[@]}"} \
             ${NAIVE_ARGS[@]+"${NAIVE_ARGS[@]}"} --out "$dir/sklearn.json" \
-            || die "the scikit-learn side failed on setup $setup (see above)"
+            --cache "$OUT/sklearn-cache" || die "the scikit-learn side failed on setup $setup (see above)"
         t1=$(now)
         SK_TIMES+=(--sklearn-seconds "$setup=$(elapsed "$t0" "$t1")")
         say "setup $setup: scikit-learn $(elapsed "$t0" "$t1") s"
