@@ -8,7 +8,7 @@
 # model per input setup: A (all inputs) 1.32, B (without G2) 1.78, C (without G1, G2) 2.67.
 #
 # 1. a virtualenv at target/bench-venv with bench/requirements.txt (scripts/bench-venv.sh);
-# 2. cargo build --release --locked -p trainer;
+# 2. cargo build --release --locked -p trainer (or BENCH_UCI_TRAINER, a binary used as it is);
 # 3. data/student-por.csv (copied from ../shared/data/student-por.csv when missing; never
 #    committed: data/*.csv is ignored);
 # 4. per setup, timed: trainer train --data data/student-por.csv --target G3 [--drop G2 ...]
@@ -34,7 +34,7 @@ OUT=target/bench-uci
 DATA=data/student-por.csv
 SHARED_DATA=../shared/data/student-por.csv
 SCHEMA=${BENCH_UCI_SCHEMA:-data/uci-student.schema.json}
-TRAINER=target/release/trainer
+TRAINER=${BENCH_UCI_TRAINER:-target/release/trainer}
 REPEATS=${BENCH_UCI_REPEATS:-20}
 FOLDS=10
 SETUPS=A,B,C
@@ -83,9 +83,14 @@ naive() {
 source scripts/bench-venv.sh
 bench_venv bench-uci
 
-# 2. The trainer.
-say "cargo build --release --locked -p trainer"
-cargo build --release --locked -p trainer || die "the trainer does not build"
+# 2. The trainer (BENCH_UCI_TRAINER: a binary built elsewhere, used as it is).
+if [ -n "${BENCH_UCI_TRAINER:-}" ]; then
+    [ -x "$TRAINER" ] || die "BENCH_UCI_TRAINER=$TRAINER is not an executable"
+    say "using the trainer $TRAINER as it is (BENCH_UCI_TRAINER)"
+else
+    say "cargo build --release --locked -p trainer"
+    cargo build --release --locked -p trainer || die "the trainer does not build"
+fi
 
 # 3. The data (never committed).
 if [ ! -f "$DATA" ]; then
