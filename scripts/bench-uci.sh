@@ -12,9 +12,9 @@
 # 3. data/student-por.csv (copied from ../shared/data/student-por.csv when missing; never
 #    committed: data/*.csv is ignored);
 # 4. per setup, timed: trainer train --data data/student-por.csv --target G3 [--drop G2 ...]
-#    --folds 10 --repeats $BENCH_UCI_REPEATS (default 20) --metric rmse --quiet
-#    --out target/bench-uci/<setup> (with --schema data/uci-student.schema.json when it exists,
-#    or $BENCH_UCI_SCHEMA; the trainer infers the columns otherwise);
+#    --folds 10 --repeats $BENCH_UCI_REPEATS (default 20) --metric rmse --no-fairness-variant
+#    --quiet --out target/bench-uci/<setup> (with --schema data/uci-student.schema.json when it
+#    exists, or $BENCH_UCI_SCHEMA; the trainer infers the columns otherwise);
 # 5. per setup, timed: bench/uci.py, scikit-learn's RandomForestRegressor(n_estimators=500)
 #    and GradientBoostingRegressor() on that run's training rows and folds, with
 #    LinearRegression() as the check that the folds are the same (--no-sklearn skips it);
@@ -51,7 +51,7 @@ while [ $# -gt 0 ]; do
         --only) [ $# -ge 2 ] || die "--only needs a family name"; EXTRA+=(--only "$2"); shift 2 ;;
         --setups) [ $# -ge 2 ] || die "--setups needs a list, e.g. A,C"; SETUPS=$2; shift 2 ;;
         --no-sklearn) SKLEARN=0; shift ;;
-        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) die "unknown argument $1 (see --help)" ;;
     esac
 done
