@@ -157,7 +157,8 @@ def main() -> int:
             b.get("family", "–"), fmt(b.get("test_rmse")),
             sk_cell(r, "rf"), sk_cell(r, "gb"),
             fmt((r["sklearn"].get("naive") or {}).get("cv_rmse_mean")),
-            {True: "yes", False: "NO", None: "–"}[r["ours_met"]],
+            "–" if r["ours_met"] is None else "NO" if not r["ours_met"] else
+            "tie (2 dp)" if round(b["cv_rmse_mean"], 2) == r["paper_rmse"] else "yes",
         ])
     widths = [max(len(str(x)) for x in col) for col in zip(head, *table)]
 
