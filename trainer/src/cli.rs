@@ -15,9 +15,9 @@ use crate::BadInput;
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  2  bad input: an argument, the data file, a grid file or a model file (missing, unreadable
-     or invalid), a dataset too small for the folds or for every family, or rows that could
-     not be predicted
+  2  bad input: an argument, the data file, the dataset file (--schema), a grid file or a
+     model file (missing, unreadable or invalid), a dataset too small for the folds or for
+     every family, or rows that could not be predicted
   1  anything else (e.g. the output folder cannot be written)";
 
 #[derive(Debug, Parser)]
@@ -64,7 +64,8 @@ pub struct TrainOpts {
     #[arg(long, default_value = "data/stud.csv")]
     pub data: PathBuf,
     /// The dataset file describing the CSV's columns and their roles (a Frictionless Data
-    /// Resource or Table Schema, e.g. data/students.schema.json); without it the columns are
+    /// Resource or Table Schema, e.g. data/students.schema.json). Default: the *.schema.json
+    /// beside the CSV whose "path" is the CSV's file name; without one the columns are
     /// inferred from the data (see `trainer describe`).
     #[arg(long)]
     pub schema: Option<PathBuf>,

@@ -507,6 +507,34 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any text, against the students' file or against a file of one optional column of
+        /// each type: refused with a message, or rows whose every present value is readable.
+        #[test]
+        fn arbitrary_text_is_refused_or_read_never_a_panic(text in "\\PC{0,200}", tail in "[a-z0-9,;\n\"]{0,80}") {
+            let text = format!("{HEADER}{text}{tail}");
+            match read(&text) {
+                Ok(rows) => {
+                    for row in rows {
+                        for s in scores(&row) {
+                            proptest::prop_assert!((0.0..=100.0).contains(&s));
+                        }
+                    }
+                }
+                Err(e) => proptest::prop_assert!(!e.to_string().is_empty()),
+            }
+            let loose = Dataset::from_json(
+                r#"{"fields": [{"name": "n", "type": "number"}, {"name": "s"},
+                    {"name": "b", "type": "boolean"}, {"name": "i", "type": "integer"}]}"#,
+            )
+            .unwrap();
+            let text = format!("n,s,b,i\n{tail}");
+            if let Err(e) = parse(text.as_bytes(), &loose) {
+                proptest::prop_assert!(!e.to_string().is_empty());
+            }
+        }
+    }
+
     #[test]
     fn header_cells_name_fields_by_name_title_or_alias_folded() {
         let aliases = vec!["race/ethnicity group".to_owned()];

@@ -193,6 +193,9 @@ mod tests {
         let mut doc: serde_json::Value =
             serde_json::from_str(&serde_json::to_string(predictor().bundle()).unwrap()).unwrap();
         doc["model"]["intercept"] = serde_json::json!(150.0);
+        // The range predictions are limited to (format 1.4; a document without it is not
+        // limited).
+        doc["target_info"] = serde_json::json!({"min": 0.0, "max": 100.0});
         let shifted = model::Predictor::from_json(&doc.to_string()).unwrap();
         let batch = shifted
             .predict_csv(b"reading_score,gender\n66,male\n")

@@ -129,10 +129,56 @@ impl Config {
     }
 }
 
-/// The dataset file of `config` (checked), or the one inferred from the CSV `bytes` when it
-/// names none; its `roles.targets` replaced by the targets to train.
+/// The dataset file that describes the CSV `data` from beside it: the one `*.schema.json` in
+/// its folder whose `path` is the CSV's file name (as `data/students.schema.json` says
+/// `"path": "stud.csv"`), if any. Two such files are an error: `--schema` must choose.
+pub fn dataset_file_beside(data: &Path) -> anyhow::Result<Option<PathBuf>> {
+    let (Some(name), Some(dir)) = (data.file_name().and_then(|n| n.to_str()), data.parent()) else {
+        return Ok(None);
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(None);
+    };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with(".schema.json"))
+        })
+        .filter(|p| {
+            std::fs::read_to_string(p)
+                .ok()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .is_some_and(|v| v.get("path").and_then(|p| p.as_str()) == Some(name))
+        })
+        .collect();
+    found.sort();
+    ensure!(
+        found.len() <= 1,
+        BadInput(format!(
+            "{} and {} both describe {name}: choose one with --schema",
+            found[0].display(),
+            found[1].display()
+        ))
+    );
+    Ok(found.pop())
+}
+
+/// The dataset file of `config` (checked): `--schema`, else the one beside the CSV
+/// ([`dataset_file_beside`]), else the one inferred from the CSV `bytes`; its `roles.targets`
+/// replaced by the targets to train.
 pub fn dataset(config: &Config, bytes: &[u8]) -> anyhow::Result<Dataset> {
-    let mut dataset = match &config.schema {
+    let file = match &config.schema {
+        Some(path) => Some(path.clone()),
+        None => dataset_file_beside(&config.data)?,
+    };
+    let mut dataset = match &file {
         Some(path) => {
             let text = crate::read_text(path)?;
             Dataset::from_json(&text).with_context(|| format!("dataset file {}", path.display()))?
@@ -452,7 +498,8 @@ pub fn train(
             let mondrian = mondrian_column(dataset, features);
             if excluded.is_empty() && !config.quiet {
                 eprintln!(
-                    "{target}: no fairness variant: the dataset names no sensitive column among                      the features (roles.sensitive)"
+                    "{target}: no fairness variant: the dataset names no sensitive column among \
+                     the features (roles.sensitive)"
                 );
             }
             if !excluded.is_empty() || !groups.is_empty() {
@@ -562,6 +609,15 @@ fn serve(
     ensure!(
         !features.is_empty(),
         BadInput(format!("{target}: no column is left to predict it from"))
+    );
+    ensure!(
+        features.len() <= model::MAX_EXPLAINED_FEATURES,
+        BadInput(format!(
+            "{target}: {} columns would be features; the model format takes at most {} \
+             (leave some out with --drop or the dataset file's roles.ignored)",
+            features.len(),
+            model::MAX_EXPLAINED_FEATURES
+        ))
     );
     let target_field = shared.dataset.field(target).expect("a checked target");
     let target_info = prep::target_info(target_field, shared.rows);

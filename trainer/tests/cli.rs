@@ -121,6 +121,7 @@ fn bad_arguments_files_grids_and_models_exit_2_and_say_each_cause_once() {
     let unknown = write(d, "unknown.toml", "[neural_net]\nlayers = [3]\n");
     let broken = write(d, "broken.toml", "[ridge\nalpha = 1\n");
     let not_a_model = write(d, "model.json", "{}");
+    let empty_schema = write(d, "empty.schema.json", r#"{"fields": []}"#);
     let png = write(d, "image.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
     let (nope_csv, nope_toml, nope_json) =
         (d.join("nope.csv"), d.join("nope.toml"), d.join("nope.json"));
@@ -184,6 +185,70 @@ fn bad_arguments_files_grids_and_models_exit_2_and_say_each_cause_once() {
             "nope.json: No such file or directory",
         ),
         (vec!["predict", "--bogus"], vec![], "unexpected argument"),
+        (
+            vec!["train", "--metric", "f1"],
+            vec![],
+            "\"f1\" is not one of: r2, rmse, mae",
+        ),
+        (
+            vec!["train", "--repeats", "0"],
+            vec![],
+            "--repeats must be from 1 to 100, not 0",
+        ),
+        (
+            vec![
+                "train",
+                "--quiet",
+                "--data",
+                "{}",
+                "--out",
+                "{}",
+                "--target",
+                "shoe_size",
+            ],
+            vec![&data, &out],
+            "target \"shoe_size\" is not a column of the dataset: gender, race_ethnicity",
+        ),
+        (
+            vec![
+                "train", "--quiet", "--data", "{}", "--out", "{}", "--target", "gender",
+            ],
+            vec![&data, &out],
+            "target \"gender\" is not a numeric column",
+        ),
+        (
+            vec![
+                "train",
+                "--quiet",
+                "--data",
+                "{}",
+                "--out",
+                "{}",
+                "--drop",
+                "shoe_size",
+            ],
+            vec![&data, &out],
+            "--drop \"shoe_size\" is not a column of the dataset",
+        ),
+        (
+            vec![
+                "train", "--quiet", "--data", "{}", "--out", "{}", "--schema", "{}",
+            ],
+            vec![&data, &out, &empty_schema],
+            "fields: is empty",
+        ),
+        (
+            vec![
+                "train", "--quiet", "--data", "{}", "--out", "{}", "--schema", "{}",
+            ],
+            vec![&data, &out, &nope_json],
+            "nope.json: No such file or directory",
+        ),
+        (
+            vec!["describe", "--data", "{}"],
+            vec![&nope_csv],
+            "nope.csv: No such file or directory",
+        ),
     ];
     for (args, paths, expected) in cases {
         let (code, _, stderr) = run(&args, &paths);
@@ -518,4 +583,60 @@ fn train_and_predict_read_a_semicolon_file_with_the_publications_headers() {
         stderr.contains("the header lacks the column(s) reading_score (closest: \"readng score\")"),
         "{stderr}"
     );
+}
+
+#[test]
+fn targets_drops_repeats_and_the_metric_reach_the_model_and_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write(dir.path(), "stud.csv", common::synthetic_csv(80, 21));
+    let grid = write(dir.path(), "grid.toml", SMALL_GRID);
+    let out = dir.path().join("out");
+    let (code, stdout, stderr) = run(
+        &[
+            "train",
+            "--no-fairness-variant",
+            "--data",
+            "{}",
+            "--out",
+            "{}",
+            "--grid",
+            "{}",
+            "--target",
+            "reading_score",
+            "--targets",
+            "math_score",
+            "--drop",
+            "writing_score",
+            "--repeats",
+            "2",
+            "--metric",
+            "mae",
+        ],
+        &[&data, &out, &grid],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("* winner on 5-fold × 2 runs CV MAE"),
+        "{stdout}"
+    );
+    let set =
+        model::Predictors::from_json(&std::fs::read_to_string(out.join("model.json")).unwrap())
+            .unwrap();
+    assert_eq!(set.targets(), ["reading_score", "math_score"]);
+    for p in set.iter() {
+        let names: Vec<&str> = p.features().iter().map(|f| f.name()).collect();
+        assert!(!names.contains(&"writing_score"), "{names:?}");
+        assert_eq!(names.len(), 6);
+    }
+    let report: model::report::ReportSet =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    let r = &report.reports[0];
+    assert_eq!((r.cv.repeats, r.cv.metric.as_str()), (2, "mae"));
+    assert_eq!(r.interval.n_calibration as usize, r.split.n_train);
+    let best = r
+        .families
+        .iter()
+        .min_by(|a, b| a.cv_mae_mean.total_cmp(&b.cv_mae_mean))
+        .unwrap();
+    assert_eq!(r.winner, best.family);
 }

@@ -7,7 +7,6 @@ mod common;
 #[path = "../../model/tests/common/whatif.rs"]
 mod check;
 
-use model::whatif::COURSE;
 use model::{Feature, Predictor};
 use trainer::train;
 
@@ -26,7 +25,7 @@ fn every_family_s_curves_and_suggestions_hold() {
         let reference = predictor.reference_student();
         let mut students = vec![reference.clone()];
         for (score, course) in [("40", "none"), ("77.5", "none"), ("90", "completed")] {
-            let mut s = reference.clone().with(COURSE.0, course);
+            let mut s = reference.clone().with("test_preparation_course", course);
             for f in predictor.features() {
                 if let Feature::Numeric { name, .. } = f {
                     s.set(name.as_str(), score);

@@ -111,3 +111,14 @@ pub fn rows(csv: &str) -> Vec<trainer::data::Row> {
 pub fn sensitive() -> Vec<String> {
     vec!["gender".into(), "race_ethnicity".into()]
 }
+
+/// The default grids cut to one value per parameter: every family, one grid point each.
+pub fn tiny_grids() -> trainer::families::GridSpec {
+    let mut spec = small_grids();
+    for params in spec.values_mut() {
+        for values in params.values_mut() {
+            values.truncate(1);
+        }
+    }
+    spec
+}
