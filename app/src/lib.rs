@@ -27,6 +27,7 @@ pub mod chunked;
 pub mod glossary;
 mod pages;
 pub mod reports;
+pub mod seed;
 pub mod state;
 
 pub use pages::about::AboutPage;
@@ -311,7 +312,7 @@ fn SelectionBar() -> impl IntoView {
             let selected = target.with_untracked(|current| current == t);
             view! {
                 <option value=t.clone() selected=selected>
-                    {model::fields::label(t).to_owned()}
+                    {models.label(t)}
                 </option>
             }
         })

@@ -15,7 +15,6 @@ use std::sync::Arc;
 
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
-use model::fields::{self, SENSITIVE_FIELDS};
 use model::{Feature, Predictor, Predictors, Step};
 use serde::{Deserialize, Serialize};
 
@@ -32,28 +31,64 @@ pub struct Catalog {
     targets: Vec<String>,
     /// (target, trained without the sensitive fields, model)
     models: Vec<(String, bool, Arc<Predictor>)>,
+    /// The label of every column a model names, as a feature or as its target.
+    labels: BTreeMap<String, String>,
 }
 
 impl Catalog {
-    /// The models of a set: the full model of each target and, where the trainer made one,
-    /// the variant without exactly [`SENSITIVE_FIELDS`]. Other variants are not offered.
+    /// The models of a set, each with the seed's information where it has none
+    /// ([`crate::seed::complete`]): the full model of each target and, where the trainer made
+    /// one, the variant without exactly the full model's sensitive features. Other variants are
+    /// not offered.
     pub fn new(set: &Predictors) -> Self {
         let targets: Vec<String> = set.targets().into_iter().map(str::to_owned).collect();
-        let models = targets
+        let models: Vec<(String, bool, Arc<Predictor>)> = targets
             .iter()
             .flat_map(|t| {
-                let full = set.full(t).map(|p| (t.clone(), false, Arc::new(p.clone())));
-                let unaware = set
-                    .get(t, &SENSITIVE_FIELDS)
-                    .map(|p| (t.clone(), true, Arc::new(p.clone())));
-                [full, unaware].into_iter().flatten()
+                let full = set.full(t).map(crate::seed::complete);
+                let sensitive: Vec<&str> = full
+                    .iter()
+                    .flat_map(|p| p.features())
+                    .filter(|f| f.info().sensitive)
+                    .map(Feature::name)
+                    .collect();
+                let unaware = (!sensitive.is_empty())
+                    .then(|| set.get(t, &sensitive))
+                    .flatten()
+                    .map(crate::seed::complete);
+                [(false, full), (true, unaware)]
+                    .into_iter()
+                    .filter_map(|(u, p)| Some((t.clone(), u, Arc::new(p?))))
             })
             .collect();
+        let mut labels = BTreeMap::new();
+        for (_, _, p) in &models {
+            for f in p.features() {
+                labels
+                    .entry(f.name().to_owned())
+                    .or_insert_with(|| f.label().to_owned());
+            }
+        }
+        for (t, _, p) in &models {
+            labels
+                .entry(t.clone())
+                .or_insert_with(|| p.target_label().to_owned());
+        }
         Self {
             default_target: set.default_target().to_owned(),
             targets,
             models,
+            labels,
         }
+    }
+
+    /// The label people read for the column `name`, from the models' features and targets
+    /// ("Reading score"); the name itself for a column no model names.
+    pub fn label(&self, name: &str) -> String {
+        self.labels
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.to_owned())
     }
 
     pub fn default_target(&self) -> &str {
@@ -79,7 +114,7 @@ impl Catalog {
             if unaware {
                 format!(
                     "this build has no {} model trained without gender and race/ethnicity",
-                    fields::label(target).to_ascii_lowercase()
+                    self.label(target).to_ascii_lowercase()
                 )
             } else {
                 format!("this build has no model for {target}")
@@ -228,6 +263,14 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The label of the column `name` ([`Catalog::label`]; the name while no model loaded).
+    pub fn label(&self, name: &str) -> String {
+        match &self.models {
+            Ok(models) => models.label(name),
+            Err(_) => name.to_owned(),
+        }
+    }
+
     /// The model for the selection (tracked: a reactive reader re-runs when it changes).
     pub fn predictor(&self) -> Loaded<Predictor> {
         let models = self.models.as_ref().map_err(Clone::clone)?;
@@ -262,6 +305,12 @@ pub fn provide_app_state(models: Result<Catalog, String>) -> AppState {
     state
 }
 
+/// The label of the column `name` ("Reading score"), from the models of the state provided
+/// above this component ([`AppState::label`]).
+pub fn column_label(name: &str) -> String {
+    use_app_state().label(name)
+}
+
 /// The state provided by [`provide_app_state`] above this component.
 ///
 /// # Panics
@@ -288,11 +337,14 @@ mod tests {
             let unaware = catalog.get(target, true).unwrap();
             assert!(full.bundle().excluded.is_empty());
             let names: Vec<&str> = unaware.features().iter().map(|f| f.name()).collect();
-            for sensitive in SENSITIVE_FIELDS {
+            for sensitive in ["gender", "race_ethnicity"] {
                 assert!(!names.contains(&sensitive), "{target}: {names:?}");
             }
             assert!(!names.contains(&target.as_str()));
         }
+        assert_eq!(catalog.label("race_ethnicity"), "Race/ethnicity");
+        assert_eq!(catalog.label("math_score"), "Math score");
+        assert_eq!(catalog.label("shoe_size"), "shoe_size");
         let error = catalog.predictor("nope", true).unwrap_err();
         assert!(error.contains("no nope model trained without"), "{error}");
     }

@@ -3,26 +3,40 @@
 //! committed `assets/model.json`. `predict_with(.., Missing::Reject)` and `explain` never
 //! panic, agree on whether the student is valid, and any value they return is finite.
 //!
-//! Input: UTF-8 text, one field value a line, in the dataset's column order (gender,
-//! race_ethnicity, parental_level_of_education, lunch, test_preparation_course, math_score,
-//! reading_score, writing_score); absent lines are fields left empty.
+//! Input: UTF-8 text, one field value a line, in the order the set's models first name their
+//! features (for the seed dataset: gender, race_ethnicity, parental_level_of_education, lunch,
+//! test_preparation_course, reading_score, writing_score, math_score); absent lines are fields
+//! left empty.
 
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use model::fields::{CATEGORICAL_FIELDS, SCORE_FIELDS};
 use model::{Missing, Predictors, Student};
 
 static SET: LazyLock<Predictors> = LazyLock::new(|| {
     Predictors::from_json(include_str!("../../assets/model.json")).expect("assets/model.json")
 });
 
+/// Every feature name of every model, in the order the models first name them.
+static NAMES: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let mut names: Vec<String> = Vec::new();
+    for f in SET.iter().flat_map(|p| p.features()) {
+        if !names.iter().any(|n| n == f.name()) {
+            names.push(f.name().to_owned());
+        }
+    }
+    names
+});
+
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let names = CATEGORICAL_FIELDS.iter().chain(&SCORE_FIELDS);
-    let student: Student = names.zip(text.split('\n')).map(|(n, v)| (*n, v)).collect();
+    let student: Student = NAMES
+        .iter()
+        .zip(text.split('\n'))
+        .map(|(n, v)| (n.as_str(), v))
+        .collect();
     for p in SET.iter() {
         let value = p.predict_with(&student, Missing::Reject);
         let explained = p.explain(&student, Missing::Reject);

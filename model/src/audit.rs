@@ -1,7 +1,8 @@
-//! An audit of a batch file against its own target column: for each group of gender,
-//! race/ethnicity and lunch, how many rows, how far the predictions miss (MAE), which way on
-//! average (mean signed error, prediction − actual) and the share of actual scores inside the
-//! interval each row was given — the per-group figures the trainer's fairness audit reports
+//! An audit of a batch file against its own target column: for each group of the audited
+//! fields (the caller's choice, usually [`audited_features`]: the sensitive ones and a few
+//! more, e.g. gender, race/ethnicity and lunch), how many rows, how far the predictions miss
+//! (MAE), which way on average (mean signed error, prediction − actual) and the share of
+//! actual scores inside the interval each row was given — the per-group figures the trainer's fairness audit reports
 //! for the held-out students ([`crate::report::GroupErrors`]), for the file's rows.
 //!
 //! A row counts when it has a prediction and a numeric target value (the rows
@@ -12,13 +13,23 @@
 //! and is counted. The figures are sums, so the audit can take the rows a piece at a time.
 
 use crate::batch::{Batch, BatchRow};
-use crate::fields::{allowed_categories, category_index, find_column};
+use crate::fields::{category_index, find_column, Column};
 use crate::format::Feature;
 use crate::predict::Predictor;
 use crate::report::GroupErrors;
 
-/// The fields the audit groups by: the trainer's fairness audit's.
-pub const AUDITED_FIELDS: [&str; 3] = ["gender", "race_ethnicity", "lunch"];
+/// The fields an audit groups by, from a model's `features`: every categorical feature marked
+/// [`crate::FieldInfo::sensitive`] and every categorical feature named in `also`, in feature
+/// order. Pass the full model's features: a variant trained without the sensitive fields has
+/// none of them, and the audit still groups its file's rows by them.
+pub fn audited_features(features: &[Feature], also: &[&str]) -> Vec<Feature> {
+    features
+        .iter()
+        .filter(|f| matches!(f, Feature::Categorical { .. }))
+        .filter(|f| f.info().sensitive || also.contains(&f.name()))
+        .cloned()
+        .collect()
+}
 
 /// The audit of one file.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +40,7 @@ pub struct BatchAudit {
     pub errors: usize,
     /// Predicted rows left out because their target cell is empty or not a number.
     pub without_actual: usize,
-    /// One entry per audited field the file has a column for, in [`AUDITED_FIELDS`] order.
+    /// One entry per audited field the file has a column for, in the order they were given.
     pub fields: Vec<AuditedField>,
     /// The audited fields the file has no column for.
     pub absent: Vec<String>,
@@ -39,8 +50,9 @@ pub struct BatchAudit {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditedField {
     pub feature: String,
-    /// One per category with audited rows, in the model's category order (the dataset's when
-    /// the model does not use the field). `mae_ci` is `None`: no bootstrap here. `coverage` is
+    /// The feature's label, e.g. `"Race/ethnicity"`.
+    pub label: String,
+    /// One per category with audited rows, in the audited feature's category order. `mae_ci` is `None`: no bootstrap here. `coverage` is
     /// `None` when the model has no interval.
     pub groups: Vec<GroupErrors>,
     /// Audited rows whose cell in this column is empty or names none of its categories.
@@ -59,6 +71,7 @@ struct Sums {
 #[derive(Debug, Clone, PartialEq)]
 struct FieldTally {
     feature: String,
+    label: String,
     column: usize,
     categories: Vec<String>,
     sums: Vec<Sums>,
@@ -78,35 +91,27 @@ pub struct Audit {
 }
 
 impl Audit {
-    /// An empty audit of the rows of a file with `header`, predicted by `predictor`: each
-    /// audited field's column found as the batch finds columns, its categories the model's
-    /// (or the dataset's, for a field the model was trained without).
-    pub fn new(predictor: &Predictor, header: &[String]) -> Self {
+    /// An empty audit of the rows of a file with `header`, predicted by `predictor`, grouped
+    /// by each of the `audited` features (categorical ones; others are ignored): its column
+    /// found as the batch finds columns, its groups its categories. A feature whose column the
+    /// file lacks is listed in [`BatchAudit::absent`].
+    pub fn new(predictor: &Predictor, header: &[String], audited: &[Feature]) -> Self {
         let mut fields = Vec::new();
         let mut absent = Vec::new();
-        for feature in AUDITED_FIELDS {
-            let categories: Option<Vec<String>> = predictor
-                .features()
-                .iter()
-                .find_map(|f| match f {
-                    Feature::Categorical {
-                        name, categories, ..
-                    } if name == feature => Some(categories.clone()),
-                    _ => None,
-                })
-                .or_else(|| {
-                    allowed_categories(feature).map(|c| c.iter().map(|&s| s.to_owned()).collect())
-                });
-            let column = find_column(header, feature).ok().flatten();
-            match (column, categories) {
-                (Some(column), Some(categories)) => fields.push(FieldTally {
-                    feature: feature.to_owned(),
+        for feature in audited {
+            let Feature::Categorical { categories, .. } = feature else {
+                continue;
+            };
+            match find_column(header, Column::from(feature)).ok().flatten() {
+                Some(column) => fields.push(FieldTally {
+                    feature: feature.name().to_owned(),
+                    label: feature.label().to_owned(),
                     column,
                     sums: vec![Sums::default(); categories.len()],
-                    categories,
+                    categories: categories.clone(),
                     unmatched: 0,
                 }),
-                _ => absent.push(feature.to_owned()),
+                None => absent.push(feature.name().to_owned()),
             }
         }
         Self {
@@ -165,6 +170,7 @@ impl Audit {
             .iter()
             .map(|f| AuditedField {
                 feature: f.feature.clone(),
+                label: f.label.clone(),
                 groups: f
                     .categories
                     .iter()
@@ -198,10 +204,11 @@ impl Audit {
 
 impl Batch {
     /// The per-group audit of the rows against the file's target column (the column of
-    /// `predictor`'s target), or `None` when the file has no such column.
-    pub fn audit(&self, predictor: &Predictor) -> Option<BatchAudit> {
-        self.column(&predictor.bundle().target)?;
-        let mut audit = Audit::new(predictor, &self.header);
+    /// `predictor`'s target), grouped by each of `audited` ([`Audit::new`]), or `None` when
+    /// the file has no target column.
+    pub fn audit(&self, predictor: &Predictor, audited: &[Feature]) -> Option<BatchAudit> {
+        self.column(Column::target(predictor.bundle()))?;
+        let mut audit = Audit::new(predictor, &self.header, audited);
         for row in &self.rows {
             audit.add(row);
         }

@@ -2,9 +2,9 @@
 //! this code. A header is required; columns come in any order and extra columns are kept; the
 //! target column is optional; UTF-8 with or without a BOM, CRLF or LF line ends, quoted fields.
 //! The separator is the header line's ([`delimiter`]: comma, semicolon or tab, as spreadsheets
-//! save in their locales); header cells name columns as [`crate::fields`] says (`math score`,
-//! `Reading score`), categories match in any case, and numbers are read by
-//! [`crate::text::read_number`] (`85,5` is 85.5).
+//! save in their locales); header cells name columns as [`crate::fields`] says (by the model
+//! features' names, labels and aliases: `math score`, `Reading score`), categories match in
+//! any case, and numbers are read by [`crate::text::read_number`] (`85,5` is 85.5).
 //! Every input row gives exactly one output row: a bad row keeps its place with a message
 //! naming its line, column and reason, and the good rows around it keep their predictions.
 //!
@@ -13,7 +13,7 @@
 //! and with what; [`Missing::Reject`] refuses such rows instead. A row whose feature cells are
 //! all empty is an error naming its line.
 
-use crate::fields::{absent_column, find_column, label, AbsentColumn, AmbiguousColumn};
+use crate::fields::{absent_column, find_column, AbsentColumn, AmbiguousColumn, Column};
 use crate::predict::{Estimate, Filled, Missing, Predictor};
 use crate::student::Student;
 use crate::text::read_number;
@@ -206,17 +206,18 @@ impl Predictor {
         // them; the other cells keep their header's name.
         let mut keys = header.clone();
         let mut absent = Vec::new();
-        for name in self.features().iter().map(|f| f.name()) {
-            match find_column(&header, name).map_err(BatchError::AmbiguousColumn)? {
-                Some(i) => keys[i] = name.to_owned(),
-                None => absent.push(absent_column(&header, name)),
+        let columns: Vec<Column> = self.features().iter().map(Column::from).collect();
+        for &column in &columns {
+            match find_column(&header, column).map_err(BatchError::AmbiguousColumn)? {
+                Some(i) => keys[i] = column.name.to_owned(),
+                None => absent.push(absent_column(&header, column, &columns)),
             }
         }
         if !absent.is_empty() {
             return Err(BatchError::MissingColumns(absent));
         }
-        let target =
-            find_column(&header, &self.bundle().target).map_err(BatchError::AmbiguousColumn)?;
+        let target = find_column(&header, Column::target(self.bundle()))
+            .map_err(BatchError::AmbiguousColumn)?;
 
         let mut rows = Vec::new();
         for (row, record) in reader.records().enumerate() {
@@ -266,7 +267,7 @@ impl Predictor {
                     let reasons: Vec<String> = e
                         .errors
                         .iter()
-                        .map(|f| format!("column {} ({}): {}", f.field, label(&f.field), f.problem))
+                        .map(|f| format!("column {} ({}): {}", f.field, f.label, f.problem))
                         .collect();
                     format!("line {line}: {}", reasons.join("; "))
                 }),
@@ -298,10 +299,11 @@ impl Predictor {
 }
 
 impl Batch {
-    /// The position in [`Batch::header`] of the column `name` (`"math_score"`), found as the
-    /// batch found it: the cell equal to it, or else the one cell naming it (`"Math score"`).
-    pub fn column(&self, name: &str) -> Option<usize> {
-        find_column(&self.header, name).ok().flatten()
+    /// The position in [`Batch::header`] of `column` (a feature, a bundle's target
+    /// [`Column::target`], or a bare name `"math_score"`), found as the batch found it: the
+    /// cell equal to its name, or else the one cell naming it (`"Math score"`).
+    pub fn column<'a>(&self, column: impl Into<Column<'a>>) -> Option<usize> {
+        find_column(&self.header, column).ok().flatten()
     }
 
     /// How many rows could not be predicted.

@@ -18,7 +18,22 @@
 //! columns are categorical (one-hot, most-frequent imputation) over their `categories` or
 //! `constraints.enum` values (for a boolean: `false` and `true`).
 //!
+//! Roles: a target is a number or integer column (each target is predicted from the other
+//! columns, the other targets included). A sensitive column may be of any type: the fairness
+//! variant leaves every sensitive column out, but the audit groups only by the categorical
+//! (string or boolean) ones, since a number such as an age has no groups of its own; an audited
+//! column must be categorical. An ignored column may have no other role.
+//!
+//! Every rule [`Dataset::validate`] checks is reported with the JSON path of the value at fault
+//! (`schema.fields[3].constraints.minimum: 5 is above the maximum 4`), and so is a value of the
+//! wrong JSON type (`schema.fields[2].type: "date" is not a supported type: …`). In a bare Table
+//! Schema the paths start at `fields`. Properties this reader does not use (`"type": "table"`,
+//! `format`, `encoding`, `primaryKey`, a field's `format`, …) are accepted and ignored;
+//! frictionless-py 5's `dialect.csv.delimiter` is read as the standard's `dialect.delimiter`.
+//!
 //! Nothing here names a column of any dataset: the file does.
+
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -110,7 +125,7 @@ fn is_default_missing(v: &[String]) -> bool {
 }
 
 /// The Table Schema field types this reader knows; any other type is refused by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum FieldType {
@@ -118,6 +133,49 @@ pub enum FieldType {
     Integer,
     String,
     Boolean,
+}
+
+impl FieldType {
+    /// Every supported type, as the file writes it.
+    pub const ALL: [FieldType; 4] = [
+        FieldType::Number,
+        FieldType::Integer,
+        FieldType::String,
+        FieldType::Boolean,
+    ];
+
+    /// The type's name in the file (`"integer"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldType::Number => "number",
+            FieldType::Integer => "integer",
+            FieldType::String => "string",
+            FieldType::Boolean => "boolean",
+        }
+    }
+}
+
+impl std::fmt::Display for FieldType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// By hand, so that a type the reader does not support (`date`, `any`, `year`, …) is refused
+/// with the supported list rather than serde's "unknown variant".
+impl<'de> Deserialize<'de> for FieldType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        FieldType::ALL
+            .into_iter()
+            .find(|t| t.as_str() == text)
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "{text:?} is not a supported type: a field's type is one of {}",
+                    FieldType::ALL.map(FieldType::as_str).join(", ")
+                ))
+            })
+    }
 }
 
 /// One column.
@@ -249,6 +307,21 @@ pub enum DatasetError {
 }
 
 impl DatasetError {
+    /// A validation error for a bare Table Schema: `fields[3]…`, not `schema.fields[3]…`, in
+    /// its path and its message.
+    fn without_schema_prefix(self) -> Self {
+        match self {
+            DatasetError::Invalid { path, problem } => DatasetError::Invalid {
+                path: path
+                    .strip_prefix("schema.")
+                    .map(str::to_owned)
+                    .unwrap_or(path),
+                problem: problem.replace("schema.fields[", "fields["),
+            },
+            other => other,
+        }
+    }
+
     pub fn invalid(path: impl Into<String>, problem: impl Into<String>) -> Self {
         DatasetError::Invalid {
             path: path.into(),
@@ -270,20 +343,89 @@ pub enum Cell {
 #[error("{0}")]
 pub struct CellError(pub String);
 
+/// The path of the document itself in an error.
+const DOCUMENT: &str = "the document";
+
+impl DatasetError {
+    /// The JSON path of the value at fault (`None` for a JSON syntax error, whose source has the
+    /// line and column).
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            DatasetError::Json(_) => None,
+            DatasetError::Invalid { path, .. } => Some(path),
+        }
+    }
+}
+
+/// frictionless-py 5 writes the delimiter as `dialect.csv.delimiter`; the standard (v2) as
+/// `dialect.delimiter`, which is where this reader looks: the first is copied there when the
+/// second is absent.
+fn lift_csv_delimiter(value: &mut serde_json::Value) {
+    let Some(dialect) = value.get_mut("dialect").and_then(|d| d.as_object_mut()) else {
+        return;
+    };
+    if dialect.contains_key("delimiter") {
+        return;
+    }
+    if let Some(d) = dialect
+        .get("csv")
+        .and_then(|c| c.get("delimiter"))
+        .filter(|d| d.is_string())
+        .cloned()
+    {
+        dialect.insert("delimiter".into(), d);
+    }
+}
+
+/// `value` as `T`, an error naming the JSON path of a value of the wrong type.
+fn typed<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, DatasetError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." {
+            DOCUMENT.to_owned()
+        } else {
+            path
+        };
+        DatasetError::invalid(path, e.into_inner().to_string())
+    })
+}
+
+fn numbers(value: f64) -> String {
+    crate::text::number(value)
+}
+
 impl Dataset {
     /// Parses a dataset file (a Data Resource with a `schema`, or a bare Table Schema with
-    /// `fields`) and checks it ([`Dataset::validate`]).
+    /// `fields`) and checks it ([`Dataset::validate`]). Every error but a JSON syntax error
+    /// names the JSON path at fault; in a bare Table Schema the paths start at `fields`.
     pub fn from_json(json: &str) -> Result<Self, DatasetError> {
         let value: serde_json::Value = serde_json::from_str(json)?;
-        let dataset: Dataset = if value.get("schema").is_none() && value.get("fields").is_some() {
+        let Some(object) = value.as_object() else {
+            return Err(DatasetError::invalid(
+                DOCUMENT,
+                "is not a JSON object: a dataset file is a Data Resource (with schema) or a Table Schema (with fields)",
+            ));
+        };
+        let bare = !object.contains_key("schema") && object.contains_key("fields");
+        if !bare && !object.contains_key("schema") {
+            return Err(DatasetError::invalid(
+                DOCUMENT,
+                "has neither schema (a Data Resource) nor fields (a Table Schema)",
+            ));
+        }
+        let mut value = value;
+        lift_csv_delimiter(&mut value);
+        let dataset: Dataset = if bare {
             Dataset {
-                schema: serde_json::from_value(value)?,
+                schema: typed(value)?,
                 ..Dataset::default()
             }
         } else {
-            serde_json::from_value(value)?
+            typed(value)?
         };
-        dataset.validate()?;
+        dataset
+            .validate()
+            .map_err(|e| if bare { e.without_schema_prefix() } else { e })?;
         Ok(dataset)
     }
 
@@ -292,54 +434,391 @@ impl Dataset {
         serde_json::to_string_pretty(self).expect("a dataset serializes") + "\n"
     }
 
-    /// Checks the rules a reader relies on; each error names the JSON path.
+    /// Checks the rules a reader relies on (see the module doc); the first error found, naming
+    /// the JSON path of a Data Resource (`schema.fields[3].constraints.minimum`).
     pub fn validate(&self) -> Result<(), DatasetError> {
-        let fields = &self.schema.fields;
-        if fields.is_empty() {
-            return Err(DatasetError::invalid("schema.fields", "is empty"));
-        }
-        for (i, f) in fields.iter().enumerate() {
-            let at = |p: &str| format!("schema.fields[{i}]{p}");
-            if f.name.trim().is_empty() {
-                return Err(DatasetError::invalid(at(".name"), "is empty"));
-            }
-            if fields[..i].iter().any(|g| g.name == f.name) {
+        if let Some(d) = self.dialect.as_ref().and_then(|d| d.delimiter.as_ref()) {
+            if d.len() != 1 {
                 return Err(DatasetError::invalid(
-                    at(".name"),
-                    format!("{:?} is the name of an earlier field", f.name),
+                    "dialect.delimiter",
+                    format!("{d:?} is not a single ASCII character"),
                 ));
             }
-            if let (Some(lo), Some(hi)) = (f.constraints.minimum, f.constraints.maximum) {
-                if !(lo <= hi) {
+        }
+        let fields = &self.schema.fields;
+        if fields.is_empty() {
+            return Err(DatasetError::invalid(
+                "schema.fields",
+                "is empty: a schema has at least one field",
+            ));
+        }
+        for i in 0..fields.len() {
+            self.check_field(i)?;
+        }
+        self.check_roles()
+    }
+
+    fn check_field(&self, i: usize) -> Result<(), DatasetError> {
+        let fields = &self.schema.fields;
+        let f = &fields[i];
+        let at = |p: &str| format!("schema.fields[{i}]{p}");
+        if f.name.trim().is_empty() {
+            return Err(DatasetError::invalid(at(".name"), "is blank"));
+        }
+        if let Some(j) = fields[..i].iter().position(|g| g.name == f.name) {
+            return Err(DatasetError::invalid(
+                at(".name"),
+                format!("{:?} is also the name of schema.fields[{j}]", f.name),
+            ));
+        }
+        for (k, alias) in f.aliases.iter().enumerate() {
+            let at = at(&format!(".aliases[{k}]"));
+            if alias.trim().is_empty() {
+                return Err(DatasetError::invalid(at, "is blank"));
+            }
+            if let Some(j) = fields
+                .iter()
+                .position(|g| g.name == *alias && g.name != f.name)
+            {
+                return Err(DatasetError::invalid(
+                    at,
+                    format!("{alias:?} is the name of schema.fields[{j}]"),
+                ));
+            }
+        }
+        let numeric = f.is_numeric();
+        let c = &f.constraints;
+        for (key, bound) in [("minimum", c.minimum), ("maximum", c.maximum)] {
+            let Some(bound) = bound else { continue };
+            let at = at(&format!(".constraints.{key}"));
+            if !numeric {
+                return Err(DatasetError::invalid(
+                    at,
+                    format!(
+                        "applies to number and integer fields only; this field's type is {}",
+                        f.kind
+                    ),
+                ));
+            }
+            if !bound.is_finite() {
+                return Err(DatasetError::invalid(at, "is not a finite number"));
+            }
+        }
+        if let (Some(lo), Some(hi)) = (c.minimum, c.maximum) {
+            if lo > hi {
+                return Err(DatasetError::invalid(
+                    at(".constraints.minimum"),
+                    format!("{} is above the maximum {}", numbers(lo), numbers(hi)),
+                ));
+            }
+        }
+        if let Some(step) = f.step {
+            if !numeric {
+                return Err(DatasetError::invalid(
+                    at(".step"),
+                    format!(
+                        "applies to number and integer fields only; this field's type is {}",
+                        f.kind
+                    ),
+                ));
+            }
+            if !(step.is_finite() && step > 0.0) {
+                return Err(DatasetError::invalid(
+                    at(".step"),
+                    format!("{} is not a positive number", numbers(step)),
+                ));
+            }
+        }
+        self.check_categories(i)?;
+        self.check_enum(i)?;
+        for (key, list) in [
+            ("trueValues", &f.true_values),
+            ("falseValues", &f.false_values),
+        ] {
+            let Some(list) = list else { continue };
+            if f.kind != FieldType::Boolean {
+                return Err(DatasetError::invalid(
+                    at(&format!(".{key}")),
+                    format!(
+                        "applies to boolean fields only; this field's type is {}",
+                        f.kind
+                    ),
+                ));
+            }
+            if list.is_empty() {
+                return Err(DatasetError::invalid(at(&format!(".{key}")), "is empty"));
+            }
+            for (k, text) in list.iter().enumerate() {
+                if text.trim().is_empty() {
                     return Err(DatasetError::invalid(
-                        at(".constraints"),
-                        format!("minimum {lo} is above maximum {hi}"),
+                        at(&format!(".{key}[{k}]")),
+                        "is blank (a blank cell is a missing value)",
                     ));
                 }
             }
         }
+        if let (Some(trues), Some(falses)) = (&f.true_values, &f.false_values) {
+            if let Some(k) = falses.iter().position(|t| trues.contains(t)) {
+                return Err(DatasetError::invalid(
+                    at(&format!(".falseValues[{k}]")),
+                    format!("{:?} is also in trueValues", falses[k]),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A category list: labelled numbers in range for a numeric field (the meaning of its coded
+    /// levels), distinct texts for a string field, none for a boolean.
+    fn check_categories(&self, i: usize) -> Result<(), DatasetError> {
+        let f = &self.schema.fields[i];
+        let Some(categories) = &f.categories else {
+            return Ok(());
+        };
+        let at = |p: &str| format!("schema.fields[{i}].categories{p}");
+        if f.kind == FieldType::Boolean {
+            return Err(DatasetError::invalid(
+                at(""),
+                "a boolean field takes no categories: its values are false and true (trueValues and falseValues give other spellings)",
+            ));
+        }
+        if categories.is_empty() {
+            return Err(DatasetError::invalid(at(""), "is empty"));
+        }
+        let is_labelled = |c: &Category| matches!(c, Category::Labelled { .. });
+        let labelled = categories.iter().filter(|c| is_labelled(c)).count();
+        if let Some(k) = categories.iter().position(|c| !is_labelled(c)) {
+            if f.is_numeric()
+                && !matches!(
+                    &categories[k],
+                    Category::Value(serde_json::Value::Object(_))
+                )
+            {
+                return Err(DatasetError::invalid(
+                    at(&format!("[{k}]")),
+                    format!(
+                        "has no label: the categories of {} field give the meaning of its coded levels, as {{\"value\": 1, \"label\": \"…\"}}",
+                        a(f.kind)
+                    ),
+                ));
+            }
+            if labelled > 0
+                && !matches!(
+                    &categories[k],
+                    Category::Value(serde_json::Value::Object(_))
+                )
+            {
+                let j = categories.iter().position(is_labelled).unwrap_or(0);
+                return Err(DatasetError::invalid(
+                    at(&format!("[{k}]")),
+                    format!(
+                        "has no label, while categories[{j}] has one: label every category or none"
+                    ),
+                ));
+            }
+        }
+        let mut seen: Vec<(usize, &serde_json::Value)> = Vec::new();
+        for (k, c) in categories.iter().enumerate() {
+            let (value, path) = match c {
+                Category::Labelled { value, label } => {
+                    if label.trim().is_empty() {
+                        return Err(DatasetError::invalid(
+                            at(&format!("[{k}].label")),
+                            "is blank",
+                        ));
+                    }
+                    (value, at(&format!("[{k}].value")))
+                }
+                Category::Value(value) => (value, at(&format!("[{k}]"))),
+            };
+            check_value(f, value, &path, &seen, "categories")?;
+            seen.push((k, value));
+        }
+        Ok(())
+    }
+
+    /// `constraints.enum`: values of the field's type, in range, distinct; a string field's
+    /// among its categories when it lists both.
+    fn check_enum(&self, i: usize) -> Result<(), DatasetError> {
+        let f = &self.schema.fields[i];
+        let Some(values) = &f.constraints.values else {
+            return Ok(());
+        };
+        let at = |p: &str| format!("schema.fields[{i}].constraints.enum{p}");
+        if f.kind == FieldType::Boolean {
+            return Err(DatasetError::invalid(
+                at(""),
+                "a boolean field takes no enum: its values are false and true",
+            ));
+        }
+        if values.is_empty() {
+            return Err(DatasetError::invalid(at(""), "is empty"));
+        }
+        let mut seen: Vec<(usize, &serde_json::Value)> = Vec::new();
+        for (k, value) in values.iter().enumerate() {
+            let path = at(&format!("[{k}]"));
+            check_value(f, value, &path, &seen, "enum")?;
+            if f.kind == FieldType::String && f.categories.is_some() {
+                let text = json_text(value);
+                let allowed = f.category_values().unwrap_or_default();
+                if !allowed.contains(&text) {
+                    return Err(DatasetError::invalid(
+                        path,
+                        format!("{text:?} is not one of the field's categories"),
+                    ));
+                }
+            }
+            seen.push((k, value));
+        }
+        Ok(())
+    }
+
+    fn check_roles(&self) -> Result<(), DatasetError> {
         let roles = &self.roles;
-        for (role, names) in [
+        let lists = [
             ("targets", &roles.targets),
             ("sensitive", &roles.sensitive),
             ("actionable", &roles.actionable),
             ("audited", &roles.audited),
             ("ignored", &roles.ignored),
-        ] {
+        ];
+        for (role, names) in lists {
             for (k, name) in names.iter().enumerate() {
-                if self.field(name).is_none() {
+                let path = format!("roles.{role}[{k}]");
+                let Some(f) = self.field(name) else {
                     return Err(DatasetError::invalid(
-                        format!("roles.{role}[{k}]"),
+                        path,
                         format!("{name:?} is not a field of the schema"),
                     ));
+                };
+                if let Some(j) = names[..k].iter().position(|n| n == name) {
+                    return Err(DatasetError::invalid(
+                        path,
+                        format!("{name:?} is also roles.{role}[{j}]"),
+                    ));
+                }
+                match role {
+                    "targets" if !f.is_numeric() => {
+                        return Err(DatasetError::invalid(
+                            path,
+                            format!(
+                                "{name:?} is {} field: a target is a number or integer field",
+                                a(f.kind)
+                            ),
+                        ))
+                    }
+                    "audited" if f.is_numeric() => {
+                        return Err(DatasetError::invalid(
+                            path,
+                            format!(
+                                "{name:?} is {} field: the audit groups by categorical (string or boolean) fields only",
+                                a(f.kind)
+                            ),
+                        ))
+                    }
+                    "ignored" => {
+                        if let Some((other, _)) = lists[..4].iter().find(|(_, l)| l.contains(name))
+                        {
+                            return Err(DatasetError::invalid(
+                                path,
+                                format!("{name:?} is also in roles.{other}: an ignored field is never used"),
+                            ));
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
         Ok(())
     }
 
+    /// The field named `name`.
     pub fn field(&self, name: &str) -> Option<&Field> {
         self.schema.fields.iter().find(|f| f.name == name)
+    }
+
+    /// The position of the field named `name` in the schema (`schema.fields[i]`).
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        self.schema.fields.iter().position(|f| f.name == name)
+    }
+
+    /// The CSV delimiter `dialect.delimiter` gives, as a byte (validation keeps it one ASCII
+    /// character); `None` when the file gives none (find it from the header then).
+    pub fn delimiter(&self) -> Option<u8> {
+        let d = self.dialect.as_ref()?.delimiter.as_ref()?;
+        (d.len() == 1).then(|| d.as_bytes()[0])
+    }
+
+    /// The target fields in `roles.targets` order (the first is the app's default); empty when
+    /// the file names none.
+    pub fn targets(&self) -> Vec<&Field> {
+        self.roles
+            .targets
+            .iter()
+            .filter_map(|n| self.field(n))
+            .collect()
+    }
+
+    /// The fields a model predicting `target` reads, in schema order: every field that is not
+    /// `target`, not ignored and not in `drop` (the sensitive names for the fairness variant,
+    /// see [`Dataset::sensitive_names`]). The other targets are features like any column.
+    pub fn feature_fields(&self, target: &str, drop: &[String]) -> Vec<&Field> {
+        self.schema
+            .fields
+            .iter()
+            .filter(|f| {
+                f.name != target && !self.roles.ignored.contains(&f.name) && !drop.contains(&f.name)
+            })
+            .collect()
+    }
+
+    /// The sensitive fields, in schema order, of any type.
+    pub fn sensitive(&self) -> Vec<&Field> {
+        self.in_role(&self.roles.sensitive)
+    }
+
+    /// The names of the sensitive fields, in schema order: what the fairness variant leaves out
+    /// (its `excluded`), and the `drop` of [`Dataset::feature_fields`] for it.
+    pub fn sensitive_names(&self) -> Vec<String> {
+        self.sensitive()
+            .into_iter()
+            .map(|f| f.name.clone())
+            .collect()
+    }
+
+    /// The actionable fields (those a what-if may change), in schema order.
+    pub fn actionable(&self) -> Vec<&Field> {
+        self.in_role(&self.roles.actionable)
+    }
+
+    /// The fields the audit groups by: the categorical (string or boolean) sensitive ones, then
+    /// the audited ones not already listed, each part in schema order. A numeric sensitive field
+    /// (an age) is left out of the fairness variant but not grouped by.
+    pub fn audited_columns(&self) -> Vec<&Field> {
+        let mut out: Vec<&Field> = self
+            .sensitive()
+            .into_iter()
+            .filter(|f| !f.is_numeric())
+            .collect();
+        for f in self.in_role(&self.roles.audited) {
+            if !out.iter().any(|g| g.name == f.name) {
+                out.push(f);
+            }
+        }
+        out
+    }
+
+    fn in_role(&self, names: &[String]) -> Vec<&Field> {
+        self.schema
+            .fields
+            .iter()
+            .filter(|f| names.contains(&f.name))
+            .collect()
+    }
+
+    /// Reads one cell of `field` with this file's "no value" texts ([`Field::read_cell`]).
+    pub fn read_cell(&self, field: &Field, text: &str) -> Result<Option<Cell>, CellError> {
+        field.read_cell(text, self.missing_values(field))
     }
 
     /// The "no value" texts of `field`: its own, else the schema's.
@@ -365,7 +844,7 @@ impl Dataset {
 
     /// How people read `field` as a model feature, with its roles.
     pub fn info(&self, field: &Field) -> crate::format::FieldInfo {
-        let named = |list: &[String]| list.iter().any(|n| *n == field.name);
+        let named = |list: &[String]| list.contains(&field.name);
         crate::format::FieldInfo {
             label: field.title.clone(),
             help: field.description.clone(),
@@ -382,9 +861,40 @@ impl Dataset {
 }
 
 impl Field {
+    /// A field named `name` of type `kind` with nothing else said (no title, no constraints).
+    pub fn new(name: impl Into<String>, kind: FieldType) -> Self {
+        Field {
+            name: name.into(),
+            title: None,
+            description: None,
+            kind,
+            constraints: Constraints::default(),
+            categories: None,
+            categories_ordered: false,
+            true_values: None,
+            false_values: None,
+            missing_values: None,
+            unit: None,
+            step: None,
+            group: None,
+            aliases: Vec::new(),
+        }
+    }
+
     /// Whether the model reads it as a number (`number` and `integer` columns).
     pub fn is_numeric(&self) -> bool {
         matches!(self.kind, FieldType::Number | FieldType::Integer)
+    }
+
+    /// Whether the header cell `cell` names this column: its name, its title or one of its
+    /// aliases, compared as [`crate::fields::fold`] compares them (any case, `_`, `-`, `/` and
+    /// spaces alike).
+    pub fn names_column(&self, cell: &str) -> bool {
+        let cell = crate::fields::fold(cell);
+        std::iter::once(&self.name)
+            .chain(&self.title)
+            .chain(&self.aliases)
+            .any(|n| crate::fields::fold(n) == cell)
     }
 
     /// The label people read: the title, else the name.
@@ -465,6 +975,111 @@ impl Field {
             .collect()
     }
 
+    /// The model feature this field becomes, with its reading information
+    /// ([`Dataset::info`]). Numeric: `[minimum, maximum]` from the constraints, a bound the
+    /// file does not give from the data (`observed.range`) widened to the coded levels. Categorical: the file's
+    /// [`Field::category_values`] in its order, else the values the data shows, sorted. An
+    /// error names the field when neither gives a usable range (`min < max`) or any category.
+    pub fn feature(
+        &self,
+        dataset: &Dataset,
+        observed: &Observed,
+    ) -> Result<crate::format::Feature, DatasetError> {
+        let info = dataset.info(self);
+        if self.is_numeric() {
+            let (min, max) = self.range(dataset, observed)?;
+            return Ok(crate::format::Feature::numeric(&self.name, min, max).with_info(info));
+        }
+        let categories = match self.category_values() {
+            Some(values) => values,
+            None => observed.values.iter().cloned().collect(),
+        };
+        if categories.is_empty() {
+            return Err(DatasetError::invalid(
+                self.path(dataset, ".categories"),
+                format!(
+                    "{:?} lists no categories and the data has no value in it",
+                    self.name
+                ),
+            ));
+        }
+        // Labels only when they match the categories one to one.
+        let mut info = info;
+        if info.category_labels.len() != categories.len() {
+            info.category_labels.clear();
+        }
+        Ok(crate::format::Feature::categorical(&self.name, categories).with_info(info))
+    }
+
+    /// How people read this field as a target: its title, description, unit, step and range
+    /// (from the constraints, else the data, as [`Field::feature`]). An error for a
+    /// non-numeric field or a range that cannot be had.
+    pub fn target_info(
+        &self,
+        dataset: &Dataset,
+        observed: &Observed,
+    ) -> Result<crate::format::TargetInfo, DatasetError> {
+        if !self.is_numeric() {
+            return Err(DatasetError::invalid(
+                self.path(dataset, ".type"),
+                format!(
+                    "{:?} is {} field: a target is a number or integer field",
+                    self.name,
+                    a(self.kind)
+                ),
+            ));
+        }
+        let (min, max) = self.range(dataset, observed)?;
+        Ok(crate::format::TargetInfo {
+            label: self.title.clone(),
+            help: self.description.clone(),
+            unit: self.unit.clone(),
+            min,
+            max,
+            step: self.step,
+        })
+    }
+
+    /// `[minimum, maximum]`, each from the constraints or else from the data and the coded
+    /// levels (so that every level lies in the range); `min < max`.
+    fn range(&self, dataset: &Dataset, observed: &Observed) -> Result<(f64, f64), DatasetError> {
+        let c = &self.constraints;
+        let levels = self.levels();
+        let seen = observed
+            .range
+            .into_iter()
+            .chain(levels.iter().map(|l| (l.value, l.value)))
+            .reduce(|(lo, hi), (a, b)| (lo.min(a), hi.max(b)));
+        let min = c.minimum.or(seen.map(|r| r.0));
+        let max = c.maximum.or(seen.map(|r| r.1));
+        match (min, max) {
+            (Some(min), Some(max)) if min < max => Ok((min, max)),
+            (Some(min), Some(_)) => Err(DatasetError::invalid(
+                self.path(dataset, ".constraints"),
+                format!(
+                    "{:?} takes the one value {}: give a minimum and a maximum apart",
+                    self.name,
+                    numbers(min)
+                ),
+            )),
+            _ => Err(DatasetError::invalid(
+                self.path(dataset, ".constraints"),
+                format!(
+                    "{:?} has no minimum or maximum and the data has no value in it",
+                    self.name
+                ),
+            )),
+        }
+    }
+
+    /// This field's JSON path in `dataset` followed by `rest`.
+    fn path(&self, dataset: &Dataset, rest: &str) -> String {
+        match dataset.field_index(&self.name) {
+            Some(i) => format!("schema.fields[{i}]{rest}"),
+            None => format!("field {:?}", self.name),
+        }
+    }
+
     /// Reads one cell: `Ok(None)` for a missing value (blank or one of `missing`), the number
     /// or the category in the dataset's own spelling otherwise.
     pub fn read_cell(&self, text: &str, missing: &[String]) -> Result<Option<Cell>, CellError> {
@@ -482,6 +1097,14 @@ impl Field {
                 };
                 if self.kind == FieldType::Integer && v.fract() != 0.0 {
                     return Err(CellError(format!("{text:?} is not a whole number")));
+                }
+                if let Some(values) = &self.constraints.values {
+                    if !values.iter().any(|x| x.as_f64() == Some(v)) {
+                        return Err(CellError(format!(
+                            "{text:?} is not one of: {}",
+                            values.iter().map(json_text).collect::<Vec<_>>().join(", ")
+                        )));
+                    }
                 }
                 let (lo, hi) = (self.constraints.minimum, self.constraints.maximum);
                 if lo.is_some_and(|lo| v < lo) || hi.is_some_and(|hi| v > hi) {
@@ -533,10 +1156,150 @@ impl Field {
     }
 }
 
+/// What the data shows of one column: the range of its numbers and the set of its categories
+/// (sorted, in the dataset's own spelling). Missing cells add nothing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Observed {
+    /// The smallest and the largest number read, if any.
+    pub range: Option<(f64, f64)>,
+    /// Every category read, sorted.
+    pub values: BTreeSet<String>,
+}
+
+impl Observed {
+    /// What `cells` show (`None` is a missing cell).
+    pub fn of<'a>(cells: impl IntoIterator<Item = &'a Option<Cell>>) -> Self {
+        let mut observed = Observed::default();
+        for cell in cells.into_iter().flatten() {
+            observed.add(cell);
+        }
+        observed
+    }
+
+    /// Adds one read cell.
+    pub fn add(&mut self, cell: &Cell) {
+        match cell {
+            Cell::Number(v) => {
+                self.range = Some(match self.range {
+                    Some((lo, hi)) => (lo.min(*v), hi.max(*v)),
+                    None => (*v, *v),
+                });
+            }
+            Cell::Category(c) => {
+                self.values.insert(c.clone());
+            }
+        }
+    }
+}
+
+/// "a number", "an integer", "a string", "a boolean".
+fn a(kind: FieldType) -> String {
+    match kind {
+        FieldType::Integer => "an integer".into(),
+        other => format!("a {other}"),
+    }
+}
+
+/// One value of a field's `categories` or `constraints.enum` (`list`) at `path`: of the field's
+/// type, whole for an integer, in range, and distinct from the earlier ones (`seen`, with their
+/// positions in the list).
+fn check_value(
+    f: &Field,
+    value: &serde_json::Value,
+    path: &str,
+    seen: &[(usize, &serde_json::Value)],
+    list: &str,
+) -> Result<(), DatasetError> {
+    use serde_json::Value;
+    if matches!(value, Value::Object(_) | Value::Array(_) | Value::Null) {
+        let problem = if list == "categories" {
+            "is neither a value nor an object with value and label"
+        } else {
+            "is not a value (a number or a text)"
+        };
+        return Err(DatasetError::invalid(path, problem));
+    }
+    match f.kind {
+        FieldType::Number | FieldType::Integer => {
+            let Some(v) = value.as_f64() else {
+                return Err(DatasetError::invalid(
+                    path,
+                    format!(
+                        "{value} is not a number: {} field's {list} are numbers",
+                        a(f.kind)
+                    ),
+                ));
+            };
+            if f.kind == FieldType::Integer && v.fract() != 0.0 {
+                return Err(DatasetError::invalid(
+                    path,
+                    format!("{} is not a whole number", numbers(v)),
+                ));
+            }
+            if let Some(lo) = f.constraints.minimum.filter(|lo| v < *lo) {
+                return Err(DatasetError::invalid(
+                    path,
+                    format!("{} is below the minimum {}", numbers(v), numbers(lo)),
+                ));
+            }
+            if let Some(hi) = f.constraints.maximum.filter(|hi| v > *hi) {
+                return Err(DatasetError::invalid(
+                    path,
+                    format!("{} is above the maximum {}", numbers(v), numbers(hi)),
+                ));
+            }
+            if let Some((j, _)) = seen.iter().find(|(_, w)| w.as_f64() == Some(v)) {
+                return Err(DatasetError::invalid(
+                    path,
+                    format!("{} is also {list}[{j}]", numbers(v)),
+                ));
+            }
+        }
+        FieldType::String => {
+            let Value::String(s) = value else {
+                return Err(DatasetError::invalid(
+                    path,
+                    format!("{value} is not a text: a string field's {list} are texts"),
+                ));
+            };
+            if s.trim().is_empty() {
+                return Err(DatasetError::invalid(
+                    path,
+                    "is blank (a blank cell is a missing value)",
+                ));
+            }
+            let folded = crate::fields::fold(s);
+            let same = seen.iter().find_map(|(j, w)| {
+                w.as_str()
+                    .filter(|o| crate::fields::fold(o) == folded)
+                    .map(|o| (*j, o))
+            });
+            if let Some((j, other)) = same {
+                let problem = if other == s {
+                    format!("{s:?} is also {list}[{j}]")
+                } else {
+                    format!("{s:?} is {list}[{j}] {other:?} in another case or spacing")
+                };
+                return Err(DatasetError::invalid(path, problem));
+            }
+        }
+        FieldType::Boolean => {}
+    }
+    Ok(())
+}
+
 /// A JSON scalar as the text a CSV cell holds (`"GP"`, `3`, `2.5`, `true`).
 fn json_text(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// The JSON Schema of a dataset file (the Data Resource form), generated from the types; a bare
+/// Table Schema is its `schema` property alone. Checked in as `model/schema/dataset.schema.json`.
+#[cfg(feature = "schema")]
+pub fn json_schema_dataset() -> String {
+    let schema = schemars::schema_for!(Dataset);
+    serde_json::to_string_pretty(&schema).expect("a schema serializes") + "\n"
 }

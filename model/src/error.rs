@@ -1,6 +1,5 @@
 use std::fmt;
 
-use crate::fields::label;
 use crate::text::{number, number_hint};
 
 /// Why a model document was refused.
@@ -52,14 +51,28 @@ pub enum Problem {
 pub struct FieldError {
     /// The column name, e.g. `"reading_score"`.
     pub field: String,
+    /// The column's label, as people read it (the feature's [`crate::Feature::label`]), e.g.
+    /// `"Reading score"`.
+    pub label: String,
     pub problem: Problem,
+}
+
+impl FieldError {
+    /// `feature`'s error, named by its name and label.
+    pub fn new(feature: &crate::Feature, problem: Problem) -> Self {
+        Self {
+            field: feature.name().to_owned(),
+            label: feature.label().to_owned(),
+            problem,
+        }
+    }
 }
 
 impl fmt::Display for FieldError {
     /// A sentence for people, naming the field by its label:
     /// `Reading score: 150 is not between 0 and 100`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", label(&self.field), self.problem)
+        write!(f, "{}: {}", self.label, self.problem)
     }
 }
 

@@ -10,10 +10,20 @@
 //!
 //! - Exact additivity for every model kind: `Σ φᵢ = f(x) − f(r)` (up to float rounding).
 //! - For linear models it is exactly `φᵢ = Σ_{j ∈ columns of i} wⱼ · (xⱼ − rⱼ)`.
-//! - For trees, k-NN and boosted ensembles it is the exact Shapley value of that game (no
-//!   sampling, no path approximation): all `2^F` coalitions are evaluated, one prediction each
-//!   (`F` = 7 features here, so 128 predictions per explanation). One-hot columns of a feature
-//!   always move together, so contributions are per original feature.
+//! - For trees, k-NN and boosted ensembles with at most [`EXACT_FEATURES`] features it is the
+//!   exact Shapley value of that game (no sampling, no path approximation): all `2^F`
+//!   coalitions are evaluated, one prediction each (the default dataset's models have `F` = 7
+//!   features, so 128 predictions per explanation).
+//! - A linear model with more features gets the closed form above (exact), and any other model
+//!   with more features (a school's table of 30 columns) the average over
+//!   [`SAMPLED_PERMUTATIONS`] seeded random orders, each with its reverse (antithetic
+//!   sampling), of each feature's marginal contribution when it joins: every order's
+//!   contributions add up exactly to `f(x) − f(r)`, so additivity still holds exactly (up to
+//!   float rounding) while each share is an unbiased estimate of its Shapley value. The orders
+//!   come from a fixed seed, so one student always gets the same explanation.
+//!
+//! One-hot columns of a feature always move together, so contributions are per original
+//! feature.
 //!
 //! Explanations take apart the model's *raw* estimate ([`crate::Estimate::raw`]), before it is
 //! limited to the target's range: `baseline + Σ contributions = raw`, and `baseline` is the raw
@@ -26,8 +36,13 @@ use crate::format::Step;
 use crate::predict::{Missing, Predictor};
 use crate::student::Student;
 
-/// The most features an explanation enumerates coalitions for (`2^16` predictions).
-pub const MAX_EXPLAINED_FEATURES: usize = 16;
+/// The most features an explanation enumerates every coalition for (`2^16` predictions); with
+/// more, see the module docs.
+pub const EXACT_FEATURES: usize = 16;
+
+/// How many random feature orders (each used with its reverse) estimate the contributions of
+/// a non-linear model with more than [`EXACT_FEATURES`] features: `2 × 64 × F` predictions.
+pub const SAMPLED_PERMUTATIONS: usize = 64;
 
 /// One feature's share of the difference from the baseline.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,16 +94,15 @@ impl Predictor {
     pub fn explain_encoded(&self, x: &[f64], r: &[f64]) -> Explanation {
         let features = self.features();
         let f = features.len();
-        assert!(
-            f <= MAX_EXPLAINED_FEATURES,
-            "explanations enumerate at most {MAX_EXPLAINED_FEATURES} features"
-        );
         // Column ranges of each feature in the encoded vector.
         let mut ranges = Vec::with_capacity(f);
         let mut start = 0;
         for feature in features {
             ranges.push(start..start + feature.width());
             start += feature.width();
+        }
+        if f > EXACT_FEATURES {
+            return self.explain_many(x, r, &ranges);
         }
         // v[S] for every coalition S (bit i set: feature i takes the student's value).
         let mut z = r.to_vec();
@@ -128,6 +142,75 @@ impl Predictor {
     }
 }
 
+impl Predictor {
+    /// Contributions for a model with more than [`EXACT_FEATURES`] features: the closed form
+    /// for a linear model, seeded antithetic permutation sampling otherwise.
+    fn explain_many(&self, x: &[f64], r: &[f64], ranges: &[std::ops::Range<usize>]) -> Explanation {
+        let features = self.features();
+        let baseline = self.predict_encoded(r);
+        let prediction = self.predict_encoded(x);
+        let mut values = vec![0.0; features.len()];
+        if let crate::format::Model::Linear { coefficients, .. } = &self.bundle().model {
+            for (value, range) in values.iter_mut().zip(ranges) {
+                *value = range.clone().map(|j| coefficients[j] * (x[j] - r[j])).sum();
+            }
+        } else {
+            let mut rng = SplitMix64(0x5EED_5EED_5EED_5EED);
+            let mut order: Vec<usize> = (0..features.len()).collect();
+            let mut z = r.to_vec();
+            for _ in 0..SAMPLED_PERMUTATIONS {
+                // Fisher-Yates with the fixed-seed generator.
+                for i in (1..order.len()).rev() {
+                    let j = (rng.next() % (i as u64 + 1)) as usize;
+                    order.swap(i, j);
+                }
+                for forward in [true, false] {
+                    z.copy_from_slice(r);
+                    let mut before = baseline;
+                    let mut walk = |i: usize, z: &mut Vec<f64>| {
+                        z[ranges[i].clone()].copy_from_slice(&x[ranges[i].clone()]);
+                        let after = self.predict_encoded(z);
+                        values[i] += after - before;
+                        before = after;
+                    };
+                    if forward {
+                        order.iter().for_each(|&i| walk(i, &mut z));
+                    } else {
+                        order.iter().rev().for_each(|&i| walk(i, &mut z));
+                    }
+                }
+            }
+            let n = (2 * SAMPLED_PERMUTATIONS) as f64;
+            values.iter_mut().for_each(|v| *v /= n);
+        }
+        Explanation {
+            baseline,
+            prediction,
+            contributions: features
+                .iter()
+                .zip(values)
+                .map(|(feature, value)| Contribution {
+                    feature: feature.name().to_owned(),
+                    value,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014): a tiny seeded generator for the sampled orders.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
 fn factorial(n: usize) -> f64 {
     (1..=n).map(|k| k as f64).product()
 }
@@ -147,5 +230,143 @@ mod tests {
                 .sum();
             assert!((total - 1.0).abs() < 1e-12, "{f}: {total}");
         }
+    }
+}
+
+#[cfg(test)]
+mod many_features {
+    use crate::format::{
+        Aggregation, Feature, Metrics, Model, ModelBundle, Preprocessor, Step, Tree, FORMAT_NAME,
+        FORMAT_VERSION,
+    };
+    use crate::predict::{Missing, Predictor};
+    use crate::student::Student;
+
+    /// A bundle of `f` numeric features 0–10 (standardized with mean 0, scale 1), the
+    /// reference student at 0, with `model`.
+    fn bundle(f: usize, model: Model) -> Predictor {
+        Predictor::new(ModelBundle {
+            format: FORMAT_NAME.into(),
+            format_version: FORMAT_VERSION,
+            target: "y".into(),
+            features: (0..f)
+                .map(|i| Feature::numeric(format!("x{i}"), 0.0, 10.0))
+                .collect(),
+            preprocessor: Preprocessor {
+                steps: (0..f)
+                    .map(|_| Step::Standardize {
+                        impute: 0.0,
+                        mean: 0.0,
+                        scale: 1.0,
+                    })
+                    .collect(),
+            },
+            model,
+            metrics: Metrics {
+                family: "test".into(),
+                params: Default::default(),
+                cv_folds: 5,
+                cv_r2_mean: 0.5,
+                cv_r2_std: 0.1,
+                test_r2: 0.5,
+                test_mae: 1.0,
+                test_rmse: 1.0,
+                n_train: 10,
+                n_test: 2,
+            },
+            interval: None,
+            excluded: Vec::new(),
+            target_info: None,
+        })
+        .unwrap()
+    }
+
+    /// A stump on column `feature`: `below` when `x <= 0.5`, else `above`.
+    fn stump(feature: i32, below: f64, above: f64) -> Tree {
+        Tree {
+            feature: vec![feature, -1, -1],
+            threshold: vec![0.5, 0.0, 0.0],
+            left: vec![1, -1, -1],
+            right: vec![2, -1, -1],
+            value: vec![(below + above) / 2.0, below, above],
+        }
+    }
+
+    fn student(f: usize) -> Student {
+        (0..f).map(|i| (format!("x{i}"), "1".to_owned())).collect()
+    }
+
+    #[test]
+    fn an_additive_ensemble_of_20_features_gets_each_trees_own_effect() {
+        let f = 20;
+        let trees = (0..f)
+            .map(|i| stump(i as i32, 0.0, i as f64 + 1.0))
+            .collect();
+        let p = bundle(
+            f,
+            Model::TreeEnsemble {
+                trees,
+                aggregation: Aggregation::Sum {
+                    base: 10.0,
+                    scale: 1.0,
+                },
+            },
+        );
+        let e = p.explain(&student(f), Missing::Reject).unwrap();
+        assert_eq!(e.baseline, 10.0);
+        for (i, c) in e.contributions.iter().enumerate() {
+            assert!(
+                (c.value - (i as f64 + 1.0)).abs() < 1e-9,
+                "{i}: {}",
+                c.value
+            );
+        }
+        let total: f64 = e.contributions.iter().map(|c| c.value).sum();
+        assert!((e.baseline + total - e.prediction).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_pure_interaction_of_two_among_18_features_is_shared_equally() {
+        // One tree: 8 only when x0 > 0.5 and x1 > 0.5; every other feature unused.
+        let tree = Tree {
+            feature: vec![0, -1, 1, -1, -1],
+            threshold: vec![0.5, 0.0, 0.5, 0.0, 0.0],
+            left: vec![1, -1, 3, -1, -1],
+            right: vec![2, -1, 4, -1, -1],
+            value: vec![0.0, 0.0, 4.0, 0.0, 8.0],
+        };
+        let f = 18;
+        let p = bundle(
+            f,
+            Model::TreeEnsemble {
+                trees: vec![tree],
+                aggregation: Aggregation::Mean,
+            },
+        );
+        let e = p.explain(&student(f), Missing::Reject).unwrap();
+        // Antithetic orders: in each pair x0 and x1 come second once each.
+        assert!((e.contributions[0].value - 4.0).abs() < 1e-12);
+        assert!((e.contributions[1].value - 4.0).abs() < 1e-12);
+        assert!(e.contributions[2..].iter().all(|c| c.value == 0.0));
+        // Seeded: the same student, the same explanation.
+        assert_eq!(e, p.explain(&student(f), Missing::Reject).unwrap());
+    }
+
+    #[test]
+    fn a_linear_model_of_30_features_gets_the_closed_form() {
+        let f = 30;
+        let coefficients: Vec<f64> = (0..f).map(|i| i as f64 * 0.5 - 3.0).collect();
+        let p = bundle(
+            f,
+            Model::Linear {
+                intercept: 2.0,
+                coefficients: coefficients.clone(),
+            },
+        );
+        let e = p.explain(&student(f), Missing::Reject).unwrap();
+        for (c, w) in e.contributions.iter().zip(&coefficients) {
+            assert!((c.value - w).abs() < 1e-12);
+        }
+        assert_eq!(e.baseline, 2.0);
     }
 }

@@ -32,7 +32,7 @@ mod validate;
 pub mod whatif;
 
 #[cfg(feature = "batch")]
-pub use audit::{Audit, AuditedField, BatchAudit, AUDITED_FIELDS};
+pub use audit::{audited_features, Audit, AuditedField, BatchAudit};
 #[cfg(feature = "batch")]
 pub use batch::{
     delimiter as csv_delimiter, normalize as normalize_csv, Batch, BatchError, BatchRow,
@@ -40,7 +40,7 @@ pub use batch::{
 };
 pub use dataset::Dataset;
 pub use error::{FieldError, FormatError, InputError, Problem};
-pub use explain::{Contribution, Explanation, MAX_EXPLAINED_FEATURES};
+pub use explain::{Contribution, Explanation, EXACT_FEATURES, SAMPLED_PERMUTATIONS};
 pub use format::{
     Aggregation, Feature, FieldInfo, FormatVersion, Interval, KnnWeighting, Level, Metrics, Model,
     ModelBundle, ObliviousTree, Preprocessor, Step, TargetInfo, Tree, FORMAT_NAME, FORMAT_VERSION,

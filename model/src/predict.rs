@@ -2,7 +2,7 @@
 //! browser all use.
 
 use crate::error::{FieldError, FormatError, InputError, Problem};
-use crate::fields::{category_index, label, score_range};
+use crate::fields::category_index;
 use crate::format::{
     Aggregation, Feature, KnnWeighting, Model, ModelBundle, ObliviousTree, Preprocessor, Step, Tree,
 };
@@ -48,6 +48,8 @@ pub enum Fill {
 pub struct Filled {
     /// The column name, e.g. `"reading_score"`.
     pub field: String,
+    /// The column's label, e.g. `"Reading score"`.
+    pub label: String,
     /// The value used, as text (`"70"`, `"standard"`).
     pub value: String,
     pub from: Fill,
@@ -60,12 +62,7 @@ impl std::fmt::Display for Filled {
             Fill::Median => "the training median",
             Fill::MostFrequent => "the most frequent value",
         };
-        write!(
-            f,
-            "{} empty: used {}, {from}",
-            label(&self.field),
-            self.value
-        )
+        write!(f, "{} empty: used {}, {from}", self.label, self.value)
     }
 }
 
@@ -133,10 +130,7 @@ impl<'a> Encoder<'a> {
         for (feature, step) in self.features.iter().zip(self.steps) {
             let text = student.get(feature.name());
             if text.is_none() && missing == Missing::Reject {
-                errors.push(FieldError {
-                    field: feature.name().to_owned(),
-                    problem: Problem::Missing,
-                });
+                errors.push(FieldError::new(feature, Problem::Missing));
                 continue;
             }
             match (feature, step) {
@@ -154,10 +148,7 @@ impl<'a> Encoder<'a> {
                     };
                     match value {
                         Ok(v) => x.push(standardized(v, *mean, *scale)),
-                        Err(problem) => errors.push(FieldError {
-                            field: feature.name().to_owned(),
-                            problem,
-                        }),
+                        Err(problem) => errors.push(FieldError::new(feature, problem)),
                     }
                 }
                 (Feature::Categorical { categories, .. }, Step::OneHot { impute }) => {
@@ -168,13 +159,13 @@ impl<'a> Encoder<'a> {
                             x.resize(start + categories.len(), 0.0);
                             write_one_hot(&mut x[start..], k);
                         }
-                        None => errors.push(FieldError {
-                            field: feature.name().to_owned(),
-                            problem: Problem::UnknownCategory {
+                        None => errors.push(FieldError::new(
+                            feature,
+                            Problem::UnknownCategory {
                                 text: chosen.to_owned(),
                                 allowed: categories.clone(),
                             },
-                        }),
+                        )),
                     }
                 }
                 // `validate_steps` pairs every feature with a step of its kind.
@@ -264,11 +255,25 @@ impl Predictor {
         }
     }
 
-    /// The range every prediction of this model lies in: the target is one of the dataset's
-    /// score columns, 0 to 100 (the range the format gives every score feature). `None` for a
-    /// target the format knows no range of; then nothing is limited.
+    /// The range every prediction of this model lies in: the bundle's
+    /// [`crate::TargetInfo`] `[min, max]`. `None` for a bundle without target info (every
+    /// document before format 1.4); then nothing is limited.
     pub fn target_range(&self) -> Option<(f64, f64)> {
-        score_range(&self.bundle.target)
+        self.bundle.target_info.as_ref().map(|t| (t.min, t.max))
+    }
+
+    /// The target's label: its [`crate::TargetInfo::label`], else its name.
+    pub fn target_label(&self) -> &str {
+        self.bundle
+            .target_info
+            .as_ref()
+            .and_then(|t| t.label.as_deref())
+            .unwrap_or(&self.bundle.target)
+    }
+
+    /// The feature named `name`, if the model has one.
+    pub fn feature(&self, name: &str) -> Option<&Feature> {
+        self.bundle.features.iter().find(|f| f.name() == name)
     }
 
     /// `value` limited to [`Predictor::target_range`].
@@ -294,6 +299,7 @@ impl Predictor {
                 };
                 Filled {
                     field: feature.name().to_owned(),
+                    label: feature.label().to_owned(),
                     value,
                     from,
                 }

@@ -2,6 +2,7 @@
 //! of range and without producing a non-finite number from finite inputs.
 
 use crate::error::FormatError;
+use crate::fields::fold;
 use crate::format::{
     Aggregation, Feature, Metrics, Model, ModelBundle, ObliviousTree, Step, Tree, FORMAT_NAME,
     FORMAT_VERSION,
@@ -15,6 +16,18 @@ fn finite(path: impl FnOnce() -> String, v: f64) -> Result {
         Ok(())
     } else {
         Err(FormatError::invalid(path(), "is not a finite number"))
+    }
+}
+
+/// A step, when there is one, is a finite positive number.
+fn positive_step(path: impl Fn() -> String, step: Option<f64>) -> Result {
+    match step {
+        Some(s) if !s.is_finite() => Err(FormatError::invalid(path(), "is not a finite number")),
+        Some(s) if s <= 0.0 => Err(FormatError::invalid(
+            path(),
+            format!("{} is not positive", number(s)),
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -47,6 +60,31 @@ pub fn validate(b: &ModelBundle) -> Result {
             format!("{name:?} is excluded but is a feature"),
         ));
     }
+    // A variant trained without some columns on purpose (the fairness variant) must not use a
+    // column marked sensitive either.
+    if !b.excluded.is_empty() {
+        if let Some(i) = b.features.iter().position(|f| f.info().sensitive) {
+            return Err(FormatError::invalid(
+                format!("features[{i}].sensitive"),
+                format!(
+                    "{:?} is sensitive, in a model trained without {:?}",
+                    b.features[i].name(),
+                    b.excluded
+                ),
+            ));
+        }
+    }
+    if let Some(t) = &b.target_info {
+        finite(|| "target_info.min".into(), t.min)?;
+        finite(|| "target_info.max".into(), t.max)?;
+        if t.min >= t.max {
+            return Err(FormatError::invalid(
+                "target_info",
+                format!("min {} >= max {}", number(t.min), number(t.max)),
+            ));
+        }
+        positive_step(|| "target_info.step".into(), t.step)?;
+    }
     validate_steps(&b.features, &b.preprocessor.steps)?;
     let width = b.features.iter().map(Feature::width).sum();
     validate_model(&b.model, width)?;
@@ -71,16 +109,6 @@ pub(crate) fn validate_features(features: &[Feature], target: Option<&str>) -> R
     if features.is_empty() {
         return Err(FormatError::invalid("features", "is empty"));
     }
-    if features.len() > crate::MAX_EXPLAINED_FEATURES {
-        return Err(FormatError::invalid(
-            "features",
-            format!(
-                "has {} features; at most {} are supported",
-                features.len(),
-                crate::MAX_EXPLAINED_FEATURES
-            ),
-        ));
-    }
     for (i, f) in features.iter().enumerate() {
         let path = format!("features[{i}]");
         if f.name().trim().is_empty() {
@@ -89,6 +117,15 @@ pub(crate) fn validate_features(features: &[Feature], target: Option<&str>) -> R
         if Some(f.name()) == target {
             return Err(FormatError::invalid(path, "is the target itself"));
         }
+        // A header cell naming both could not tell them apart.
+        if let Some(t) = target.filter(|t| fold(t) == fold(f.name())) {
+            return Err(FormatError::invalid(
+                path,
+                format!("{:?} is named like the target {t:?}", f.name()),
+            ));
+        }
+        let info = f.info();
+        positive_step(|| format!("{path}.step"), info.step)?;
         if features[..i].iter().any(|g| g.name() == f.name()) {
             return Err(FormatError::invalid(
                 path,
@@ -114,6 +151,25 @@ pub(crate) fn validate_features(features: &[Feature], target: Option<&str>) -> R
                         ));
                     }
                 }
+                if !info.levels.is_empty() {
+                    return Err(FormatError::invalid(
+                        format!("{path}.levels"),
+                        "are for numeric features; a categorical one labels its categories \
+                         (category_labels)",
+                    ));
+                }
+                if !info.category_labels.is_empty()
+                    && info.category_labels.len() != categories.len()
+                {
+                    return Err(FormatError::invalid(
+                        format!("{path}.category_labels"),
+                        format!(
+                            "has {} labels for {} categories",
+                            info.category_labels.len(),
+                            categories.len()
+                        ),
+                    ));
+                }
             }
             Feature::Numeric { min, max, .. } => {
                 finite(|| format!("{path}.min"), *min)?;
@@ -123,6 +179,27 @@ pub(crate) fn validate_features(features: &[Feature], target: Option<&str>) -> R
                         path,
                         format!("min {} >= max {}", number(*min), number(*max)),
                     ));
+                }
+                if !info.category_labels.is_empty() {
+                    return Err(FormatError::invalid(
+                        format!("{path}.category_labels"),
+                        "are for categorical features; a numeric one labels its values (levels)",
+                    ));
+                }
+                for (j, level) in info.levels.iter().enumerate() {
+                    let at = || format!("{path}.levels[{j}].value");
+                    finite(at, level.value)?;
+                    if level.value < *min || level.value > *max {
+                        return Err(FormatError::invalid(
+                            at(),
+                            format!(
+                                "{} is not between {} and {}",
+                                number(level.value),
+                                number(*min),
+                                number(*max)
+                            ),
+                        ));
+                    }
                 }
             }
         }

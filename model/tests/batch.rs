@@ -5,7 +5,10 @@ use model::{BatchError, Fill, Missing, NoScores, Predictor, MIN_SCORED_ROWS};
 use serde_json::{json, Value};
 
 fn predictor(interval: Option<Value>) -> Predictor {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/linear.v1.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/linear.v1_4.json"
+    );
     let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     if let Some(i) = interval {
         doc["interval"] = i;

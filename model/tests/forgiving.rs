@@ -6,7 +6,10 @@
 use model::{csv_delimiter, BatchError, Missing, Predictor, Student};
 
 fn predictor() -> Predictor {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/linear.v1.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/linear.v1_4.json"
+    );
     Predictor::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 

@@ -1,7 +1,7 @@
 //! Golden files pin the format: hand-made v1 bundles and outputs computed by hand.
 #![cfg(not(target_arch = "wasm32"))] // reads fixtures from disk
 
-use model::{Missing, Predictor, Problem, Student};
+use model::{FieldInfo, Missing, Predictor, Problem, Student};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -40,6 +40,7 @@ fn fixtures_survive_a_serialization_round_trip_unchanged() {
         "tree_ensemble.v1.json",
         "oblivious.v1.json",
         "knn.v1.json",
+        "linear.v1_4.json",
     ] {
         let p = Predictor::from_json(&fixture(name)).unwrap();
         let again = serde_json::to_string(p.bundle()).unwrap();
@@ -61,7 +62,8 @@ fn the_form_policy_reports_every_missing_field_by_name() {
 
 #[test]
 fn bad_fields_are_all_reported_with_their_labels() {
-    let p = Predictor::from_json(&fixture("linear.v1.json")).unwrap();
+    // The 1.4 fixture: the v1 linear model with its features' labels.
+    let p = Predictor::from_json(&fixture("linear.v1_4.json")).unwrap();
     let err = p
         .predict(
             &Student::new()
@@ -90,6 +92,72 @@ fn bad_fields_are_all_reported_with_their_labels() {
         err.to_string(),
         "Reading score: \u{2212}5 is not between 0 and 100"
     );
+    // A document without labels names its fields by their names.
+    let p = Predictor::from_json(&fixture("linear.v1.json")).unwrap();
+    let err = p
+        .predict(&Student::new().with("reading_score", "150"))
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "reading_score: 150 is not between 0 and 100"
+    );
+}
+
+#[test]
+fn a_document_before_1_4_reads_with_no_information_and_no_limit() {
+    let old = Predictor::from_json(&fixture("linear.v1.json")).unwrap();
+    assert_eq!(old.bundle().format_version.minor, 0);
+    assert!(old
+        .features()
+        .iter()
+        .all(|f| f.info() == &FieldInfo::default() && f.label() == f.name()));
+    assert_eq!(old.bundle().target_info, None);
+    assert_eq!(old.target_range(), None);
+    assert_eq!(old.target_label(), "math_score");
+    // A 1.3 document (the interval and `excluded` known, no information yet) alike; nothing is
+    // limited: with an intercept of 90, 90 + 3 + 10 · (100 − 66) / 14 is beyond 100 and stays so.
+    let mut doc: serde_json::Value = serde_json::from_str(&fixture("linear.v1.json")).unwrap();
+    doc["format_version"]["minor"] = 3.into();
+    doc["excluded"] = serde_json::json!(["race_ethnicity"]);
+    doc["model"]["intercept"] = 90.0.into();
+    let v13 = Predictor::from_json(&doc.to_string()).unwrap();
+    assert_eq!(v13.target_range(), None);
+    let student = Student::new()
+        .with("gender", "male")
+        .with("reading_score", "100");
+    let e = v13.estimate(&student, Missing::Reject).unwrap();
+    assert_eq!(e.value, 93.0 + 340.0 / 14.0);
+    assert!(e.value > 100.0 && !e.beyond_range());
+
+    // The 1.4 fixture: the same model, its information read, its predictions limited to 0–100.
+    let new = Predictor::from_json(&fixture("linear.v1_4.json")).unwrap();
+    assert_eq!(new.target_range(), Some((0.0, 100.0)));
+    assert_eq!(new.target_label(), "Math score");
+    let labels: Vec<&str> = new.features().iter().map(|f| f.label()).collect();
+    assert_eq!(labels, ["Gender", "Reading score"]);
+    let reading = new.feature("reading_score").unwrap().info();
+    assert!(reading.actionable && !reading.sensitive);
+    assert_eq!(
+        (
+            reading.unit.as_deref(),
+            reading.step,
+            reading.group.as_deref()
+        ),
+        (Some("points"), Some(1.0), Some("Scores"))
+    );
+    assert_eq!(
+        new.feature("gender").unwrap().info().category_labels,
+        ["Female", "Male"]
+    );
+    let mut doc: serde_json::Value = serde_json::from_str(&fixture("linear.v1_4.json")).unwrap();
+    doc["model"]["intercept"] = 90.0.into();
+    let shifted = Predictor::from_json(&doc.to_string()).unwrap();
+    let e = shifted.estimate(&student, Missing::Reject).unwrap();
+    assert_eq!((e.value, e.raw), (100.0, 93.0 + 340.0 / 14.0));
+    assert!(e.beyond_range());
+    for s in [Student::new(), Student::new().with("gender", "male")] {
+        assert_eq!(new.predict(&s).unwrap(), old.predict(&s).unwrap());
+    }
 }
 
 #[test]

@@ -1,9 +1,13 @@
 //! Scores live in their range: every prediction and both interval bounds, for extreme students
 //! (every score 0, every score 100, every combination of categories), for every model kind's
-//! fixture and every model of `assets/model.json`.
+//! fixture and every model of `assets/model.json`, each with the target's range 0–100 as a
+//! 1.4 document carries it (`target_info`; the seed's information added where it is absent).
 #![cfg(not(target_arch = "wasm32"))] // reads fixtures from disk
 
-use model::{Feature, Missing, Predictor, Predictors, Student};
+#[path = "common/seed.rs"]
+mod seed;
+
+use model::{Feature, Missing, Predictor, Student};
 use serde_json::{json, Value};
 
 fn fixture(name: &str) -> Value {
@@ -77,8 +81,12 @@ fn assert_within_range(p: &Predictor, what: &str) -> usize {
 #[test]
 fn every_fixture_limits_extreme_students_to_0_to_100() {
     for name in KINDS {
-        let p = Predictor::from_json(&fixture(name).to_string()).unwrap();
+        let p = seed::predictor(&fixture(name).to_string());
         assert_within_range(&p, name);
+        // Without the target's information nothing is limited.
+        let bare = Predictor::from_json(&fixture(name).to_string()).unwrap();
+        assert_eq!(bare.target_range(), None);
+        assert_eq!(bare.limit(1e6), 1e6);
     }
 }
 
@@ -89,7 +97,7 @@ fn a_raw_estimate_beyond_the_range_is_limited_with_its_interval_and_says_so() {
         doc["model"]["intercept"] = json!(intercept);
         doc["interval"] =
             json!({"level": 0.9, "half_width": 9.0, "n_calibration": 8, "test_coverage": 0.9});
-        let p = Predictor::from_json(&doc.to_string()).unwrap();
+        let p = seed::predictor(&doc.to_string());
         let s = Student::new()
             .with("gender", "male")
             .with("reading_score", "66");
@@ -117,8 +125,7 @@ fn a_raw_estimate_beyond_the_range_is_limited_with_its_interval_and_says_so() {
 
 #[test]
 fn every_model_of_the_served_set_limits_extreme_students_to_0_to_100() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/model.json");
-    let set = Predictors::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let set = seed::served();
     let mut models = 0;
     for p in set.iter() {
         assert_within_range(

@@ -207,3 +207,134 @@ fn a_step_of_the_wrong_kind_is_refused() {
         "preprocessor.steps[0]: does not fit the kind of feature \"gender\""
     );
 }
+
+#[test]
+fn reading_information_that_contradicts_the_model_is_refused_with_its_path() {
+    type Edit = Box<dyn FnOnce(&mut Value)>;
+    let cases: Vec<(Edit, &str)> = vec![
+        (
+            Box::new(|d| {
+                d["features"][1]["levels"] =
+                    json!([{"value": 0.0, "label": "none"}, {"value": 120.0, "label": "all"}])
+            }),
+            "features[1].levels[1].value: 120 is not between 0 and 100",
+        ),
+        (
+            Box::new(|d| d["features"][0]["levels"] = json!([{"value": 0.0, "label": "none"}])),
+            "features[0].levels: are for numeric features; a categorical one labels its \
+             categories (category_labels)",
+        ),
+        (
+            Box::new(|d| d["features"][1]["category_labels"] = json!(["low", "high"])),
+            "features[1].category_labels: are for categorical features; a numeric one labels \
+             its values (levels)",
+        ),
+        (
+            Box::new(|d| d["features"][0]["category_labels"] = json!(["Female", "Male", "Other"])),
+            "features[0].category_labels: has 3 labels for 2 categories",
+        ),
+        (
+            Box::new(|d| d["features"][1]["step"] = json!(0.0)),
+            "features[1].step: 0 is not positive",
+        ),
+        (
+            Box::new(|d| d["features"][0]["step"] = json!(-1.0)),
+            "features[0].step: \u{2212}1 is not positive",
+        ),
+        (
+            Box::new(|d| d["target_info"]["min"] = json!(100.0)),
+            "target_info: min 100 >= max 100",
+        ),
+        (
+            Box::new(|d| d["target_info"]["max"] = json!(-5.0)),
+            "target_info: min 0 >= max \u{2212}5",
+        ),
+        (
+            Box::new(|d| d["target_info"]["step"] = json!(0.0)),
+            "target_info.step: 0 is not positive",
+        ),
+        (
+            Box::new(|d| d["features"][1]["name"] = json!("Math Score")),
+            "features[1]: \"Math Score\" is named like the target \"math_score\"",
+        ),
+        (
+            Box::new(|d| d["features"][1]["name"] = json!("math_score")),
+            "features[1]: is the target itself",
+        ),
+        (
+            Box::new(|d| d["excluded"] = json!(["reading_score"])),
+            "excluded: \"reading_score\" is excluded but is a feature",
+        ),
+        (
+            // A variant trained without some columns may not keep a sensitive one.
+            Box::new(|d| d["excluded"] = json!(["race_ethnicity"])),
+            "features[0].sensitive: \"gender\" is sensitive, in a model trained without \
+             [\"race_ethnicity\"]",
+        ),
+    ];
+    for (edit, expected) in cases {
+        let doc = edited("linear.v1_4.json", edit);
+        assert_eq!(refusal(&doc), expected);
+    }
+    // Without the sensitive mark, the variant is fine.
+    let doc = edited("linear.v1_4.json", |d| {
+        d["excluded"] = json!(["race_ethnicity"]);
+        d["features"][0]["sensitive"] = json!(false);
+    });
+    assert!(Predictor::from_json(&doc.to_string()).is_ok());
+    // Levels within the range, labels for every category: read.
+    let doc = edited("linear.v1_4.json", |d| {
+        d["features"][1]["levels"] = json!([{"value": 0.0, "label": "none"}]);
+    });
+    assert!(Predictor::from_json(&doc.to_string()).is_ok());
+}
+
+#[test]
+fn non_finite_reading_information_is_refused() {
+    let path = format!(
+        "{}/tests/fixtures/linear.v1_4.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let bundle: model::ModelBundle =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    type Edit = Box<dyn Fn(&mut model::ModelBundle)>;
+    let with_info = |i: usize, edit: Box<dyn Fn(&mut model::FieldInfo)>| -> Edit {
+        Box::new(move |b: &mut model::ModelBundle| {
+            let mut info = b.features[i].info().clone();
+            edit(&mut info);
+            b.features[i] = b.features[i].clone().with_info(info);
+        })
+    };
+    let cases: Vec<(Edit, &str)> = vec![
+        (
+            with_info(
+                1,
+                Box::new(|info| {
+                    info.levels = vec![model::Level {
+                        value: f64::NAN,
+                        label: "?".into(),
+                    }]
+                }),
+            ),
+            "features[1].levels[0].value: is not a finite number",
+        ),
+        (
+            with_info(1, Box::new(|info| info.step = Some(f64::INFINITY))),
+            "features[1].step: is not a finite number",
+        ),
+        (
+            Box::new(|b| b.target_info.as_mut().unwrap().max = f64::INFINITY),
+            "target_info.max: is not a finite number",
+        ),
+        (
+            Box::new(|b| b.target_info.as_mut().unwrap().min = f64::NAN),
+            "target_info.min: is not a finite number",
+        ),
+    ];
+    for (edit, expected) in cases {
+        let mut b = bundle.clone();
+        edit(&mut b);
+        let err = Predictor::new(b).unwrap_err();
+        assert_eq!(err.to_string(), expected);
+    }
+}

@@ -6,12 +6,17 @@
 
 use std::collections::BTreeMap;
 
-use model::{Predictors, Student};
+#[path = "common/seed.rs"]
+mod seed;
+
+use model::Student;
 use serde::Deserialize;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// The committed set, read with the seed's information (labels, the scores' range) where it has
+/// none, as a regenerated set carries it (`common/seed.rs`).
 const MODEL: &str = include_str!("../../assets/model.json");
 const CASES: &str = include_str!("../../target/parity/test_split.json");
 
@@ -34,7 +39,7 @@ fn key(bundle: &model::ModelBundle) -> String {
 
 #[wasm_bindgen_test]
 fn wasm_predicts_what_native_predicts_on_every_test_split_row() {
-    let set = Predictors::from_json(MODEL).expect("the committed model set is valid");
+    let set = seed::predictors(MODEL);
     let default = set.full(set.default_target()).unwrap();
     let cases: Vec<Case> = serde_json::from_str(CASES).expect("parity cases parse");
     assert!(cases.len() >= 100, "only {} parity cases", cases.len());
@@ -67,7 +72,7 @@ fn wasm_predicts_what_native_predicts_on_every_test_split_row() {
 
 #[wasm_bindgen_test]
 fn wasm_reports_bad_fields_like_native() {
-    let set = Predictors::from_json(MODEL).unwrap();
+    let set = seed::predictors(MODEL);
     let err = set
         .full("math_score")
         .unwrap()
@@ -84,7 +89,7 @@ fn wasm_reports_bad_fields_like_native() {
 /// checks run natively in tests/range.rs).
 #[wasm_bindgen_test]
 fn wasm_limits_extreme_students_to_0_to_100() {
-    let set = Predictors::from_json(MODEL).unwrap();
+    let set = seed::predictors(MODEL);
     for predictor in set.iter() {
         for score in ["0", "100"] {
             for pick in 0..6 {
@@ -93,9 +98,9 @@ fn wasm_limits_extreme_students_to_0_to_100() {
                     .iter()
                     .map(|f| match f {
                         model::Feature::Numeric { name, .. } => (name.clone(), score.to_owned()),
-                        model::Feature::Categorical { name, categories } => {
-                            (name.clone(), categories[pick % categories.len()].clone())
-                        }
+                        model::Feature::Categorical {
+                            name, categories, ..
+                        } => (name.clone(), categories[pick % categories.len()].clone()),
                     })
                     .collect();
                 let e = predictor
@@ -157,7 +162,7 @@ fn wasm_gives_native_numbers_for_extreme_students_with_every_model() {
             include_str!("../../target/parity/extremes-writing_score-unaware.json"),
         ),
     ];
-    let set = Predictors::from_json(MODEL).unwrap();
+    let set = seed::predictors(MODEL);
     let mut beyond = 0;
     for (target, unaware, json) in NATIVE {
         let predictor = if unaware {

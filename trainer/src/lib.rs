@@ -6,10 +6,6 @@
 pub mod bootstrap;
 pub mod cli;
 pub mod data;
-// `describe.rs` (the dataset file inferred from a CSV) comes from the `dataset` branch; until it
-// is merged a stand-in with its signature keeps this branch building. On merge: delete
-// `describe_pending.rs` and this `#[path]`.
-#[path = "describe_pending.rs"]
 pub mod describe;
 pub mod export;
 pub mod families;

@@ -610,15 +610,6 @@ fn serve(
         !features.is_empty(),
         BadInput(format!("{target}: no column is left to predict it from"))
     );
-    ensure!(
-        features.len() <= model::MAX_EXPLAINED_FEATURES,
-        BadInput(format!(
-            "{target}: {} columns would be features; the model format takes at most {} \
-             (leave some out with --drop or the dataset file's roles.ignored)",
-            features.len(),
-            model::MAX_EXPLAINED_FEATURES
-        ))
-    );
     let target_field = shared.dataset.field(target).expect("a checked target");
     let target_info = prep::target_info(target_field, shared.rows);
     let range = (target_info.min, target_info.max);

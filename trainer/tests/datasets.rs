@@ -77,13 +77,7 @@ fn the_uci_file_trains_every_family_with_an_inferred_dataset_and_both_variants()
     dataset.name = Some("uci-student-por".into());
     dataset.roles.sensitive = vec!["sex".into()];
     dataset.roles.audited = vec!["address".into()];
-    // 30 columns besides the grades; as many as the model format takes are features, the
-    // others ignored (all 30 once it takes them).
-    let features = 30.min(model::MAX_EXPLAINED_FEATURES);
-    dataset.roles.ignored = dataset.schema.fields[features..30]
-        .iter()
-        .map(|f| f.name.clone())
-        .collect();
+    // 30 columns besides the grades, every one a feature.
     let schema = dir.path().join("student-por.json");
     std::fs::write(&schema, dataset.to_json_pretty()).unwrap();
 
@@ -105,8 +99,8 @@ fn the_uci_file_trains_every_family_with_an_inferred_dataset_and_both_variants()
     let names = |p: &model::Predictor| -> Vec<String> {
         p.features().iter().map(|f| f.name().to_owned()).collect()
     };
-    assert_eq!(names(full).len(), features);
-    assert_eq!(names(unaware).len(), features - 1);
+    assert_eq!(names(full).len(), 30);
+    assert_eq!(names(unaware).len(), 29);
     for dropped in ["G1", "G2", "G3"] {
         assert!(!names(full).iter().any(|n| n == dropped), "{dropped}");
     }
@@ -195,37 +189,10 @@ fn a_column_of_many_categories_and_thirty_columns_train() {
         csv += &(cells.join(",") + "\n");
     }
     let dir = tempfile::tempdir().unwrap();
-    if model::MAX_EXPLAINED_FEATURES < 29 {
-        // The model format takes fewer features: a clear error before any search.
-        let data = dir.path().join("data.csv");
-        std::fs::write(&data, &csv).unwrap();
-        let mut c = Config::new(&data, dir.path().join("out"));
-        c.targets = vec!["target".into()];
-        let Err(e) = train::run(&c) else {
-            panic!("trained more features than the model format takes")
-        };
-        assert!(trainer::is_bad_input(&e), "{e:#}");
-        assert!(
-            format!("{e:#}")
-                .contains("29 columns would be features; the model format takes at most"),
-            "{e:#}"
-        );
-        // Within the limit, the many categories train.
-        let kept: Vec<String> = csv
-            .lines()
-            .map(|l| {
-                let cells: Vec<&str> = l.split(',').collect();
-                [&cells[..model::MAX_EXPLAINED_FEATURES], &cells[29..]]
-                    .concat()
-                    .join(",")
-            })
-            .collect();
-        csv = kept.join("\n") + "\n";
-    }
     let out = train_inferred(dir.path(), &csv, &["target"], common::small_grids());
     assert_every_family_accounted_for(&out);
     let bundle = out.bundle();
-    assert_eq!(bundle.features.len(), 29.min(model::MAX_EXPLAINED_FEATURES));
+    assert_eq!(bundle.features.len(), 29);
     let model::Feature::Categorical { categories, .. } = &bundle.features[0] else {
         panic!("{:?}", bundle.features[0]);
     };

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
+use crate::state::column_label;
 use leptos::prelude::*;
-use model::fields;
 use model::report::{FairnessAudit, Report};
 
 use crate::charts::signed;
@@ -38,7 +38,7 @@ pub fn AboutPage() -> impl IntoView {
 
 #[component]
 fn ModelCard(report: Arc<Report>, unaware: bool) -> impl IntoView {
-    let target = fields::label(&report.target).to_ascii_lowercase();
+    let target = column_label(&report.target).to_ascii_lowercase();
     // The model in use for the selection, with the figures model.json carries for it (the
     // same ones the Predict page names).
     let served = use_app_state()
@@ -80,7 +80,7 @@ fn ModelCard(report: Arc<Report>, unaware: bool) -> impl IntoView {
                             bundle
                                 .excluded
                                 .iter()
-                                .map(|e| fields::label(e).to_ascii_lowercase())
+                                .map(|e| column_label(e).to_ascii_lowercase())
                                 .collect::<Vec<_>>()
                                 .join(" and "),
                         )
@@ -184,7 +184,7 @@ fn AuditTable(
                         .map(|g| {
                             view! {
                                 <tr>
-                                    <td>{fields::label(&g.feature).to_owned()}</td>
+                                    <td>{column_label(&g.feature)}</td>
                                     <td>{g.category}</td>
                                     <td class="num">{g.n}</td>
                                     <td class="num">{format!("{:.2}", g.mae)}</td>

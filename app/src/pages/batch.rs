@@ -15,12 +15,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_bindgen::{JsCast, JsValue};
 use leptos::web_sys;
-use model::{fields, Batch, BatchAudit, Predictor};
+use model::{audited_features, Batch, BatchAudit, Feature, Predictor};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::chunked::{predict_with_pauses, PieceSizes};
 use crate::glossary::{Explain, Term};
 use crate::pages::fairness::{GroupRow, GroupTable, COVERAGE_FLAG, COVERAGE_MIN_N};
+use crate::state::column_label;
 use crate::{
     format_count, format_score, use_app_state, ModelError, PageTitle, Route, ServedModel,
     TableScroll,
@@ -371,6 +372,19 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
     }
 }
 
+/// The fields the file's audit groups by: the full model's sensitive features and the seed's
+/// extra ones ([`crate::seed::AUDITED_ALSO`]), whichever variant predicts (the one without the
+/// sensitive fields still has its rows grouped by them).
+fn audited(predictor: &Predictor) -> Vec<Feature> {
+    let target = &predictor.bundle().target;
+    let full = use_app_state()
+        .models
+        .ok()
+        .and_then(|m| m.get(target, false).cloned());
+    let features = full.as_deref().unwrap_or(predictor).features();
+    audited_features(features, &crate::seed::AUDITED_ALSO)
+}
+
 /// The summary, the download button and the results table of one file.
 #[component]
 fn Results(
@@ -388,7 +402,7 @@ fn Results(
     let scores = scored_rows.as_ref().ok().copied();
     // The per-group audit, when the file has the target column: sums over the rows, a few
     // milliseconds for 100,000 (the batch e2e test holds every task under 100 ms).
-    let audit = batch.audit(&predictor);
+    let audit = batch.audit(&predictor, &audited(&predictor));
     // The rows shown, as indices into the batch: all of them, or only those with a problem.
     let shown: Arc<Vec<usize>> = Arc::new((0..total).collect());
     let problems: Arc<Vec<usize>> = Arc::new(
@@ -408,7 +422,7 @@ fn Results(
     };
     let pages = move || visible.with(|v| page_count(v.len()));
     // The target column as the file names it ("math score", "Math score", …).
-    let target_column = batch.column(&target);
+    let target_column = batch.column(model::fields::Column::target(predictor.bundle()));
 
     // The CSV is written a piece of rows at a time with a pause between pieces, so a long
     // batch never freezes the page; the button says so meanwhile.
@@ -518,7 +532,7 @@ fn Results(
     let scored_note = match scores {
         Some(s) => format!(
             "R² and MAE compare the predictions with the file's {} column on {} rows.",
-            fields::label(&target).to_ascii_lowercase(),
+            predictor.target_label().to_ascii_lowercase(),
             format_count(s.n)
         ),
         None if target_column.is_none() => {
@@ -601,7 +615,7 @@ fn Results(
                             <th scope="col">"Filled in"</th>
                             {header
                                 .iter()
-                                .map(|h| view! { <th scope="col">{fields::label(h).to_owned()}</th> })
+                                .map(|h| view! { <th scope="col">{column_label(h)}</th> })
                                 .collect_view()}
                         </tr>
                     </thead>
@@ -617,7 +631,7 @@ fn Results(
 /// the rows with both a prediction and the target.
 #[component]
 fn FileAudit(audit: BatchAudit, file: String, predictor: Arc<Predictor>) -> impl IntoView {
-    let target = fields::label(&predictor.bundle().target).to_ascii_lowercase();
+    let target = predictor.target_label().to_ascii_lowercase();
     let n = audit.n;
     let intro = if n == 0 {
         format!("No row has both a prediction and a {target}: there is nothing to audit.")
@@ -652,13 +666,13 @@ fn FileAudit(audit: BatchAudit, file: String, predictor: Arc<Predictor>) -> impl
         notes.push(format!(
             "{} in no {} group (the cell is empty or names none).",
             plural(field.unmatched, "row", "rows"),
-            fields::label(&field.feature).to_ascii_lowercase()
+            field.label.to_ascii_lowercase()
         ));
     }
     for field in &audit.absent {
         notes.push(format!(
             "The file has no {} column.",
-            fields::label(field).to_ascii_lowercase()
+            column_label(field).to_ascii_lowercase()
         ));
     }
     let tables = audit
@@ -666,10 +680,7 @@ fn FileAudit(audit: BatchAudit, file: String, predictor: Arc<Predictor>) -> impl
         .into_iter()
         .filter(|_| n > 0)
         .map(|field| {
-            let caption = format!(
-                "Errors by {} in {file}",
-                fields::label(&field.feature).to_ascii_lowercase()
-            );
+            let caption = format!("Errors by {} in {file}", field.label.to_ascii_lowercase());
             let rows = field
                 .groups
                 .into_iter()

@@ -4,8 +4,8 @@
 
 use std::sync::Arc;
 
+use crate::state::column_label;
 use leptos::prelude::*;
-use model::fields;
 use model::report::{FairnessAudit, GroupErrors, Report};
 
 use crate::charts::{nice_bounds, nice_step, Bar, BarChart, FitWidth};
@@ -159,7 +159,7 @@ fn signed(value: f64) -> String {
 
 #[component]
 fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
-    let target = fields::label(&report.target).to_ascii_lowercase();
+    let target = column_label(&report.target).to_ascii_lowercase();
     let full = report
         .fairness
         .iter()
@@ -323,7 +323,7 @@ fn FieldAudit(
     mae_domain: (f64, f64),
     signed_domain: (f64, f64),
 ) -> impl IntoView {
-    let label = fields::label(&feature).to_owned();
+    let label = column_label(&feature);
     let lower = label.to_ascii_lowercase();
     type Error = fn(&GroupErrors) -> Option<(f64, f64)>;
     let bars = |value: fn(&GroupErrors) -> f64, note: fn(f64) -> String, error: Error| {
@@ -437,7 +437,7 @@ pub fn GroupTable(
     caption: String,
     testid: &'static str,
 ) -> impl IntoView {
-    let label = fields::label(&feature).to_owned();
+    let label = column_label(&feature);
     let has_variant = rows.iter().any(|r| r.unaware.is_some());
     let has_coverage = rows
         .iter()

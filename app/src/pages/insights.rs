@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
+use crate::state::column_label;
 use leptos::prelude::*;
-use model::fields;
 use model::report::{CategoryMeans, Histogram as HistogramData, Importance, Report, ScoreRelation};
 
 use crate::charts::{nice_bounds, nice_step, Bar, BarChart, FitWidth, Histogram, LineDots};
@@ -44,7 +44,7 @@ pub fn InsightsPage() -> impl IntoView {
 #[component]
 fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
     let insights = &report.insights;
-    let target = fields::label(&report.target).to_owned();
+    let target = column_label(&report.target);
     let empty = insights.histograms.is_empty()
         && insights.by_category.is_empty()
         && insights.relations.is_empty()
@@ -162,7 +162,7 @@ fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
 
 #[component]
 fn HistogramFigure(data: HistogramData, y_max: usize) -> impl IntoView {
-    let label = fields::label(&data.column).to_owned();
+    let label = column_label(&data.column);
     let caption = format!(
         "{label}: mean {:.1}, standard deviation {:.1}",
         data.mean, data.std
@@ -217,7 +217,7 @@ fn HistogramFigure(data: HistogramData, y_max: usize) -> impl IntoView {
 
 #[component]
 fn GroupMeansFigure(data: CategoryMeans, target: String) -> impl IntoView {
-    let label = fields::label(&data.feature).to_owned();
+    let label = column_label(&data.feature);
     let overall = overall_mean(&data);
     let bars: Vec<Bar> = data
         .groups
@@ -286,7 +286,7 @@ fn GroupMeansFigure(data: CategoryMeans, target: String) -> impl IntoView {
 
 #[component]
 fn RelationFigure(data: ScoreRelation, target: String) -> impl IntoView {
-    let label = fields::label(&data.column).to_owned();
+    let label = column_label(&data.column);
     let points: Vec<(f64, Option<f64>)> = data
         .edges
         .windows(2)
@@ -368,7 +368,7 @@ fn ImportanceFigure(data: Vec<Importance>, target: String, served: String) -> im
     let bars: Vec<Bar> = data
         .iter()
         .map(|i| Bar {
-            label: fields::label(&i.feature).to_owned(),
+            label: column_label(&i.feature),
             value: i.mean_abs_contribution,
             error: None,
             note: format!("{:.1} pts", i.mean_abs_contribution),
@@ -380,7 +380,7 @@ fn ImportanceFigure(data: Vec<Importance>, target: String, served: String) -> im
         data.iter()
             .map(|i| format!(
                 "{} {:.1}",
-                fields::label(&i.feature),
+                column_label(&i.feature),
                 i.mean_abs_contribution
             ))
             .collect::<Vec<_>>()

@@ -8,7 +8,7 @@ use model::report::{FamilyReport, Params, Report};
 use crate::charts::{nice_bounds, nice_step, Bar, BarChart, FitWidth};
 use crate::glossary::{Explain, Term};
 use crate::pages::fairness::mae_change;
-use model::fields;
+use crate::state::column_label;
 
 use crate::reports::report_page;
 use crate::{family_label, format_percent, PageTitle, Route, ServedModel, TableScroll};
@@ -81,7 +81,7 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
                     .unwrap_or_default(),
             )
         });
-    let target = fields::label(&report.target).to_ascii_lowercase();
+    let target = column_label(&report.target).to_ascii_lowercase();
     let (folds, split, cv) = (report.cv.folds, &report.split, &report.cv);
 
     // The axis spans the error bars, in round steps (R² differences are small).

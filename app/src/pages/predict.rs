@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use model::whatif::{self, Goal};
-use model::{fields, Explanation, Feature, Interval, Missing, Predictor, Student};
+use model::{Explanation, Feature, Interval, Missing, Predictor, Student};
 
 use crate::charts::{signed, Curve, Waterfall};
 use crate::glossary::{Explain, Term};
@@ -36,14 +36,14 @@ fn describe_value(feature: &Feature, value: &str) -> String {
     let name = feature.name();
     match (feature, name) {
         (Feature::Numeric { .. }, _) => {
-            format!("{} {value}", fields::label(name).to_ascii_lowercase())
+            format!("{} {value}", feature.label().to_ascii_lowercase())
         }
         (_, "gender" | "race_ethnicity") => value.to_owned(),
         (_, "lunch") => format!("{value} lunch"),
         (_, "parental_level_of_education") => format!("parents with {value}"),
         (_, "test_preparation_course") if value == "none" => "no test preparation".to_owned(),
         (_, "test_preparation_course") => format!("test preparation {value}"),
-        _ => format!("{}: {value}", fields::label(name)),
+        _ => format!("{}: {value}", feature.label()),
     }
 }
 
@@ -108,10 +108,7 @@ impl Outputs {
         let beyond = estimate
             .filter(|e| e.beyond_range() && e.raw.is_finite())
             .map(|e| e.raw);
-        let explainable = predictor.features().len() <= model::MAX_EXPLAINED_FEATURES;
-        let explanation = prediction
-            .filter(|_| explainable)
-            .and_then(|_| predictor.explain(student, Missing::Reject).ok());
+        let explanation = prediction.and_then(|_| predictor.explain(student, Missing::Reject).ok());
         let mut deltas = Vec::new();
         if let Some(now) = prediction {
             for feature in predictor.features() {
@@ -245,7 +242,7 @@ fn PredictorView(predictor: Arc<Predictor>, form: FormValues) -> impl IntoView {
         .iter()
         .cloned()
         .partition(|f| matches!(f.feature, Feature::Categorical { .. }));
-    let target = fields::label(&predictor.bundle().target).to_ascii_lowercase();
+    let target = predictor.target_label().to_ascii_lowercase();
 
     view! {
         <PageTitle route=Route::Predict>"Predict a score"</PageTitle>
@@ -293,6 +290,7 @@ fn FieldGroup(legend: &'static str, fields: Vec<Field>, outputs: Memo<Outputs>) 
 #[component]
 fn FieldControl(field: Field, outputs: Memo<Outputs>) -> impl IntoView {
     let name = field.name().to_owned();
+    let label = field.feature.label().to_owned();
     let (id, hint_id, error_id) = (field.id("field"), field.id("hint"), field.id("error"));
     let error = Memo::new({
         let name = name.clone();
@@ -365,7 +363,7 @@ fn FieldControl(field: Field, outputs: Memo<Outputs>) -> impl IntoView {
     view! {
         <div class="field" class:has-error=move || error.with(Option::is_some)>
             <div class="field-head">
-                <label for=id>{fields::label(&name).to_owned()}</label>
+                <label for=id>{label}</label>
                 {hint.map(|hint| view! { <span class="hint" id=hint_id>{hint}</span> })}
             </div>
             {control}
@@ -503,18 +501,17 @@ fn WhyCard(predictor: Arc<Predictor>, fields: Vec<Field>, outputs: Memo<Outputs>
         .and_then(format_score)
         .unwrap_or_else(|| "—".to_owned());
     let reference = describe_reference(&predictor);
-    let target = fields::label(&predictor.bundle().target).to_ascii_lowercase();
-    let too_many = predictor.features().len() > model::MAX_EXPLAINED_FEATURES;
+    let target = predictor.target_label().to_ascii_lowercase();
     let explanation = Memo::new(move |_| outputs.with(|o| o.explanation.clone()));
 
     let chart = move || {
         let Some(e) = explanation.get() else {
-            let text = if too_many {
-                "This model has too many fields to explain each one."
-            } else {
-                "Fix the highlighted fields to see the reasons."
-            };
-            return view! { <p class="muted" data-testid="why-empty">{text}</p> }.into_any();
+            return view! {
+                <p class="muted" data-testid="why-empty">
+                    "Fix the highlighted fields to see the reasons."
+                </p>
+            }
+            .into_any();
         };
         let values: Vec<f64> = e.contributions.iter().map(|c| c.value).collect();
         if values.iter().all(|v| v.abs() < 0.05) {
@@ -531,12 +528,10 @@ fn WhyCard(predictor: Arc<Predictor>, fields: Vec<Field>, outputs: Memo<Outputs>
             .contributions
             .iter()
             .map(|c| {
-                let text = fields
-                    .iter()
-                    .find(|f| f.name() == c.feature)
-                    .map(|f| f.value.get_untracked())
-                    .unwrap_or_default();
-                format!("{}: {}", fields::label(&c.feature), text.trim())
+                let field = fields.iter().find(|f| f.name() == c.feature);
+                let text = field.map(|f| f.value.get_untracked()).unwrap_or_default();
+                let label = field.map_or(c.feature.as_str(), |f| f.feature.label());
+                format!("{label}: {}", text.trim())
             })
             .collect();
         let aria = format!(
@@ -616,6 +611,17 @@ pub fn slider_curve(
         .then_some(points)
 }
 
+/// A suggestion in the app's words: the seed's wording of a change where it has one
+/// ("complete the test preparation course").
+fn worded(mut suggestion: whatif::Suggestion) -> whatif::Suggestion {
+    for change in &mut suggestion.changes {
+        if let Some(phrase) = crate::seed::phrase(change) {
+            change.phrase = phrase;
+        }
+    }
+    suggestion
+}
+
 /// The answer to the goal box, in words: the summary sentence and the suggestions (each a
 /// sentence and its changes, field name → new text).
 #[derive(Debug, Clone, PartialEq)]
@@ -644,7 +650,18 @@ pub fn goal_answer(
             goal_text.trim()
         )));
     };
-    Some(match whatif::what_it_takes(predictor, student, goal) {
+    let answer_of = whatif::what_it_takes(predictor, student, goal).map(|goal| match goal {
+        Goal::Reachable { now, suggestions } => Goal::Reachable {
+            now,
+            suggestions: suggestions.into_iter().map(worded).collect(),
+        },
+        Goal::Unreachable { now, best } => Goal::Unreachable {
+            now,
+            best: worded(best),
+        },
+        other => other,
+    });
+    Some(match answer_of {
         Err(whatif::GoalError::OutOfRange { min, max }) => answer(format!(
             "{} is outside the scores this model predicts: choose a goal from {min} to {max}.",
             model::text::number(goal)
@@ -654,6 +671,11 @@ pub fn goal_answer(
         }
         Ok(Goal::Reached { now }) => answer(format!(
             "Already there: the prediction, {}, is at least {}.",
+            score(now.value),
+            model::text::number(goal)
+        )),
+        Ok(Goal::NothingToChange { now }) => answer(format!(
+            "This model has no field a student can change: the prediction stays {}, short of {}.",
             score(now.value),
             model::text::number(goal)
         )),
@@ -701,7 +723,7 @@ fn WhatIf(
     student: Memo<Student>,
     outputs: Memo<Outputs>,
 ) -> impl IntoView {
-    let target = fields::label(&predictor.bundle().target).to_ascii_lowercase();
+    let target = predictor.target_label().to_ascii_lowercase();
     let (categorical, numeric): (Vec<Field>, Vec<Field>) = fields
         .iter()
         .cloned()
@@ -713,7 +735,7 @@ fn WhatIf(
             Feature::Categorical { .. } => None,
         })
         .map(|(field, min, max)| {
-            let label = fields::label(field.name()).to_owned();
+            let label = field.feature.label().to_owned();
             let value = field.value;
             let position = move || slider_position(&value.get(), min, max).to_string();
             let shown = move || {
@@ -789,6 +811,7 @@ fn WhatIf(
         })
         .map(|(categories, field)| {
             let name = field.name().to_owned();
+            let label = field.feature.label().to_owned();
             let group = field.id("whatif");
             let value = field.value;
             let options = categories
@@ -820,7 +843,7 @@ fn WhatIf(
                 .collect_view();
             view! {
                 <fieldset class="chips-field">
-                    <legend class="chips-legend">{fields::label(&name).to_owned()}</legend>
+                    <legend class="chips-legend">{label}</legend>
                     <div class="chips">{options}</div>
                 </fieldset>
             }
@@ -1058,6 +1081,20 @@ mod tests {
             let then = Outputs::new(&writing, &s).prediction.unwrap();
             assert!(then >= goal.parse::<f64>().unwrap(), "{text}: {then}");
         }
+        // The course in the seed's words, the scores in the model's.
+        let texts: Vec<&str> = up.suggestions.iter().map(|(t, _)| t.as_str()).collect();
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.starts_with("Complete the test preparation course and raise ")),
+            "{texts:?}"
+        );
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.starts_with("Raise reading score by ") && t.contains(" points (74 → ")),
+            "{texts:?}"
+        );
         // The typical student's math: both scores at 100 give 92.3 at most.
         let math = predictor();
         let none = goal_answer(&math, &math.reference_student(), "100").unwrap();

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use model::whatif::{curve, what_it_takes, Goal, Suggestion, COURSE};
+use model::whatif::{curve, grid, what_it_takes, Goal, Suggestion};
 use model::{Feature, Missing, Predictor, Student};
 
 /// The prediction the form shows for `student`.
@@ -11,16 +11,26 @@ pub fn shown(predictor: &Predictor, student: &Student) -> f64 {
     predictor.estimate(student, Missing::Reject).unwrap().value
 }
 
-/// Every point of every score's curve is the form's estimate for that value; for a linear
-/// model the raw estimates lie on a line.
+/// Every point of every number's curve is the form's estimate for that value, one per value of
+/// its grid; for a linear model the raw estimates lie on a line.
 pub fn check_curves(predictor: &Predictor, student: &Student) {
     let linear = matches!(predictor.bundle().model, model::Model::Linear { .. });
     for feature in predictor.features() {
-        let Feature::Numeric { name, min, max, .. } = feature else {
+        let Feature::Numeric {
+            name,
+            min,
+            max,
+            info,
+        } = feature
+        else {
             continue;
         };
         let points = curve(predictor, student, name).unwrap();
-        assert_eq!(points.len(), (max - min) as usize + 1, "{name}");
+        let values: Vec<f64> = points.iter().map(|p| p.0).collect();
+        assert_eq!(values, grid(*min, *max, info.step), "{name}");
+        if info.step.is_none_or(|s| s == 1.0) && max - min <= 1000.0 {
+            assert_eq!(points.len(), (max - min) as usize + 1, "{name}");
+        }
         for &(v, e) in &points {
             let at = student.clone().with(name.as_str(), v.to_string());
             assert_eq!(
@@ -42,7 +52,10 @@ pub fn check_curves(predictor: &Predictor, student: &Student) {
                     "{name} = {v}: {} vs {line}",
                     e.raw
                 );
-                assert_eq!(e.value, e.raw.clamp(0.0, 100.0));
+                let (lo, hi) = predictor
+                    .target_range()
+                    .unwrap_or((f64::NEG_INFINITY, f64::INFINITY));
+                assert_eq!(e.value, e.raw.clamp(lo, hi));
             }
         }
     }
@@ -56,7 +69,8 @@ struct Combo {
     value: f64,
 }
 
-/// Every combination of the actionable fields on the grid the module documents.
+/// Every combination of the actionable fields on the grid the module documents: a number to
+/// any other value of its grid (up or down), a category to any other category.
 fn combos(predictor: &Predictor, student: &Student) -> Vec<Combo> {
     let mut out = vec![Combo {
         student: student.clone(),
@@ -66,22 +80,26 @@ fn combos(predictor: &Predictor, student: &Student) -> Vec<Combo> {
     }];
     for feature in predictor.features() {
         let name = feature.name();
+        if !feature.info().actionable {
+            continue;
+        }
         let options: Vec<(String, f64)> = match feature {
-            Feature::Numeric { max, .. } => {
+            Feature::Numeric { min, max, info, .. } => {
                 let now: f64 = model::text::read_number(student.get(name).unwrap()).unwrap();
-                (now.floor() as i64 + 1..=*max as i64)
-                    .map(|v| (v.to_string(), v as f64 - now))
+                grid(*min, *max, info.step)
+                    .into_iter()
+                    .filter(|&v| v != now)
+                    .map(|v| (v.to_string(), (v - now).abs()))
                     .collect()
             }
-            Feature::Categorical { categories, .. } if name == COURSE.0 => {
+            Feature::Categorical { categories, .. } => {
                 let now = student.get(name).unwrap();
-                if now != COURSE.1 && categories.iter().any(|c| c == COURSE.1) {
-                    vec![(COURSE.1.to_owned(), 0.0)]
-                } else {
-                    vec![]
-                }
+                let k = model::fields::category_index(now, categories).unwrap();
+                (0..categories.len())
+                    .filter(|&j| j != k)
+                    .map(|j| (categories[j].clone(), 0.0))
+                    .collect()
             }
-            Feature::Categorical { .. } => vec![],
         };
         let mut next = Vec::new();
         for c in &out {
@@ -108,25 +126,33 @@ fn combos(predictor: &Predictor, student: &Student) -> Vec<Combo> {
 fn apply(predictor: &Predictor, student: &Student, s: &Suggestion) -> Student {
     let mut out = student.clone();
     for c in &s.changes {
-        if c.field == COURSE.0 {
-            assert_eq!(student.get(&c.field), Some(c.from.as_str()));
-            assert_eq!(c.to, COURSE.1);
-            assert_eq!(c.points, 0.0);
-        } else {
-            assert!(
-                predictor
-                    .features()
-                    .iter()
-                    .any(|f| f.name() == c.field && matches!(f, Feature::Numeric { .. })),
-                "{} is not a score",
-                c.field
-            );
-            let from: f64 = model::text::read_number(student.get(&c.field).unwrap()).unwrap();
-            assert_eq!(model::text::read_number(&c.from), Some(from));
-            let to: f64 = c.to.parse().unwrap();
-            assert_eq!(to.fract(), 0.0, "whole values only");
-            assert!(to > from && to <= 100.0);
-            assert!((c.points - (to - from)).abs() < 1e-9);
+        let feature = predictor
+            .features()
+            .iter()
+            .find(|f| f.name() == c.field)
+            .expect("a feature");
+        assert!(feature.info().actionable, "{} is not actionable", c.field);
+        match feature {
+            Feature::Categorical { categories, .. } => {
+                assert_eq!(student.get(&c.field), Some(c.from.as_str()));
+                assert!(categories.contains(&c.to), "{}", c.to);
+                assert_ne!(
+                    model::fields::category_index(&c.from, categories),
+                    model::fields::category_index(&c.to, categories)
+                );
+                assert_eq!(c.points, 0.0);
+            }
+            Feature::Numeric { min, max, info, .. } => {
+                let from: f64 = model::text::read_number(student.get(&c.field).unwrap()).unwrap();
+                assert_eq!(model::text::read_number(&c.from), Some(from));
+                let to: f64 = c.to.parse().unwrap();
+                assert!(
+                    grid(*min, *max, info.step).contains(&to),
+                    "{to} is on the grid"
+                );
+                assert_ne!(to, from);
+                assert!((c.points - (to - from).abs()).abs() < 1e-9);
+            }
         }
         out.set(c.field.as_str(), c.to.as_str());
     }
@@ -188,6 +214,11 @@ pub fn check_goal(predictor: &Predictor, student: &Student, goal: f64) -> Goal {
                 assert!((w[0].changes.len(), w[0].points()) <= (w[1].changes.len(), w[1].points()));
             }
         }
+        Goal::NothingToChange { now: e } => {
+            assert_eq!(e.value, now);
+            assert!(now < goal);
+            assert_eq!(all.len(), 1, "something could change");
+        }
         Goal::Unreachable { now: e, best } => {
             assert_eq!(e.value, now);
             assert!(all.iter().all(|c| c.value < goal), "{goal} is reachable");
@@ -202,7 +233,7 @@ pub fn check_goal(predictor: &Predictor, student: &Student, goal: f64) -> Goal {
     answer
 }
 
-/// A spread of goals around the student's prediction and the edges of the range.
+/// A spread of goals around the student's prediction and the edges of the range (0 to 100).
 pub fn goals(predictor: &Predictor, student: &Student) -> Vec<f64> {
     let now = shown(predictor, student);
     let mut goals = vec![
