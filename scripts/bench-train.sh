@@ -46,25 +46,10 @@ done
 now() { date +%s.%N; }
 elapsed() { "$PYTHON" -c 'import sys; print(f"{float(sys.argv[2]) - float(sys.argv[1]):.3f}")' "$1" "$2"; }
 
-# 1. The virtualenv.
-command -v "$PYTHON" >/dev/null || die "$PYTHON not found (set BENCH_PYTHON to a Python >= 3.11)"
-"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
-    || die "$PYTHON is $("$PYTHON" -V 2>&1); the pipeline needs Python >= 3.11 (tomllib)"
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys' 2>/dev/null; then
-    say "creating the virtualenv $VENV"
-    rm -rf "$VENV"
-    "$PYTHON" -m venv "$VENV" || die "could not create $VENV (is the python3-venv package installed?)"
-fi
-STAMP="$VENV/.bench-requirements.sha256"
-WANT="$(sha256sum "$REQS" | cut -d' ' -f1) $("$VENV/bin/python" -V 2>&1)"
-if [ "$(cat "$STAMP" 2>/dev/null || true)" != "$WANT" ]; then
-    say "installing $REQS into $VENV (from PyPI)"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQS" \
-        || die "pip install -r $REQS failed (is PyPI reachable?)"
-    echo "$WANT" > "$STAMP"
-else
-    say "$VENV is up to date with $REQS"
-fi
+# 1. The virtualenv (scripts/bench-venv.sh).
+# shellcheck source=scripts/bench-venv.sh
+source scripts/bench-venv.sh
+bench_venv bench-train
 
 # 2. The trainer, from a snapshot of the grids.
 mkdir -p "$OUT"
