@@ -239,7 +239,7 @@ async fn an_unreadable_model_shows_an_error_card_naming_the_problem() {
         ("{ not json".to_owned(), "not valid JSON"),
         (
             MODEL_JSON.replacen("{\"major\":1,", "{\"major\":9,", 1),
-            "version 9.0 is not supported",
+            "version 9.1 is not supported",
         ),
     ] {
         let root = app_at("/", parse_models(&document), reports()).await;
