@@ -890,11 +890,7 @@ impl Field {
     /// aliases, compared as [`crate::fields::fold`] compares them (any case, `_`, `-`, `/` and
     /// spaces alike).
     pub fn names_column(&self, cell: &str) -> bool {
-        let cell = crate::fields::fold(cell);
-        std::iter::once(&self.name)
-            .chain(&self.title)
-            .chain(&self.aliases)
-            .any(|n| crate::fields::fold(n) == cell)
+        crate::fields::names_column(cell, self)
     }
 
     /// The label people read: the title, else the name.
@@ -1302,4 +1298,15 @@ fn json_text(value: &serde_json::Value) -> String {
 pub fn json_schema_dataset() -> String {
     let schema = schemars::schema_for!(Dataset);
     serde_json::to_string_pretty(&schema).expect("a schema serializes") + "\n"
+}
+
+impl<'a> From<&'a Field> for crate::fields::Column<'a> {
+    /// A dataset field as header cells name it: its name, title or aliases.
+    fn from(field: &'a Field) -> Self {
+        Self {
+            name: &field.name,
+            label: field.title.as_deref(),
+            aliases: &field.aliases,
+        }
+    }
 }

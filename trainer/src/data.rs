@@ -11,7 +11,7 @@ use std::io::Read;
 use std::path::Path;
 
 use model::dataset::{Cell, Field};
-use model::fields::fold;
+use model::fields::{absent_column, find_column, names_column, AbsentColumn, Column};
 use model::{Dataset, Student};
 
 /// What is wrong with the training data. Nothing is written when there is any.
@@ -39,23 +39,6 @@ pub enum DataError {
     NoRows,
     #[error("{} bad row(s):\n{}", .0.len(), .0.iter().take(20).map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Rows(Vec<RowError>),
-}
-
-/// A column the header lacks, with the header cell most like it when one is close:
-/// `reading_score (closest: "readng score")`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AbsentColumn {
-    pub name: String,
-    pub closest: Option<String>,
-}
-
-impl std::fmt::Display for AbsentColumn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.closest {
-            Some(cell) => write!(f, "{} (closest: {cell:?})", self.name),
-            None => write!(f, "{}", self.name),
-        }
-    }
 }
 
 /// One bad cell or row; `line` is the 1-based line in the file (the header is line 1).
@@ -87,38 +70,31 @@ impl Row {
     }
 }
 
-/// Whether the header cell `cell` names `field`: its exact name, or [`fold`]ed, its name, its
-/// title or one of its aliases.
+/// Whether the header cell `cell` names the column `name` (with its `title` and `aliases`):
+/// the model crate's rule, [`model::fields::names_column`].
 pub fn names_field(cell: &str, name: &str, title: Option<&str>, aliases: &[String]) -> bool {
-    if cell == name {
-        return true;
-    }
-    let cell = fold(cell);
-    !cell.is_empty()
-        && (cell == fold(name)
-            || title.is_some_and(|t| cell == fold(t))
-            || aliases.iter().any(|a| cell == fold(a)))
+    names_column(
+        cell,
+        Column {
+            name,
+            label: title,
+            aliases,
+        },
+    )
 }
 
-/// The position of the column `name` in `header`: the cell equal to it, or else the one cell
-/// that names it ([`names_field`]); two such cells are an error, none is `Ok(None)`.
-pub fn find_column(
-    header: &[String],
-    name: &str,
-    title: Option<&str>,
-    aliases: &[String],
-) -> Result<Option<usize>, DataError> {
-    if let Some(i) = header.iter().position(|h| h == name) {
-        return Ok(Some(i));
-    }
-    let mut named = (0..header.len()).filter(|&i| names_field(&header[i], name, title, aliases));
-    match (named.next(), named.next()) {
-        (Some(a), Some(b)) => Err(DataError::AmbiguousColumn {
-            name: name.to_owned(),
-            cells: [header[a].clone(), header[b].clone()],
-        }),
-        (found, _) => Ok(found),
-    }
+/// The position of `field`'s column in `header` ([`model::fields::find_column`]): the cell
+/// equal to its name, or else the one cell that names it; two such cells are an error.
+fn find_field(header: &[String], field: &Field) -> Result<Option<usize>, DataError> {
+    find_column(header, column(field)).map_err(|e| DataError::AmbiguousColumn {
+        name: e.name,
+        cells: e.cells,
+    })
+}
+
+/// A dataset field as the model crate's header rules see it.
+fn column(field: &Field) -> Column<'_> {
+    Column::from(field)
 }
 
 /// The fields every data file must have: all but the `ignored` ones.
@@ -193,17 +169,18 @@ pub fn parse(raw: &[u8], dataset: &Dataset) -> Result<Vec<Row>, DataError> {
     let mut columns: Vec<(&Field, usize)> = Vec::new();
     let mut absent = Vec::new();
     for field in read_fields(dataset) {
-        match find_column(&names, &field.name, field.title.as_deref(), &field.aliases)? {
+        match find_field(&names, field)? {
             Some(i) => columns.push((field, i)),
             None => absent.push(field),
         }
     }
     if !absent.is_empty() {
-        let taken: Vec<usize> = columns.iter().map(|&(_, i)| i).collect();
+        // The closest cell is never one that names another field.
+        let others: Vec<Column<'_>> = columns.iter().map(|&(f, _)| column(f)).collect();
         return Err(DataError::MissingColumns(
             absent
                 .into_iter()
-                .map(|f| absent_column(&names, &taken, f))
+                .map(|f| absent_column(&names, column(f), &others))
                 .collect(),
         ));
     }
@@ -275,57 +252,6 @@ pub fn parse(raw: &[u8], dataset: &Dataset) -> Result<Vec<Row>, DataError> {
         return Err(DataError::NoRows);
     }
     Ok(rows)
-}
-
-/// The field `field`, absent from `header`, with the closest header cell that names no other
-/// field (not in `taken`): the fewest edits between the [`fold`]ed texts of the cell and of the
-/// field's name, title or aliases, at most a third of the name's folded length (and at least
-/// one), first cell on ties.
-fn absent_column(header: &[String], taken: &[usize], field: &Field) -> AbsentColumn {
-    let wanted: Vec<Vec<char>> = std::iter::once(field.name.as_str())
-        .chain(field.title.as_deref())
-        .chain(field.aliases.iter().map(String::as_str))
-        .map(|w| fold(w).chars().collect())
-        .collect();
-    let limit = (wanted[0].len() / 3).max(1);
-    let closest = header
-        .iter()
-        .enumerate()
-        .filter(|(i, cell)| !cell.trim().is_empty() && !taken.contains(i))
-        .filter_map(|(_, cell)| {
-            let folded: Vec<char> = fold(cell).chars().collect();
-            let d = wanted
-                .iter()
-                .filter_map(|w| edits_within(w, &folded, limit))
-                .min()?;
-            Some((d, cell))
-        })
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, cell)| cell.clone());
-    AbsentColumn {
-        name: field.name.clone(),
-        closest,
-    }
-}
-
-/// The Levenshtein distance between `a` and `b` when it is at most `limit`, else `None`;
-/// texts whose lengths differ by more than `limit` are not compared at all.
-fn edits_within(a: &[char], b: &[char], limit: usize) -> Option<usize> {
-    if a.len().abs_diff(b.len()) > limit {
-        return None;
-    }
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let change = previous[j] + usize::from(ca != cb);
-            current[j + 1] = change.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    let d = previous[b.len()];
-    (d <= limit).then_some(d)
 }
 
 #[cfg(test)]
