@@ -36,16 +36,15 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The models of a set, each with the seed's information where it has none
-    /// ([`crate::seed::complete`]): the full model of each target and, where the trainer made
-    /// one, the variant without exactly the full model's sensitive features. Other variants are
-    /// not offered.
+    /// The models of a set: the full model of each target and, where the trainer made one, the
+    /// variant without exactly the full model's sensitive features. Other variants are not
+    /// offered.
     pub fn new(set: &Predictors) -> Self {
         let targets: Vec<String> = set.targets().into_iter().map(str::to_owned).collect();
         let models: Vec<(String, bool, Arc<Predictor>)> = targets
             .iter()
             .flat_map(|t| {
-                let full = set.full(t).map(crate::seed::complete);
+                let full = set.full(t).cloned();
                 let sensitive: Vec<&str> = full
                     .iter()
                     .flat_map(|p| p.features())
@@ -55,7 +54,7 @@ impl Catalog {
                 let unaware = (!sensitive.is_empty())
                     .then(|| set.get(t, &sensitive))
                     .flatten()
-                    .map(crate::seed::complete);
+                    .cloned();
                 [(false, full), (true, unaware)]
                     .into_iter()
                     .filter_map(|(u, p)| Some((t.clone(), u, Arc::new(p?))))
