@@ -1,6 +1,6 @@
 // The byte budget: what a first visit must download before it can show a prediction (the page,
 // the boot script, the stylesheet, the app's JS and wasm), gzip-compressed as both clouds serve
-// it, stays within the 300 KB budget; prints each file's figures and the room left.
+// it, stays under the ceiling below; prints each file's figures and the room left.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,13 +12,14 @@ import { ROOT } from './server.mjs';
 /** The first-load budget: what the first prediction needs (the one Leptos module with every page
  * and the embedded models; report.json is fetched only by the pages that show it). */
 export const BUDGET_BYTES = 300 * 1024;
-/** Not met (issue 11 is blocked on it: README "Load performance" has what each page costs and
- * what would close the gap). Until the budget is met the test fails above this ceiling, so the
- * first load cannot grow unnoticed, and prints how far it is from the budget. Raised from 390 to
- * 400 KB on purpose with issue 14's forgiving input and district-sized batch and issue 13's
- * per-group coverage; issue 13's what-if, goal search, batch audit and glossary fit under it
- * after the model reader's and the sorts' cuts (408,494 B). */
-export const CEILING_BYTES = 400 * 1024;
+/** The 300 KB budget is retired (one module with every page measures about 400 KB); this
+ * ceiling guards against growth: the test fails above it and prints how far the first load is
+ * from the old budget. 420 KB as the developers' guide sets it: 408,494 B before issue 21, then
+ * 425,729 B with the dataset-as-data format (every feature's label, help, unit and roles in the
+ * embedded model.json, the reader's checks of them, the what-if over any actionable features and
+ * explanations past 16 fields). The app-for-any-dataset issue allows the default site +15 KB
+ * over 408,494 B in all, so it must win back what issue 21 added beyond that. */
+export const CEILING_BYTES = 420 * 1024;
 const DIST = join(ROOT, 'dist');
 
 /** The files the first prediction needs, from dist/index.html. */

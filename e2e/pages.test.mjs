@@ -48,6 +48,9 @@ async function axeViolations(page) {
 
 /** Waits until the page's training report has arrived (pages that need it fetch it once). */
 async function reportShown(page) {
+  // The app first (its page title), then no report still loading: before the wasm mounts there
+  // is no loading card either, and a large report.json made that race visible.
+  await page.locator('main .page-title').first().waitFor();
   await page.waitForFunction(() => !document.querySelector('[data-testid="report-loading"]'));
 }
 
