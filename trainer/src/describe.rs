@@ -120,20 +120,15 @@ impl Column {
 /// Infers the dataset file of the CSV `bytes`, with `targets` (numeric columns) as its
 /// targets, in that order.
 pub fn infer(bytes: &[u8], targets: &[String]) -> Result<Dataset, InferError> {
-    if let Err(e) = std::str::from_utf8(bytes) {
-        return Err(InferError::NotText {
-            byte: e.valid_up_to() + 1,
-            reason: "is not UTF-8",
-        });
-    }
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-        return Err(InferError::NotText {
-            byte: nul + 1,
-            reason: "is a NUL character",
-        });
-    }
-    // CRLF as LF (the csv crate reports lines after a CRLF row one short) and no BOM.
-    let bytes = model::normalize_csv(bytes);
+    // The trainer's own check: text (UTF-8, no NUL), CRLF as LF and no BOM.
+    let bytes = crate::data::text_bytes(bytes).map_err(|e| match e {
+        crate::data::DataError::NotText { byte, reason } => InferError::NotText { byte, reason },
+        // text_bytes refuses nothing else; should it one day, its message is kept.
+        other => InferError::Csv {
+            line: 1,
+            message: other.to_string(),
+        },
+    })?;
     let delimiter = model::csv_delimiter(&bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
