@@ -21,11 +21,12 @@ EXTREMES := e2e/fixtures/extremes.csv
 HOSTING_VENV := target/hosting-venv
 
 .PHONY: help serve test build train data tools-web tools-all lint native-test assets-current \
-        parity-cases wasm-test e2e deny trainer-bin bench-train bench-uci bench-web wasm-size route-cost tools-hosting lint-hosting fuzz
+        parity-cases wasm-test e2e deny trainer-bin bench-train bench-uci bench-web wasm-size route-cost tools-hosting lint-hosting fuzz site site-uci
 
 help:
 	@echo "make serve   build and serve the app on http://127.0.0.1:8080"
 	@echo "make test    run every test (what CI runs)"
+	@echo "make site DATA=your.csv [SCHEMA=your.schema.json] [SITE=folder]   a site for your own data"
 	@echo "make train   retrain assets/model.json and assets/report.json from $(DATA)"
 	@echo "make bench-train   time the trainer against the scikit-learn pipeline (same grids and split)"
 	@echo "make bench-uci     our search on real students (UCI, Portuguese) against Cortez & Silva (2008)"
@@ -87,6 +88,27 @@ trainer-bin:
 train: data trainer-bin
 	$(TRAINER) train --data $(DATA) --schema $(SCHEMA) --out assets
 
+# A static site for another table, without touching the committed default: trains on DATA
+# (with SCHEMA when given on the command line, else the trainer's own rule: a *.schema.json
+# beside DATA naming it, or inference), keeps the model set and reports in $(SITE)-models and
+# builds the site into $(SITE). E.g.
+#   make site DATA=../shared/data/student-por.csv SCHEMA=data/uci-student.schema.json
+SITE ?= target/site
+site: tools-web trainer-bin
+	scripts/site.sh "$(DATA)" "$(if $(filter command line environment,$(origin SCHEMA)),$(SCHEMA))" "$(SITE)"
+
+# The second site the browser tests check (e2e/site-uci.test.mjs): the UCI Portuguese course
+# with its dataset file, and the test-split students' native predictions for every model.
+UCI_DATA := data/student-por.csv
+UCI_SITE := target/site-uci
+site-uci: tools-web trainer-bin $(UCI_DATA)
+	scripts/site.sh $(UCI_DATA) data/uci-student.schema.json $(UCI_SITE)
+	@mkdir -p target/parity-uci
+	$(TRAINER) predict --model $(UCI_SITE)-models/model.json --input $(UCI_DATA) --rows-of $(UCI_SITE)-models/report.json --format json --all-models > target/parity-uci/test_split.json
+$(UCI_DATA):
+	@if [ -f ../shared/data/student-por.csv ]; then mkdir -p $(dir $@) && cp ../shared/data/student-por.csv $@ && echo "copied ../shared/data/student-por.csv to $@"; \
+	else echo "$@ is missing and ../shared/data/student-por.csv is not there: see data/README.md" >&2; exit 1; fi
+
 # The committed model is the one the trainer produces from the real data: model.json byte for
 # byte, report.json in everything but its measured timings.
 assets-current: data trainer-bin
@@ -111,7 +133,7 @@ wasm-test: parity-cases
 build: tools-web
 	trunk build --release
 
-e2e: parity-cases
+e2e: parity-cases site-uci
 	node --test e2e/
 
 # The trainer against the scikit-learn/xgboost/catboost GridSearchCV pipeline (same grids, same

@@ -34,12 +34,13 @@ async function isFile(path) {
 }
 
 /**
- * The release build (`dist/`) served locally and opened in a fresh desktop-sized Chromium page
- * whose console and page errors are collected. Goes to `path` (relative to the server's root)
- * unless it is `null`. Resolves to `{ server, browser, context, page, errors, close }`.
+ * The release build (`dist/`, or the site in `dir`) served locally and opened in a fresh
+ * desktop-sized Chromium page whose console and page errors are collected. Goes to `path`
+ * (relative to the server's root) unless it is `null`. Resolves to
+ * `{ server, browser, context, page, errors, close }`.
  */
-export async function openApp(path = '', { acceptDownloads = false } = {}) {
-  const server = await serveStatic(join(ROOT, 'dist'));
+export async function openApp(path = '', { acceptDownloads = false, dir = join(ROOT, 'dist') } = {}) {
+  const server = await serveStatic(dir);
   const browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads });
   const page = await context.newPage();
@@ -184,10 +185,10 @@ export async function predictionText(page, expected, timeout = 2000) {
 
 /**
  * Types every case's student into the form on `page` (only the fields that change; `features`
- * carry their `label`), and lists each case whose shown prediction is not `native(case)` as
- * Rust prints it.
+ * carry their `label`; `form` is where their controls are looked for, the whole page unless
+ * given), and lists each case whose shown prediction is not `native(case)` as Rust prints it.
  */
-export async function parityMismatches(page, features, cases, native) {
+export async function parityMismatches(page, features, cases, native, form = page) {
   const current = new Map();
   const mismatches = [];
   for (const c of cases) {
@@ -195,7 +196,7 @@ export async function parityMismatches(page, features, cases, native) {
       const value = c.student[f.name];
       if (value === undefined) throw new Error(`row ${c.row}: no ${f.name} in the parity file`);
       if (current.get(f.name) === value) continue;
-      const control = page.getByLabel(f.label, { exact: true });
+      const control = form.getByLabel(f.label, { exact: true });
       if (f.kind === 'categorical') await control.selectOption(value);
       else await control.fill(value);
       current.set(f.name, value);
@@ -245,3 +246,14 @@ export const LABELS = {
   reading_score: 'Reading score',
   writing_score: 'Writing score',
 };
+
+/** Runs axe-core on the page; resolves to its violations, summarised. */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
+  }
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`,
+  );
+}

@@ -4,13 +4,21 @@
 // from their contents, so a new deploy installs a new cache and removes the old one.
 import { createHash } from "node:crypto";
 import { transformSync } from "esbuild";
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) {
   console.error("postbuild: TRUNK_STAGING_DIR is not set (run by trunk's post_build hook)");
   process.exit(1);
+}
+
+// `make site` (scripts/site.sh): the reports of the model set the app embeds (APP_MODEL_JSON)
+// replace the committed default's, before anything is hashed below.
+const reports = process.env.APP_REPORT_JSON;
+if (reports) {
+  copyFileSync(reports, join(staging, "report.json"));
+  console.log(`postbuild: report.json from ${reports}`);
 }
 
 // The wasm-bindgen glue (app-<hash>.js), minified with esbuild: about 5 KB gzip off the first

@@ -42,9 +42,10 @@ pub use state::{
     Remembered, Selection,
 };
 
-/// The model document the trainer wrote, embedded at build time and read at start-up.
-pub const MODEL_JSON: &str =
-    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/model.json"));
+/// The model document the trainer wrote, embedded at build time and read at start-up:
+/// `assets/model.json`, or the file `APP_MODEL_JSON` names at build time (`make site`; see
+/// `build.rs`).
+pub const MODEL_JSON: &str = include_str!(env!("APP_MODEL_JSON_PATH"));
 
 /// The app's name, shown in the header.
 pub const APP_NAME: &str = "Student Performance Predictor";
