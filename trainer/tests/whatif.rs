@@ -33,10 +33,13 @@ fn every_family_s_curves_and_suggestions_hold() {
             }
             students.push(s);
         }
-        for student in &students {
+        for (i, student) in students.iter().enumerate() {
             check::check_curves(&predictor, student);
-            for goal in check::goals(&predictor, student) {
-                check::check_goal(&predictor, student, goal);
+            // The goal search for two students of four (the typical one and the highest
+            // scores, which between them meet every kind of answer): each goal is an
+            // exhaustive search checked by another, and model/tests/whatif.rs covers the rest.
+            if i % 3 == 0 {
+                check::check_goals(&predictor, student);
             }
         }
     }

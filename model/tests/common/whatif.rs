@@ -164,9 +164,22 @@ fn apply(predictor: &Predictor, student: &Student, s: &Suggestion) -> Student {
 /// first does; an unreachable goal is reached by no combination and `best` is the highest.
 /// Returns the answer.
 pub fn check_goal(predictor: &Predictor, student: &Student, goal: f64) -> Goal {
+    check_goal_among(predictor, student, goal, &combos(predictor, student))
+}
+
+/// [`check_goal`] for every goal of [`goals`], with the brute force's combinations made once
+/// (they do not depend on the goal). Returns the answers.
+pub fn check_goals(predictor: &Predictor, student: &Student) -> Vec<Goal> {
+    let all = combos(predictor, student);
+    goals(predictor, student)
+        .into_iter()
+        .map(|goal| check_goal_among(predictor, student, goal, &all))
+        .collect()
+}
+
+fn check_goal_among(predictor: &Predictor, student: &Student, goal: f64, all: &[Combo]) -> Goal {
     let answer = what_it_takes(predictor, student, goal).unwrap();
     let now = shown(predictor, student);
-    let all = combos(predictor, student);
     let reaching = |c: &&Combo| c.value >= goal;
     let same_fields = |c: &Combo, s: &Suggestion| {
         c.fields.len() == s.changes.len() && s.changes.iter().all(|x| c.fields.contains(&x.field))
