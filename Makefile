@@ -21,7 +21,7 @@ EXTREMES := e2e/fixtures/extremes.csv
 HOSTING_VENV := target/hosting-venv
 
 .PHONY: help serve test build train data tools-web tools-all lint native-test assets-current \
-        parity-cases wasm-test e2e deny trainer-bin bench-train bench-uci bench-web wasm-size route-cost tools-hosting lint-hosting fuzz site site-uci
+        parity-cases wasm-test e2e deny trainer-bin bench-train bench-uci bench-web wasm-size route-cost tools-hosting lint-hosting fuzz site site-uci e2e-hosting
 
 help:
 	@echo "make serve   build and serve the app on http://127.0.0.1:8080"
@@ -33,6 +33,7 @@ help:
 	@echo "make bench-web     load performance of the release build in headless Chromium"
 	@echo "make wasm-size     the app's wasm by crate (twiggy), after make build"
 	@echo "make route-cost    what each page adds to the first load (builds a copy of HEAD per page)"
+	@echo "make e2e-hosting   the hosting suites alone (Static Web Apps CLI, S3 deploy on moto, offline)"
 	@echo "make fuzz    fuzz every reader of untrusted input (nightly; not part of make test)"
 	@echo "make deny    the dependency policy: licenses, bans, sources (deny.toml; offline)"
 
@@ -135,6 +136,13 @@ build: tools-web
 
 e2e: parity-cases site-uci
 	node --test e2e/
+
+# The hosting suites alone (the clouds' own tools against the release build): the Static Web
+# Apps CLI, its config schema, the S3 deploy against moto, the service worker's faults and the
+# offline reload. `make test` runs them with the rest.
+HOSTING_SUITES := e2e/hosting.test.mjs e2e/swa-config.test.mjs e2e/deploy-s3.test.mjs e2e/sw-faults.test.mjs e2e/offline.test.mjs
+e2e-hosting: tools-all build
+	node --test $(HOSTING_SUITES)
 
 # The trainer against the scikit-learn/xgboost/catboost GridSearchCV pipeline (same grids, same
 # split); venv in target/bench-venv, results in target/bench/summary.json.
