@@ -154,6 +154,23 @@ pub fn delimiter(bytes: &[u8]) -> u8 {
     CANDIDATES[best]
 }
 
+/// The file's own line (1-based) where the record at `position` starts. The csv reader gives
+/// the line and byte where it began looking for the record, so empty lines skipped before it
+/// would count one line short each ("line 9" for a row on line 10): they are counted here.
+/// Line ends inside quoted fields are counted by the reader itself. `bytes` are [`normalize`]d
+/// (a CR alone still ends a line, as the reader reads it).
+fn physical_line(bytes: &[u8], position: &csv::Position) -> u64 {
+    let from = (position.byte() as usize).min(bytes.len());
+    let mut skipped = 0;
+    for &b in &bytes[from..] {
+        match b {
+            b'\n' | b'\r' => skipped += 1,
+            _ => break,
+        }
+    }
+    position.line() + skipped
+}
+
 /// The first byte that makes `bytes` not text: invalid UTF-8 or a NUL.
 fn not_text(bytes: &[u8]) -> Option<BatchError> {
     if let Err(e) = std::str::from_utf8(bytes) {
@@ -223,7 +240,7 @@ impl Predictor {
         for (row, record) in reader.records().enumerate() {
             let (line, mut fields, problem) = match record {
                 Ok(record) => {
-                    let line = record.position().map_or(0, |p| p.line());
+                    let line = record.position().map_or(0, |p| physical_line(&bytes, p));
                     let fields: Vec<String> = record.iter().map(str::to_owned).collect();
                     let problem = (fields.len() != header.len()).then(|| {
                         format!(
@@ -235,7 +252,7 @@ impl Predictor {
                     (line, fields, problem)
                 }
                 Err(e) => (
-                    e.position().map_or(0, |p| p.line()),
+                    e.position().map_or(0, |p| physical_line(&bytes, p)),
                     Vec::new(),
                     Some(e.to_string()),
                 ),
@@ -399,4 +416,51 @@ fn write_csv(records: impl IntoIterator<Item = Vec<String>>) -> String {
         w.write_record(&record).expect("writing to memory");
     }
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 in, UTF-8 out")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn predictor() -> Predictor {
+        Predictor::from_json(include_str!("../tests/fixtures/linear.v1_4.json")).unwrap()
+    }
+
+    fn lines(batch: &Batch) -> Vec<u64> {
+        batch.rows.iter().map(|r| r.line).collect()
+    }
+
+    #[test]
+    fn rows_are_numbered_by_the_files_own_lines_blank_and_quoted_ones_included() {
+        let p = predictor();
+        // Line 1 header, 2 a row, 3 blank, 4 a row, 5–6 blank, 7 a bad row, 8–9 a quoted
+        // field over two lines, 10 a row.
+        let file = "id,reading_score,gender\n\
+                    a,80,male\n\
+                    \n\
+                    b,81,male\n\
+                    \n\
+                    \n\
+                    c,150,male\n\
+                    \"d\nd\",82,female\n\
+                    e,83,female\n";
+        for text in [file.to_owned(), file.replace('\n', "\r\n")] {
+            let batch = p.predict_csv(text.as_bytes()).unwrap();
+            assert_eq!(lines(&batch), [2, 4, 7, 8, 10], "{text:?}");
+            assert!(
+                batch.rows[2]
+                    .outcome
+                    .as_ref()
+                    .unwrap_err()
+                    .starts_with("line 7: "),
+                "{:?}",
+                batch.rows[2].outcome
+            );
+        }
+        // Blank lines before the header count too.
+        let batch = p
+            .predict_csv(b"\n\nreading_score,gender\n\n80,male\n")
+            .unwrap();
+        assert_eq!(lines(&batch), [5]);
+    }
 }
