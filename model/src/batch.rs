@@ -37,7 +37,15 @@ pub enum BatchError {
     Header(String),
     #[error("the file has a header but no rows")]
     NoRows,
-    /// Invalid UTF-8 or a NUL byte: an image, a spreadsheet or another binary file.
+    /// A spreadsheet's own file (an .xlsx or .ods is a zip archive, an .xls an OLE file; or a
+    /// file named so), which a CSV reader cannot read.
+    #[error("the file is a spreadsheet (.xlsx, .xls or .ods), not a CSV file: save it as CSV (UTF-8) and choose it again")]
+    Spreadsheet,
+    /// Text in UTF-16 (a byte-order mark, or a NUL beside every other byte), as some
+    /// spreadsheets save "Unicode text".
+    #[error("the file is UTF-16 text: save it as CSV (UTF-8) and choose it again")]
+    Utf16,
+    /// Invalid UTF-8 or a NUL byte: an image or another binary file.
     #[error("the file is not text (byte {byte} {reason}): a CSV file is expected")]
     NotText {
         /// 1-based position of the first offending byte.
@@ -171,8 +179,47 @@ fn physical_line(bytes: &[u8], position: &csv::Position) -> u64 {
     position.line() + skipped
 }
 
-/// The first byte that makes `bytes` not text: invalid UTF-8 or a NUL.
+/// Whether a file named `name` is a spreadsheet's own file by its extension (`.xlsx`, `.xlsm`,
+/// `.xls`, `.ods`, `.numbers`, in any case): the page refuses it with
+/// [`BatchError::Spreadsheet`] before reading it.
+pub fn spreadsheet_name(name: &str) -> bool {
+    let lower = name.trim().to_ascii_lowercase();
+    [".xlsx", ".xlsm", ".xls", ".ods", ".numbers"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+/// A spreadsheet or UTF-16 file, told by its first bytes: a zip archive (`PK`, .xlsx and .ods),
+/// an OLE compound file (.xls), a UTF-16 byte-order mark, or a NUL in every other byte of the
+/// first ones (UTF-16 without a mark: ASCII letters with a zero byte beside each).
+fn foreign(bytes: &[u8]) -> Option<BatchError> {
+    const OLE: &[u8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1";
+    if bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(b"PK\x05\x06")
+        || bytes.starts_with(OLE)
+    {
+        return Some(BatchError::Spreadsheet);
+    }
+    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+        return Some(BatchError::Utf16);
+    }
+    let head = &bytes[..bytes.len().min(256) & !1];
+    let pairs = head.len() / 2;
+    let nul_at = |k: usize| {
+        head.chunks(2)
+            .filter(|p| p[k] == 0 && p[1 - k] != 0)
+            .count()
+    };
+    (pairs >= 2 && (nul_at(0) * 5 >= pairs * 4 || nul_at(1) * 5 >= pairs * 4))
+        .then_some(BatchError::Utf16)
+}
+
+/// The first byte that makes `bytes` not text: a spreadsheet or UTF-16 file ([`foreign`]),
+/// invalid UTF-8 or a NUL.
 fn not_text(bytes: &[u8]) -> Option<BatchError> {
+    if let Some(e) = foreign(bytes) {
+        return Some(e);
+    }
     if let Err(e) = std::str::from_utf8(bytes) {
         return Some(BatchError::NotText {
             byte: e.valid_up_to() + 1,
@@ -421,6 +468,60 @@ fn write_csv(records: impl IntoIterator<Item = Vec<String>>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_spreadsheet_or_utf16_file_is_told_to_be_saved_as_csv() {
+        let p = predictor();
+        let text = "reading_score,gender\n80,male\n";
+        let utf16 = |big: bool, bom: bool| {
+            let mut out: Vec<u8> = if bom { vec![0xff, 0xfe] } else { Vec::new() };
+            if bom && big {
+                out = vec![0xfe, 0xff];
+            }
+            for unit in text.encode_utf16() {
+                let b = if big {
+                    unit.to_be_bytes()
+                } else {
+                    unit.to_le_bytes()
+                };
+                out.extend(b);
+            }
+            out
+        };
+        for bytes in [
+            utf16(false, true),
+            utf16(true, true),
+            utf16(false, false),
+            utf16(true, false),
+        ] {
+            let e = p.predict_csv(&bytes).unwrap_err();
+            assert_eq!(e, BatchError::Utf16);
+            assert_eq!(
+                e.to_string(),
+                "the file is UTF-16 text: save it as CSV (UTF-8) and choose it again"
+            );
+        }
+        let mut xlsx = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00".to_vec();
+        xlsx.extend([0x9f, 0x00, 0xc3, 0x28]);
+        let xls = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00\x00\x00".to_vec();
+        for bytes in [xlsx, xls] {
+            let e = p.predict_csv(&bytes).unwrap_err();
+            assert_eq!(e, BatchError::Spreadsheet);
+            assert!(e.to_string().contains("save it as CSV (UTF-8)"), "{e}");
+        }
+        // A UTF-8 file with a NUL here and there is still "not text", naming the byte.
+        assert!(matches!(
+            p.predict_csv(b"reading_score,gender\n80,ma\0le\n"),
+            Err(BatchError::NotText { byte: 27, .. })
+        ));
+        assert!(p.predict_csv(text.as_bytes()).is_ok());
+        for name in ["class.xlsx", "CLASS.XLS", "a.ods", "b.xlsm ", "c.numbers"] {
+            assert!(spreadsheet_name(name), "{name}");
+        }
+        for name in ["class.csv", "xlsx.csv", "notes.txt", "xls"] {
+            assert!(!spreadsheet_name(name), "{name}");
+        }
+    }
 
     fn predictor() -> Predictor {
         Predictor::from_json(include_str!("../tests/fixtures/linear.v1_4.json")).unwrap()

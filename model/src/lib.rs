@@ -35,8 +35,8 @@ pub mod whatif;
 pub use audit::{audited_features, Audit, AuditedField, BatchAudit};
 #[cfg(feature = "batch")]
 pub use batch::{
-    delimiter as csv_delimiter, normalize as normalize_csv, Batch, BatchError, BatchRow,
-    BatchScores, NoScores, Prediction, MIN_SCORED_ROWS,
+    delimiter as csv_delimiter, normalize as normalize_csv, spreadsheet_name, Batch, BatchError,
+    BatchRow, BatchScores, NoScores, Prediction, MIN_SCORED_ROWS,
 };
 pub use dataset::Dataset;
 pub use error::{FieldError, FormatError, InputError, Problem};
