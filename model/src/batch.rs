@@ -331,7 +331,13 @@ impl Predictor {
                     let reasons: Vec<String> = e
                         .errors
                         .iter()
-                        .map(|f| format!("column {} ({}): {}", f.field, f.label, f.problem))
+                        .map(|f| {
+                            let labels = self
+                                .feature(&f.field)
+                                .map_or(&[][..], |feature| &feature.info().category_labels);
+                            let problem = f.problem.describe(labels);
+                            format!("column {} ({}): {problem}", f.field, f.label)
+                        })
                         .collect();
                     format!("line {line}: {}", reasons.join("; "))
                 }),
@@ -468,6 +474,23 @@ fn write_csv(records: impl IntoIterator<Item = Vec<String>>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_close_category_spelling_gets_a_did_you_mean_and_is_not_used() {
+        let p = predictor();
+        let batch = p
+            .predict_csv(b"reading_score,gender\n80,femal\n80,Male\n80,robot\n")
+            .unwrap();
+        assert_eq!(
+            batch.rows[0].outcome.as_ref().unwrap_err(),
+            "line 2: column gender (Gender): \"femal\" is not one of: female, male; did you mean \"female\"?"
+        );
+        assert!(batch.rows[1].outcome.is_ok());
+        assert_eq!(
+            batch.rows[2].outcome.as_ref().unwrap_err(),
+            "line 4: column gender (Gender): \"robot\" is not one of: female, male"
+        );
+    }
 
     #[test]
     fn a_spreadsheet_or_utf16_file_is_told_to_be_saved_as_csv() {

@@ -17,6 +17,7 @@
 mod audit;
 #[cfg(feature = "batch")]
 mod batch;
+pub mod closest;
 pub mod dataset;
 mod error;
 mod explain;
