@@ -94,6 +94,23 @@ impl BatchRow {
     }
 }
 
+/// What a row with filled-in values says of its interval.
+///
+/// Chosen over widening the interval: the trainer calibrated the interval on out-of-fold
+/// residuals of complete rows, and the model format carries nothing on how much a filled-in
+/// value (a median, a most frequent category) adds to the error. A wider interval made up here
+/// would claim a coverage no one measured; saying plainly that the interval leaves the filled
+/// values out is true.
+pub const INTERVAL_CAVEAT: &str = "the interval does not account for the filled-in values";
+
+impl BatchRow {
+    /// [`INTERVAL_CAVEAT`] for a predicted row with an interval and filled-in values.
+    pub fn interval_caveat(&self) -> Option<&'static str> {
+        let interval = self.outcome.as_ref().is_ok_and(|p| p.low.is_some());
+        (interval && !self.notes.is_empty()).then_some(INTERVAL_CAVEAT)
+    }
+}
+
 /// A prediction with its interval (when the model has one), limited to the target's range.
 pub type Prediction = Estimate;
 
@@ -233,7 +250,61 @@ fn not_text(bytes: &[u8]) -> Option<BatchError> {
     })
 }
 
+/// `bytes` as text the CSV reader can take: refused when it is not text
+/// ([`BatchError::NotText`], a spreadsheet, UTF-16), else [`normalize`]d.
+pub(crate) fn text_of(bytes: &[u8]) -> Result<Vec<u8>, BatchError> {
+    match not_text(bytes) {
+        Some(e) => Err(e),
+        None => Ok(normalize(bytes)),
+    }
+}
+
+/// A reader over `bytes` ([`text_of`]) with its header read: trimmed cells, not all empty,
+/// none twice.
+pub(crate) fn open(bytes: &[u8]) -> Result<(csv::Reader<&[u8]>, Vec<String>), BatchError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .delimiter(delimiter(bytes))
+        .from_reader(bytes);
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| BatchError::Header(e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    if header.iter().all(String::is_empty) {
+        return Err(BatchError::Empty);
+    }
+    for (i, h) in header.iter().enumerate() {
+        if !h.is_empty() && header[..i].contains(h) {
+            return Err(BatchError::DuplicateColumn(h.clone()));
+        }
+    }
+    Ok((reader, header))
+}
+
 impl Predictor {
+    /// The header cell of every feature, named by the header's own rules
+    /// ([`crate::fields::find_column`]); the features it lacks are an error naming each, with
+    /// its closest cell.
+    fn named_columns(&self, header: &[String]) -> Result<Vec<Option<usize>>, BatchError> {
+        let columns: Vec<Column> = self.features().iter().map(Column::from).collect();
+        let mut found = Vec::new();
+        let mut absent = Vec::new();
+        for &column in &columns {
+            match find_column(header, column).map_err(BatchError::AmbiguousColumn)? {
+                Some(i) => found.push(Some(i)),
+                None => absent.push(absent_column(header, column, &columns)),
+            }
+        }
+        if absent.is_empty() {
+            Ok(found)
+        } else {
+            Err(BatchError::MissingColumns(absent))
+        }
+    }
+
     /// Predicts every row of a CSV file; empty cells are filled in as the model's
     /// preprocessing says (and noted on their row), bad cells make their row's error.
     pub fn predict_csv(&self, bytes: &[u8]) -> Result<Batch, BatchError> {
@@ -243,42 +314,32 @@ impl Predictor {
     /// [`Predictor::predict_csv`] with a choice for empty cells: [`Missing::Reject`] makes a
     /// row with an empty feature cell an error naming the field.
     pub fn predict_csv_with(&self, bytes: &[u8], missing: Missing) -> Result<Batch, BatchError> {
-        if let Some(e) = not_text(bytes) {
-            return Err(e);
-        }
-        let bytes = normalize(bytes);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .delimiter(delimiter(&bytes))
-            .from_reader(bytes.as_slice());
-        let header: Vec<String> = reader
-            .headers()
-            .map_err(|e| BatchError::Header(e.to_string()))?
-            .iter()
-            .map(|h| h.trim().to_owned())
-            .collect();
-        if header.iter().all(String::is_empty) {
-            return Err(BatchError::Empty);
-        }
-        for (i, h) in header.iter().enumerate() {
-            if !h.is_empty() && header[..i].contains(h) {
-                return Err(BatchError::DuplicateColumn(h.clone()));
-            }
-        }
+        self.predict_csv_mapped(bytes, missing, None)
+    }
+
+    /// [`Predictor::predict_csv_with`] reading each feature from the header cell `columns`
+    /// gives it (one entry per feature, in the model's order; `None`: every row's value is
+    /// filled in, or refused with [`Missing::Reject`]), as a [`crate::ColumnPlan`] chose them.
+    /// Without `columns`, the header must name every feature itself.
+    pub fn predict_csv_mapped(
+        &self,
+        bytes: &[u8],
+        missing: Missing,
+        columns: Option<&[Option<usize>]>,
+    ) -> Result<Batch, BatchError> {
+        let bytes = text_of(bytes)?;
+        let (mut reader, header) = open(&bytes)?;
+        let columns = match columns {
+            Some(columns) => columns.to_vec(),
+            None => self.named_columns(&header)?,
+        };
         // Each row's student is keyed by the model's column names, whatever the file calls
-        // them; the other cells keep their header's name.
-        let mut keys = header.clone();
-        let mut absent = Vec::new();
-        let columns: Vec<Column> = self.features().iter().map(Column::from).collect();
-        for &column in &columns {
-            match find_column(&header, column).map_err(BatchError::AmbiguousColumn)? {
-                Some(i) => keys[i] = column.name.to_owned(),
-                None => absent.push(absent_column(&header, column, &columns)),
+        // them; a cell no feature reads is keyed by no name a feature has.
+        let mut keys = vec![String::new(); header.len()];
+        for (feature, column) in self.features().iter().zip(&columns) {
+            if let Some(key) = column.and_then(|i| keys.get_mut(i)) {
+                *key = feature.name().to_owned();
             }
-        }
-        if !absent.is_empty() {
-            return Err(BatchError::MissingColumns(absent));
         }
         let target = find_column(&header, Column::target(self.bundle()))
             .map_err(BatchError::AmbiguousColumn)?;
@@ -419,36 +480,56 @@ impl Batch {
 
     /// The first line of [`Batch::to_csv`].
     pub fn csv_header(&self) -> String {
-        let mut header = self.header.clone();
-        header.extend(
-            [
-                "prediction",
-                "interval_low",
-                "interval_high",
-                "note",
-                "error",
-            ]
-            .map(str::to_owned),
-        );
-        write_csv([header])
+        self.csv_header_for(None)
     }
 
     /// The lines of [`Batch::to_csv`] for `rows` (indices into [`Batch::rows`], cut to them), so
     /// a long batch can be written a piece at a time: the header and every piece in order make
     /// `to_csv` exactly.
     pub fn csv_rows(&self, rows: std::ops::Range<usize>) -> String {
+        self.csv_rows_for(rows, None)
+    }
+
+    /// [`Batch::csv_header`] naming the predicted `target` when given (the batch page's
+    /// download, which says what it predicted): `predicted_math_score`,
+    /// `math_score_interval_low`, `math_score_interval_high`, `note`, `error`.
+    pub fn csv_header_for(&self, target: Option<&str>) -> String {
+        let mut header = self.header.clone();
+        header.extend(match target {
+            Some(t) => [
+                format!("predicted_{t}"),
+                format!("{t}_interval_low"),
+                format!("{t}_interval_high"),
+            ],
+            None => ["prediction", "interval_low", "interval_high"].map(str::to_owned),
+        });
+        header.extend(["note", "error"].map(str::to_owned));
+        write_csv([header])
+    }
+
+    /// [`Batch::csv_rows`] for the header [`Batch::csv_header_for`] writes: with a `target`,
+    /// a row with filled-in values also says, in its note, that its interval does not account
+    /// for them ([`BatchRow::interval_caveat`]). Without one, the note is the filled-in
+    /// values alone (`trainer predict`'s documented output).
+    pub fn csv_rows_for(&self, rows: std::ops::Range<usize>, target: Option<&str>) -> String {
         let end = rows.end.min(self.rows.len());
         let number = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
         write_csv(self.rows[rows.start.min(end)..end].iter().map(|r| {
             let mut record = r.fields.clone();
             match &r.outcome {
-                Ok(p) => record.extend([
-                    p.value.to_string(),
-                    number(p.low),
-                    number(p.high),
-                    r.note(),
-                    String::new(),
-                ]),
+                Ok(p) => {
+                    let mut note = r.note();
+                    if let Some(caveat) = r.interval_caveat().filter(|_| target.is_some()) {
+                        note = format!("{note}; {caveat}");
+                    }
+                    record.extend([
+                        p.value.to_string(),
+                        number(p.low),
+                        number(p.high),
+                        note,
+                        String::new(),
+                    ])
+                }
                 Err(e) => record.extend([
                     String::new(),
                     String::new(),
@@ -474,6 +555,46 @@ fn write_csv(records: impl IntoIterator<Item = Vec<String>>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pages_download_names_the_target_and_flags_intervals_with_filled_in_values() {
+        let mut doc: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/fixtures/linear.v1_4.json")).unwrap();
+        doc["interval"] = serde_json::json!({
+            "level": 0.9, "half_width": 2.5, "n_calibration": 8, "test_coverage": 1.0
+        });
+        let p = Predictor::from_json(&doc.to_string()).unwrap();
+        let batch = p
+            .predict_csv(b"id,reading_score,gender\na,80,male\nb,,male\n")
+            .unwrap();
+        assert_eq!(batch.rows[0].interval_caveat(), None);
+        assert_eq!(batch.rows[1].interval_caveat(), Some(INTERVAL_CAVEAT));
+        let named = batch.csv_header_for(Some("math_score"));
+        assert_eq!(
+            named,
+            "id,reading_score,gender,predicted_math_score,math_score_interval_low,math_score_interval_high,note,error\n"
+        );
+        let rows = batch.csv_rows_for(0..2, Some("math_score"));
+        let lines: Vec<&str> = rows.lines().collect();
+        assert_eq!(lines[0], "a,80,male,73,70.5,75.5,,");
+        assert!(
+            lines[1].ends_with(
+                ",\"Reading score empty: used 70, the training median; the interval does not account for the filled-in values\","
+            ),
+            "{}",
+            lines[1]
+        );
+        // The plain CSV (trainer predict) keeps its columns and notes.
+        assert!(batch
+            .to_csv()
+            .starts_with("id,reading_score,gender,prediction,interval_low,"));
+        assert!(!batch.to_csv().contains("does not account"));
+        // Without an interval there is nothing to flag.
+        let plain = predictor()
+            .predict_csv(b"reading_score,gender\n,male\n")
+            .unwrap();
+        assert_eq!(plain.rows[0].interval_caveat(), None);
+    }
 
     #[test]
     fn a_close_category_spelling_gets_a_did_you_mean_and_is_not_used() {
