@@ -260,7 +260,7 @@ describe('every score and the switch in Chromium', () => {
         page.getByRole('button', { name: 'Download results CSV' }).click(),
       ]);
       const [header, ...rows] = parseCsv(readFileSync(await download.path(), 'utf8'));
-      return rows.map((r) => Number(r[header.indexOf('prediction')]));
+      return rows.map((r) => Number(r[header.indexOf(`predicted_${target}`)]));
     };
     await open('Batch');
     await choose(target, true);
