@@ -287,7 +287,7 @@ describe('the batch page in Chromium', () => {
     // Two fields on one column: refused until fixed.
     await mapping.getByLabel(LABELS.gender, { exact: true }).selectOption({ label: 'Lunch' });
     assert.match(await mapping.locator('[data-testid="mapping-problem"]').textContent(), /Gender and Lunch both read the column "Lunch"|Lunch and Gender both read the column "Lunch"/);
-    assert.ok(await page.getByRole('button', { name: 'Predict with these columns' }).isDisabled());
+    assert.ok(await page.getByRole('button', { name: 'Predict with these columns' }).isDisabled(), 'no prediction until fixed');
     await mapping.getByLabel(LABELS.gender, { exact: true }).selectOption({ label: 'Sex' });
     assert.equal((await mapping.locator('[data-testid="mapping-problem"]').textContent()).trim(), '');
     assert.equal(await noteOf(mapping, 'gender'), 'read from "Sex"');

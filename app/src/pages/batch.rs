@@ -108,23 +108,22 @@ fn switch_state(made_with: &Predictor) -> String {
 
 /// Which model made the results and, when the page's selection has changed since, that they
 /// are not the current selection's, with a button to predict the file again.
-#[component]
-fn MadeWith(
-    made_with: Arc<Predictor>,
-    current: Arc<Predictor>,
+fn made_with_line(
+    made_with: &Predictor,
+    current: &Arc<Predictor>,
     again: Option<Callback<()>>,
 ) -> impl IntoView {
     let made = format!(
         "Made with {}, {}.",
         made_with.target_label(),
-        switch_state(&made_with)
+        switch_state(made_with)
     );
-    let stale = !Arc::ptr_eq(&made_with, &current);
+    let stale = !std::ptr::eq(made_with, current.as_ref());
     let now = stale.then(|| {
         format!(
             " The page is now set to {}, {}: these results are not for it.",
             current.target_label(),
-            switch_state(&current)
+            switch_state(current)
         )
     });
     let button = again.map(|again| {
@@ -298,10 +297,8 @@ impl Runner {
         let this = self.clone();
         spawn_local(async move {
             let bytes = gloo_file::futures::read_as_bytes(&gloo_file::File::from(file)).await;
-            // Let "Processing…" reach the screen before the heavy work.
-            next_paint().await;
             match bytes {
-                Ok(bytes) if this.current(mine) => this.begin(name, bytes.into(), mine).await,
+                Ok(bytes) if this.current(mine) => this.begin(name, bytes.into()),
                 Ok(_) => {}
                 Err(e) => this.refuse(name, format!("the file could not be read: {e}")),
             }
@@ -310,10 +307,10 @@ impl Runner {
 
     /// Plans the file's columns: predicts at once when its header names every feature, else
     /// asks which column is which.
-    async fn begin(&self, file: String, bytes: Arc<[u8]>, mine: u64) {
+    fn begin(&self, file: String, bytes: Arc<[u8]>) {
         match self.predictor.plan_columns(&bytes) {
             Err(e) => self.refuse(file, e.to_string()),
-            Ok(plan) if plan.is_named() => self.predict(file, bytes, None, mine).await,
+            Ok(plan) if plan.is_named() => self.start(file, bytes, None),
             Ok(plan) => {
                 self.run.try_set(Run::Mapping { file, bytes, plan });
             }
@@ -321,7 +318,22 @@ impl Runner {
     }
 
     /// Predicts the file a piece at a time, each feature from its column in `columns` (as the
-    /// mapping step chose them; `None`: as the header names them).
+    /// mapping step chose them; `None`: as the header names them), in a task of its own.
+    fn start(&self, file: String, bytes: Arc<[u8]>, columns: Option<Vec<Option<usize>>>) {
+        let mine = self.next_ticket();
+        self.run.set(Run::Working {
+            file: file.clone(),
+            done: 0,
+            share: None,
+        });
+        let this = self.clone();
+        spawn_local(async move {
+            // Let "Processing…" reach the screen before the heavy work.
+            next_paint().await;
+            this.predict(file, bytes, columns, mine).await
+        });
+    }
+
     async fn predict(
         &self,
         file: String,
@@ -361,29 +373,11 @@ impl Runner {
         }
     }
 
-    /// The mapping step's answer: predict with these columns.
-    fn predict_mapped(&self, file: String, bytes: Arc<[u8]>, columns: Vec<Option<usize>>) {
-        let mine = self.next_ticket();
-        self.run.set(Run::Working {
-            file: file.clone(),
-            done: 0,
-            share: None,
-        });
-        let this = self.clone();
-        spawn_local(async move { this.predict(file, bytes, Some(columns), mine).await });
-    }
-
     /// A kept file predicted again with this page's model (its columns planned again: another
     /// model reads other features).
     fn again(&self, file: String, bytes: Arc<[u8]>) {
-        let mine = self.next_ticket();
-        self.run.set(Run::Working {
-            file: file.clone(),
-            done: 0,
-            share: None,
-        });
-        let this = self.clone();
-        spawn_local(async move { this.begin(file, bytes, mine).await });
+        self.next_ticket();
+        self.begin(file, bytes);
     }
 }
 
@@ -474,7 +468,7 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
         Run::Mapping { file, bytes, plan } => {
             let runner = runner.clone();
             let on_predict = Callback::new(move |columns: Vec<Option<usize>>| {
-                runner.predict_mapped(file.clone(), Arc::clone(&bytes), columns)
+                runner.start(file.clone(), Arc::clone(&bytes), Some(columns))
             });
             Some(
                 view! { <ColumnMapping plan predictor=Arc::clone(&runner_predictor) on_predict /> }
@@ -773,7 +767,7 @@ fn Results(
                     "Download results CSV"
                 </button>
             </div>
-            <MadeWith made_with=Arc::clone(&predictor) current again />
+            {made_with_line(&predictor, &current, again)}
             <dl class="summary" data-testid="batch-summary">
                 <div>
                     <dt>"Rows"</dt>

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use model::{ColumnPlan, Fill, Filled, Predictor};
+use model::{ColumnPlan, Feature, Fill, Filled, Predictor};
 
 /// What becomes of a field: its column, or what fills it in.
 pub fn field_note(column: Option<&str>, named: bool, fill: &Filled) -> String {
@@ -52,17 +52,14 @@ pub fn ColumnMapping(
         .zip(predictor.fills())
         .enumerate()
         .map(|(index, (feature, fill))| {
-            view! {
-                <FieldColumn
-                    index
-                    name=feature.name().to_owned()
-                    label=feature.label().to_owned()
-                    named=plan.named[index]
-                    fill
-                    header=Arc::clone(&header)
-                    columns
-                />
-            }
+            field_column(
+                index,
+                feature,
+                plan.named[index],
+                fill,
+                Arc::clone(&header),
+                columns,
+            )
         })
         .collect_view();
     view! {
@@ -96,21 +93,22 @@ pub fn ColumnMapping(
     }
 }
 
-/// One field: its label, a select of the file's columns and what becomes of it.
-#[component]
-fn FieldColumn(
+/// One field: its label, a select of the file's columns and what becomes of it. (A plain
+/// function rather than a component: one per field, and a component's wrapper costs the wasm.)
+fn field_column(
     index: usize,
-    name: String,
-    label: String,
+    feature: &Feature,
     named: bool,
     fill: Filled,
     header: Arc<Vec<String>>,
     columns: RwSignal<Vec<Option<usize>>>,
 ) -> impl IntoView {
+    let (name, label) = (feature.name(), feature.label().to_owned());
     let id = format!("map-{name}");
     let note_id = format!("map-{name}-note");
     let chosen = move || columns.with(|c| c[index]);
     let original = columns.with_untracked(|c| c[index]);
+    // The first choice only: afterwards the select shows what the person picked.
     let note = {
         let header = Arc::clone(&header);
         move || {
@@ -129,7 +127,7 @@ fn FieldColumn(
                 cell.clone()
             };
             view! {
-                <option value=i.to_string() prop:selected=move || chosen() == Some(i)>
+                <option value=i.to_string() selected=original == Some(i)>
                     {text}
                 </option>
             }
@@ -149,7 +147,7 @@ fn FieldColumn(
                         columns.update(|c| c[index] = value);
                     }
                 >
-                    <option value="" prop:selected=move || chosen().is_none()>
+                    <option value="" selected=original.is_none()>
                         "(none: fill in)"
                     </option>
                     {options}
