@@ -15,6 +15,9 @@ use crate::fields::{find_column, Column};
 use crate::predict::{Filled, Predictor};
 use crate::student::Student;
 
+/// How much of a file's start [`Predictor::plan_columns`] reads for its header.
+const HEAD_BYTES: usize = 64 * 1024;
+
 /// Each feature's column in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnPlan {
@@ -71,7 +74,15 @@ impl Predictor {
     /// refuses it: not text, empty, a repeated or ambiguous column), each feature's column
     /// named by the header or the closest free cell (see the module).
     pub fn plan_columns(&self, bytes: &[u8]) -> Result<ColumnPlan, BatchError> {
-        let bytes = text_of(bytes)?;
+        // The header is in the first lines: only they are checked and read, so a long file
+        // costs no pass over it here (the batch reads it a piece at a time afterwards). The
+        // head ends at a line end, never inside a character.
+        let head = &bytes[..bytes.len().min(HEAD_BYTES)];
+        let head = match head.iter().rposition(|&b| b == b'\n') {
+            Some(end) if head.len() < bytes.len() => &head[..=end],
+            _ => bytes,
+        };
+        let bytes = text_of(head)?;
         let (_, header) = open(&bytes)?;
         let mut columns = Vec::new();
         for feature in self.features() {
@@ -284,6 +295,27 @@ mod tests {
         assert_eq!(
             p.plan_columns(b"PK\x03\x04rest"),
             Err(BatchError::Spreadsheet)
+        );
+        // A long file: only its head is read, and a character cut at 64 KB is no problem.
+        let mut long = "Reading,Writing\n".to_owned();
+        while long.len() < 3 * HEAD_BYTES {
+            long.push_str("1,\u{e9}\u{e9}\u{e9}\n");
+        }
+        let plan = p.plan_columns(long.as_bytes()).unwrap();
+        assert_eq!(plan.header, ["Reading", "Writing"]);
+        let mut bad = long.into_bytes();
+        bad.push(0xff);
+        assert_eq!(
+            p.plan_columns(&bad).unwrap().columns[5],
+            Some(0),
+            "the rest is the batch's to check"
+        );
+        assert_eq!(
+            p.plan_columns(b"Reading,Writing\xff\n1,2\n"),
+            Err(BatchError::NotText {
+                byte: 16,
+                reason: "is not UTF-8"
+            })
         );
         // Two cells equally close to one field: neither is guessed.
         let tie = p.plan_columns(b"Reading,READING\n1,2\n").unwrap();
