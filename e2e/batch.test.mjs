@@ -309,12 +309,16 @@ describe('the batch page in Chromium', () => {
     try {
       await targetSelect.selectOption('reading_score');
       await madeWith.filter({ hasText: 'now set to' }).waitFor();
-      assert.equal(await summary('rows'), '12', 'the results are still there');
+      // Kept, folded (the file's columns are not this model's page), marked with its model.
       assert.match(await madeWith.textContent(), new RegExp(`Made with ${LABELS[TARGET]}, every field used\\. The page is now set to Reading score, every field used: these results are not for it\\.`));
+      assert.match(await page.locator('[data-testid="batch-kept"]').textContent(), /12 rows of kept\.csv, 12 predicted\./);
+      await page.getByRole('button', { name: 'Show those results' }).click();
+      assert.equal(await summary('rows'), '12', 'the results are still there');
+      assert.match(await madeWith.textContent(), /now set to Reading score/);
       await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'About', exact: true }).click();
       await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Batch', exact: true }).click();
-      await page.locator('[data-testid="batch-summary"]').waitFor();
-      assert.equal(await summary('rows'), '12', 'back on the page, the results are there');
+      await madeWith.waitFor();
+      assert.match(await page.locator('[data-testid="batch-kept"]').textContent(), /12 rows of kept\.csv/, 'back on the page, the results are there');
       assert.match(await madeWith.textContent(), /now set to Reading score/);
       // Predicted again with the current selection: the marks go.
       await page.getByRole('button', { name: 'Predict again with Reading score' }).click();

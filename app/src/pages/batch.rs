@@ -461,6 +461,7 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
     let busy = move || run.with(|r| matches!(r, Run::Working { .. }));
 
     let for_results = Arc::clone(&predictor);
+    let unfold = RwSignal::new(false);
     let runner_predictor = Arc::clone(&predictor);
     let again_runner = runner.clone();
     let results = move || match run.get() {
@@ -504,6 +505,30 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
                     Callback::new(move |()| runner.again(file.clone(), Arc::clone(&bytes)))
                 });
             let current = Arc::clone(&for_results);
+            // Results of another model stay, folded: their table holds the file's columns,
+            // which the page for this model need not show until asked.
+            if again.is_some() && !unfold.get() {
+                let counts = format!(
+                    "{} rows of {file}, {} predicted.",
+                    format_count(batch.rows.len()),
+                    format_count(batch.rows.len() - batch.errors())
+                );
+                return Some(
+                    view! {
+                        <section class="card panel" data-testid="batch-kept">
+                            <h3>{format!("Results for {file}")}</h3>
+                            {made_with_line(&made_with, &current, again)}
+                            <p>
+                                {counts} " "
+                                <button type="button" class="button" on:click=move |_| unfold.set(true)>
+                                    "Show those results"
+                                </button>
+                            </p>
+                        </section>
+                    }
+                    .into_any(),
+                );
+            }
             Some(
                 view! { <Results file batch millis predictor=made_with current again /> }
                     .into_any(),
