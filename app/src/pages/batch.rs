@@ -570,7 +570,7 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
                 />
             </div>
             <p class="muted" id="batch-columns">
-                "A header line naming the columns is required: "
+                "A header line is required; the page reads these columns: "
                 {columns
                     .iter()
                     .enumerate()
@@ -582,7 +582,7 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
                     })
                     .collect_view()} ". Other columns are kept. With a "
                 <code>{predictor.bundle().target.clone()}</code>
-                " column, the page also scores the predictions against it. Empty cells take the model's typical value. Columns may be named as the form names them (\"Reading score\"), case does not matter, and a file separated by semicolons or tabs (as some spreadsheets save it, with decimal commas) is read too."
+                " column, the page also scores the predictions against it. Empty cells take the model's typical value. Columns may be named as the form names them (\"Reading score\"), case does not matter; a header naming them otherwise gets a step to say which column is which. A file separated by semicolons or tabs (as some spreadsheets save it, with decimal commas) is read too."
             </p>
             <p>
                 <button type="button" class="button" on:click=download_template>
