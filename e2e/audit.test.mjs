@@ -71,10 +71,10 @@ function expectedAudit(csv) {
       continue;
     }
     n += 1;
-    const prediction = Number(row[at('prediction')]);
+    const prediction = Number(row[at(`predicted_${TARGET}`)]);
     const actual = Number(row[at(TARGET)]);
     const error = prediction - actual;
-    const covered = Number(row[at('interval_low')]) <= actual && actual <= Number(row[at('interval_high')]);
+    const covered = Number(row[at(`${TARGET}_interval_low`)]) <= actual && actual <= Number(row[at(`${TARGET}_interval_high`)]);
     for (const field of AUDITED) {
       const category = categoriesOf(field).find((c) => fold(c) === fold(row[at(field)]));
       if (!category) {

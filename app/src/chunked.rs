@@ -12,7 +12,7 @@
 
 use std::future::Future;
 
-use model::{csv_delimiter, Batch, BatchError, Predictor};
+use model::{csv_delimiter, Batch, BatchError, Missing, Predictor};
 
 /// How big the pieces of a file are: `first` rows, then as many as take about `budget_ms`
 /// at the pace of the last piece, within `[min, max]`.
@@ -182,10 +182,13 @@ pub fn append(whole: &mut Option<Batch>, part: Batch, first_row: usize) {
 /// Predicts the file a piece at a time, calling `pause` between pieces so the browser can
 /// handle input and paint; reports progress as (rows done, share of the file read) and stops
 /// early once `current` says a newer file replaced this one. `clock` reads milliseconds. Also returns the
-/// time spent working (pauses not counted).
+/// time spent working (pauses not counted). `columns` is each feature's header cell, as a
+/// [`model::ColumnPlan`] chose them (`None`: the header names every feature).
+#[allow(clippy::too_many_arguments)]
 pub async fn predict_with_pauses<P, F>(
     predictor: &Predictor,
     bytes: &[u8],
+    columns: Option<&[Option<usize>]>,
     sizes: PieceSizes,
     clock: impl Fn() -> f64,
     mut pause: P,
@@ -208,7 +211,7 @@ where
             // Only blank lines were left after the last record.
             break;
         }
-        match predictor.predict_csv(&piece) {
+        match predictor.predict_csv_mapped(&piece, Missing::Impute, columns) {
             Ok(part) => append(&mut whole, part, done),
             Err(e) => return (Err(e), working + clock() - t),
         }
@@ -291,6 +294,7 @@ mod tests {
         let (out, _) = run(predict_with_pauses(
             p,
             file,
+            None,
             sizes,
             || {
                 now.set(now.get() + ms_per_read);
@@ -421,6 +425,51 @@ mod tests {
     }
 
     #[test]
+    fn a_mapped_file_is_predicted_in_pieces_as_a_whole_and_numbered_by_its_lines() {
+        let p = predictor();
+        let names: Vec<&str> = p.features().iter().map(|f| f.name()).collect();
+        let reference = p.reference_student();
+        // The school's own names, one column missing (filled in), blank lines between rows.
+        let header: Vec<String> = names[..names.len() - 1]
+            .iter()
+            .map(|n| format!("my {n}"))
+            .collect();
+        let row: Vec<&str> = names[..names.len() - 1]
+            .iter()
+            .map(|n| reference.get(n).unwrap_or_default())
+            .collect();
+        let mut file = header.join(",");
+        for i in 0..9 {
+            file.push_str(&format!("\n{}\n", row.join(",")));
+            if i % 3 == 0 {
+                file.push('\n');
+            }
+        }
+        let mut columns: Vec<Option<usize>> = (0..names.len()).map(Some).collect();
+        *columns.last_mut().unwrap() = None;
+        let whole = p
+            .predict_csv_mapped(file.as_bytes(), Missing::Impute, Some(&columns))
+            .expect("usable");
+        assert_eq!(whole.errors(), 0);
+        assert!(whole.rows.iter().all(|r| r.notes.len() == 1));
+        let lines: Vec<u64> = whole.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 5, 7, 9, 12, 14, 16, 19, 21]);
+        for size in [1, 2, 4, 9] {
+            let (pieces, _) = run(predict_with_pauses(
+                &p,
+                file.as_bytes(),
+                Some(&columns),
+                fixed(size),
+                || 0.0,
+                || std::future::ready(()),
+                |_, _| {},
+                || true,
+            ));
+            assert_eq!(pieces.expect("usable"), whole, "pieces of {size}");
+        }
+    }
+
+    #[test]
     fn pieces_are_sized_to_the_time_they_take() {
         let page = PieceSizes::PAGE;
         assert_eq!(page.next(25.0, 500), 500);
@@ -437,6 +486,7 @@ mod tests {
         let (out, _) = run(predict_with_pauses(
             &p,
             file.as_bytes(),
+            None,
             PieceSizes::PAGE,
             || 0.0,
             || std::future::ready(()),

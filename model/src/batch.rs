@@ -37,7 +37,15 @@ pub enum BatchError {
     Header(String),
     #[error("the file has a header but no rows")]
     NoRows,
-    /// Invalid UTF-8 or a NUL byte: an image, a spreadsheet or another binary file.
+    /// A spreadsheet's own file (an .xlsx or .ods is a zip archive, an .xls an OLE file; or a
+    /// file named so), which a CSV reader cannot read.
+    #[error("the file is a spreadsheet (.xlsx, .xls or .ods), not a CSV file: save it as CSV (UTF-8) and choose it again")]
+    Spreadsheet,
+    /// Text in UTF-16 (a byte-order mark, or a NUL beside every other byte), as some
+    /// spreadsheets save "Unicode text".
+    #[error("the file is UTF-16 text: save it as CSV (UTF-8) and choose it again")]
+    Utf16,
+    /// Invalid UTF-8 or a NUL byte: an image or another binary file.
     #[error("the file is not text (byte {byte} {reason}): a CSV file is expected")]
     NotText {
         /// 1-based position of the first offending byte.
@@ -83,6 +91,23 @@ impl BatchRow {
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join("; ")
+    }
+}
+
+/// What a row with filled-in values says of its interval.
+///
+/// Chosen over widening the interval: the trainer calibrated the interval on out-of-fold
+/// residuals of complete rows, and the model format carries nothing on how much a filled-in
+/// value (a median, a most frequent category) adds to the error. A wider interval made up here
+/// would claim a coverage no one measured; saying plainly that the interval leaves the filled
+/// values out is true.
+pub const INTERVAL_CAVEAT: &str = "the interval does not account for the filled-in values";
+
+impl BatchRow {
+    /// [`INTERVAL_CAVEAT`] for a predicted row with an interval and filled-in values.
+    pub fn interval_caveat(&self) -> Option<&'static str> {
+        let interval = self.outcome.as_ref().is_ok_and(|p| p.low.is_some());
+        (interval && !self.notes.is_empty()).then_some(INTERVAL_CAVEAT)
     }
 }
 
@@ -154,8 +179,64 @@ pub fn delimiter(bytes: &[u8]) -> u8 {
     CANDIDATES[best]
 }
 
-/// The first byte that makes `bytes` not text: invalid UTF-8 or a NUL.
+/// The file's own line (1-based) where the record at `position` starts. The csv reader gives
+/// the line and byte where it began looking for the record, so empty lines skipped before it
+/// would count one line short each ("line 9" for a row on line 10): they are counted here.
+/// Line ends inside quoted fields are counted by the reader itself. `bytes` are [`normalize`]d
+/// (a CR alone still ends a line, as the reader reads it).
+fn physical_line(bytes: &[u8], position: &csv::Position) -> u64 {
+    let from = (position.byte() as usize).min(bytes.len());
+    let mut skipped = 0;
+    for &b in &bytes[from..] {
+        match b {
+            b'\n' | b'\r' => skipped += 1,
+            _ => break,
+        }
+    }
+    position.line() + skipped
+}
+
+/// Whether a file named `name` is a spreadsheet's own file by its extension (`.xlsx`, `.xlsm`,
+/// `.xls`, `.ods`, `.numbers`, in any case): the page refuses it with
+/// [`BatchError::Spreadsheet`] before reading it.
+pub fn spreadsheet_name(name: &str) -> bool {
+    let lower = name.trim().to_ascii_lowercase();
+    [".xlsx", ".xlsm", ".xls", ".ods", ".numbers"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+/// A spreadsheet or UTF-16 file, told by its first bytes: a zip archive (`PK`, .xlsx and .ods),
+/// an OLE compound file (.xls), a UTF-16 byte-order mark, or a NUL in every other byte of the
+/// first ones (UTF-16 without a mark: ASCII letters with a zero byte beside each).
+fn foreign(bytes: &[u8]) -> Option<BatchError> {
+    const OLE: &[u8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1";
+    if bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(b"PK\x05\x06")
+        || bytes.starts_with(OLE)
+    {
+        return Some(BatchError::Spreadsheet);
+    }
+    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+        return Some(BatchError::Utf16);
+    }
+    let head = &bytes[..bytes.len().min(256) & !1];
+    let pairs = head.len() / 2;
+    let nul_at = |k: usize| {
+        head.chunks(2)
+            .filter(|p| p[k] == 0 && p[1 - k] != 0)
+            .count()
+    };
+    (pairs >= 2 && (nul_at(0) * 5 >= pairs * 4 || nul_at(1) * 5 >= pairs * 4))
+        .then_some(BatchError::Utf16)
+}
+
+/// The first byte that makes `bytes` not text: a spreadsheet or UTF-16 file ([`foreign`]),
+/// invalid UTF-8 or a NUL.
 fn not_text(bytes: &[u8]) -> Option<BatchError> {
+    if let Some(e) = foreign(bytes) {
+        return Some(e);
+    }
     if let Err(e) = std::str::from_utf8(bytes) {
         return Some(BatchError::NotText {
             byte: e.valid_up_to() + 1,
@@ -169,7 +250,61 @@ fn not_text(bytes: &[u8]) -> Option<BatchError> {
     })
 }
 
+/// `bytes` as text the CSV reader can take: refused when it is not text
+/// ([`BatchError::NotText`], a spreadsheet, UTF-16), else [`normalize`]d.
+pub(crate) fn text_of(bytes: &[u8]) -> Result<Vec<u8>, BatchError> {
+    match not_text(bytes) {
+        Some(e) => Err(e),
+        None => Ok(normalize(bytes)),
+    }
+}
+
+/// A reader over `bytes` ([`text_of`]) with its header read: trimmed cells, not all empty,
+/// none twice.
+pub(crate) fn open(bytes: &[u8]) -> Result<(csv::Reader<&[u8]>, Vec<String>), BatchError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .delimiter(delimiter(bytes))
+        .from_reader(bytes);
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| BatchError::Header(e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    if header.iter().all(String::is_empty) {
+        return Err(BatchError::Empty);
+    }
+    for (i, h) in header.iter().enumerate() {
+        if !h.is_empty() && header[..i].contains(h) {
+            return Err(BatchError::DuplicateColumn(h.clone()));
+        }
+    }
+    Ok((reader, header))
+}
+
 impl Predictor {
+    /// The header cell of every feature, named by the header's own rules
+    /// ([`crate::fields::find_column`]); the features it lacks are an error naming each, with
+    /// its closest cell.
+    fn named_columns(&self, header: &[String]) -> Result<Vec<Option<usize>>, BatchError> {
+        let columns: Vec<Column> = self.features().iter().map(Column::from).collect();
+        let mut found = Vec::new();
+        let mut absent = Vec::new();
+        for &column in &columns {
+            match find_column(header, column).map_err(BatchError::AmbiguousColumn)? {
+                Some(i) => found.push(Some(i)),
+                None => absent.push(absent_column(header, column, &columns)),
+            }
+        }
+        if absent.is_empty() {
+            Ok(found)
+        } else {
+            Err(BatchError::MissingColumns(absent))
+        }
+    }
+
     /// Predicts every row of a CSV file; empty cells are filled in as the model's
     /// preprocessing says (and noted on their row), bad cells make their row's error.
     pub fn predict_csv(&self, bytes: &[u8]) -> Result<Batch, BatchError> {
@@ -179,42 +314,32 @@ impl Predictor {
     /// [`Predictor::predict_csv`] with a choice for empty cells: [`Missing::Reject`] makes a
     /// row with an empty feature cell an error naming the field.
     pub fn predict_csv_with(&self, bytes: &[u8], missing: Missing) -> Result<Batch, BatchError> {
-        if let Some(e) = not_text(bytes) {
-            return Err(e);
-        }
-        let bytes = normalize(bytes);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .delimiter(delimiter(&bytes))
-            .from_reader(bytes.as_slice());
-        let header: Vec<String> = reader
-            .headers()
-            .map_err(|e| BatchError::Header(e.to_string()))?
-            .iter()
-            .map(|h| h.trim().to_owned())
-            .collect();
-        if header.iter().all(String::is_empty) {
-            return Err(BatchError::Empty);
-        }
-        for (i, h) in header.iter().enumerate() {
-            if !h.is_empty() && header[..i].contains(h) {
-                return Err(BatchError::DuplicateColumn(h.clone()));
-            }
-        }
+        self.predict_csv_mapped(bytes, missing, None)
+    }
+
+    /// [`Predictor::predict_csv_with`] reading each feature from the header cell `columns`
+    /// gives it (one entry per feature, in the model's order; `None`: every row's value is
+    /// filled in, or refused with [`Missing::Reject`]), as a [`crate::ColumnPlan`] chose them.
+    /// Without `columns`, the header must name every feature itself.
+    pub fn predict_csv_mapped(
+        &self,
+        bytes: &[u8],
+        missing: Missing,
+        columns: Option<&[Option<usize>]>,
+    ) -> Result<Batch, BatchError> {
+        let bytes = text_of(bytes)?;
+        let (mut reader, header) = open(&bytes)?;
+        let columns = match columns {
+            Some(columns) => columns.to_vec(),
+            None => self.named_columns(&header)?,
+        };
         // Each row's student is keyed by the model's column names, whatever the file calls
-        // them; the other cells keep their header's name.
-        let mut keys = header.clone();
-        let mut absent = Vec::new();
-        let columns: Vec<Column> = self.features().iter().map(Column::from).collect();
-        for &column in &columns {
-            match find_column(&header, column).map_err(BatchError::AmbiguousColumn)? {
-                Some(i) => keys[i] = column.name.to_owned(),
-                None => absent.push(absent_column(&header, column, &columns)),
+        // them; a cell no feature reads is keyed by no name a feature has.
+        let mut keys = vec![String::new(); header.len()];
+        for (feature, column) in self.features().iter().zip(&columns) {
+            if let Some(key) = column.and_then(|i| keys.get_mut(i)) {
+                *key = feature.name().to_owned();
             }
-        }
-        if !absent.is_empty() {
-            return Err(BatchError::MissingColumns(absent));
         }
         let target = find_column(&header, Column::target(self.bundle()))
             .map_err(BatchError::AmbiguousColumn)?;
@@ -223,7 +348,7 @@ impl Predictor {
         for (row, record) in reader.records().enumerate() {
             let (line, mut fields, problem) = match record {
                 Ok(record) => {
-                    let line = record.position().map_or(0, |p| p.line());
+                    let line = record.position().map_or(0, |p| physical_line(&bytes, p));
                     let fields: Vec<String> = record.iter().map(str::to_owned).collect();
                     let problem = (fields.len() != header.len()).then(|| {
                         format!(
@@ -235,7 +360,7 @@ impl Predictor {
                     (line, fields, problem)
                 }
                 Err(e) => (
-                    e.position().map_or(0, |p| p.line()),
+                    e.position().map_or(0, |p| physical_line(&bytes, p)),
                     Vec::new(),
                     Some(e.to_string()),
                 ),
@@ -267,7 +392,13 @@ impl Predictor {
                     let reasons: Vec<String> = e
                         .errors
                         .iter()
-                        .map(|f| format!("column {} ({}): {}", f.field, f.label, f.problem))
+                        .map(|f| {
+                            let labels = self
+                                .feature(&f.field)
+                                .map_or(&[][..], |feature| &feature.info().category_labels);
+                            let problem = f.problem.describe(labels);
+                            format!("column {} ({}): {problem}", f.field, f.label)
+                        })
                         .collect();
                     format!("line {line}: {}", reasons.join("; "))
                 }),
@@ -349,36 +480,56 @@ impl Batch {
 
     /// The first line of [`Batch::to_csv`].
     pub fn csv_header(&self) -> String {
-        let mut header = self.header.clone();
-        header.extend(
-            [
-                "prediction",
-                "interval_low",
-                "interval_high",
-                "note",
-                "error",
-            ]
-            .map(str::to_owned),
-        );
-        write_csv([header])
+        self.csv_header_for(None)
     }
 
     /// The lines of [`Batch::to_csv`] for `rows` (indices into [`Batch::rows`], cut to them), so
     /// a long batch can be written a piece at a time: the header and every piece in order make
     /// `to_csv` exactly.
     pub fn csv_rows(&self, rows: std::ops::Range<usize>) -> String {
+        self.csv_rows_for(rows, None)
+    }
+
+    /// [`Batch::csv_header`] naming the predicted `target` when given (the batch page's
+    /// download, which says what it predicted): `predicted_math_score`,
+    /// `math_score_interval_low`, `math_score_interval_high`, `note`, `error`.
+    pub fn csv_header_for(&self, target: Option<&str>) -> String {
+        let mut header = self.header.clone();
+        header.extend(match target {
+            Some(t) => [
+                format!("predicted_{t}"),
+                format!("{t}_interval_low"),
+                format!("{t}_interval_high"),
+            ],
+            None => ["prediction", "interval_low", "interval_high"].map(str::to_owned),
+        });
+        header.extend(["note", "error"].map(str::to_owned));
+        write_csv([header])
+    }
+
+    /// [`Batch::csv_rows`] for the header [`Batch::csv_header_for`] writes: with a `target`,
+    /// a row with filled-in values also says, in its note, that its interval does not account
+    /// for them ([`BatchRow::interval_caveat`]). Without one, the note is the filled-in
+    /// values alone (`trainer predict`'s documented output).
+    pub fn csv_rows_for(&self, rows: std::ops::Range<usize>, target: Option<&str>) -> String {
         let end = rows.end.min(self.rows.len());
         let number = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
         write_csv(self.rows[rows.start.min(end)..end].iter().map(|r| {
             let mut record = r.fields.clone();
             match &r.outcome {
-                Ok(p) => record.extend([
-                    p.value.to_string(),
-                    number(p.low),
-                    number(p.high),
-                    r.note(),
-                    String::new(),
-                ]),
+                Ok(p) => {
+                    let mut note = r.note();
+                    if let Some(caveat) = r.interval_caveat().filter(|_| target.is_some()) {
+                        note = format!("{note}; {caveat}");
+                    }
+                    record.extend([
+                        p.value.to_string(),
+                        number(p.low),
+                        number(p.high),
+                        note,
+                        String::new(),
+                    ])
+                }
                 Err(e) => record.extend([
                     String::new(),
                     String::new(),
@@ -399,4 +550,162 @@ fn write_csv(records: impl IntoIterator<Item = Vec<String>>) -> String {
         w.write_record(&record).expect("writing to memory");
     }
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 in, UTF-8 out")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pages_download_names_the_target_and_flags_intervals_with_filled_in_values() {
+        let mut doc: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/fixtures/linear.v1_4.json")).unwrap();
+        doc["interval"] = serde_json::json!({
+            "level": 0.9, "half_width": 2.5, "n_calibration": 8, "test_coverage": 1.0
+        });
+        let p = Predictor::from_json(&doc.to_string()).unwrap();
+        let batch = p
+            .predict_csv(b"id,reading_score,gender\na,80,male\nb,,male\n")
+            .unwrap();
+        assert_eq!(batch.rows[0].interval_caveat(), None);
+        assert_eq!(batch.rows[1].interval_caveat(), Some(INTERVAL_CAVEAT));
+        let named = batch.csv_header_for(Some("math_score"));
+        assert_eq!(
+            named,
+            "id,reading_score,gender,predicted_math_score,math_score_interval_low,math_score_interval_high,note,error\n"
+        );
+        let rows = batch.csv_rows_for(0..2, Some("math_score"));
+        let lines: Vec<&str> = rows.lines().collect();
+        assert_eq!(lines[0], "a,80,male,73,70.5,75.5,,");
+        assert!(
+            lines[1].ends_with(
+                ",\"Reading score empty: used 70, the training median; the interval does not account for the filled-in values\","
+            ),
+            "{}",
+            lines[1]
+        );
+        // The plain CSV (trainer predict) keeps its columns and notes.
+        assert!(batch
+            .to_csv()
+            .starts_with("id,reading_score,gender,prediction,interval_low,"));
+        assert!(!batch.to_csv().contains("does not account"));
+        // Without an interval there is nothing to flag.
+        let plain = predictor()
+            .predict_csv(b"reading_score,gender\n,male\n")
+            .unwrap();
+        assert_eq!(plain.rows[0].interval_caveat(), None);
+    }
+
+    #[test]
+    fn a_close_category_spelling_gets_a_did_you_mean_and_is_not_used() {
+        let p = predictor();
+        let batch = p
+            .predict_csv(b"reading_score,gender\n80,femal\n80,Male\n80,robot\n")
+            .unwrap();
+        assert_eq!(
+            batch.rows[0].outcome.as_ref().unwrap_err(),
+            "line 2: column gender (Gender): \"femal\" is not one of: female, male; did you mean \"female\"?"
+        );
+        assert!(batch.rows[1].outcome.is_ok());
+        assert_eq!(
+            batch.rows[2].outcome.as_ref().unwrap_err(),
+            "line 4: column gender (Gender): \"robot\" is not one of: female, male"
+        );
+    }
+
+    #[test]
+    fn a_spreadsheet_or_utf16_file_is_told_to_be_saved_as_csv() {
+        let p = predictor();
+        let text = "reading_score,gender\n80,male\n";
+        let utf16 = |big: bool, bom: bool| {
+            let mut out: Vec<u8> = if bom { vec![0xff, 0xfe] } else { Vec::new() };
+            if bom && big {
+                out = vec![0xfe, 0xff];
+            }
+            for unit in text.encode_utf16() {
+                let b = if big {
+                    unit.to_be_bytes()
+                } else {
+                    unit.to_le_bytes()
+                };
+                out.extend(b);
+            }
+            out
+        };
+        for bytes in [
+            utf16(false, true),
+            utf16(true, true),
+            utf16(false, false),
+            utf16(true, false),
+        ] {
+            let e = p.predict_csv(&bytes).unwrap_err();
+            assert_eq!(e, BatchError::Utf16);
+            assert_eq!(
+                e.to_string(),
+                "the file is UTF-16 text: save it as CSV (UTF-8) and choose it again"
+            );
+        }
+        let mut xlsx = b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00".to_vec();
+        xlsx.extend([0x9f, 0x00, 0xc3, 0x28]);
+        let xls = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00\x00\x00".to_vec();
+        for bytes in [xlsx, xls] {
+            let e = p.predict_csv(&bytes).unwrap_err();
+            assert_eq!(e, BatchError::Spreadsheet);
+            assert!(e.to_string().contains("save it as CSV (UTF-8)"), "{e}");
+        }
+        // A UTF-8 file with a NUL here and there is still "not text", naming the byte.
+        assert!(matches!(
+            p.predict_csv(b"reading_score,gender\n80,ma\0le\n"),
+            Err(BatchError::NotText { byte: 27, .. })
+        ));
+        assert!(p.predict_csv(text.as_bytes()).is_ok());
+        for name in ["class.xlsx", "CLASS.XLS", "a.ods", "b.xlsm ", "c.numbers"] {
+            assert!(spreadsheet_name(name), "{name}");
+        }
+        for name in ["class.csv", "xlsx.csv", "notes.txt", "xls"] {
+            assert!(!spreadsheet_name(name), "{name}");
+        }
+    }
+
+    fn predictor() -> Predictor {
+        Predictor::from_json(include_str!("../tests/fixtures/linear.v1_4.json")).unwrap()
+    }
+
+    fn lines(batch: &Batch) -> Vec<u64> {
+        batch.rows.iter().map(|r| r.line).collect()
+    }
+
+    #[test]
+    fn rows_are_numbered_by_the_files_own_lines_blank_and_quoted_ones_included() {
+        let p = predictor();
+        // Line 1 header, 2 a row, 3 blank, 4 a row, 5–6 blank, 7 a bad row, 8–9 a quoted
+        // field over two lines, 10 a row.
+        let file = "id,reading_score,gender\n\
+                    a,80,male\n\
+                    \n\
+                    b,81,male\n\
+                    \n\
+                    \n\
+                    c,150,male\n\
+                    \"d\nd\",82,female\n\
+                    e,83,female\n";
+        for text in [file.to_owned(), file.replace('\n', "\r\n")] {
+            let batch = p.predict_csv(text.as_bytes()).unwrap();
+            assert_eq!(lines(&batch), [2, 4, 7, 8, 10], "{text:?}");
+            assert!(
+                batch.rows[2]
+                    .outcome
+                    .as_ref()
+                    .unwrap_err()
+                    .starts_with("line 7: "),
+                "{:?}",
+                batch.rows[2].outcome
+            );
+        }
+        // Blank lines before the header count too.
+        let batch = p
+            .predict_csv(b"\n\nreading_score,gender\n\n80,male\n")
+            .unwrap();
+        assert_eq!(lines(&batch), [5]);
+    }
 }

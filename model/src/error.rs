@@ -92,9 +92,27 @@ impl fmt::Display for Problem {
                 number(*min),
                 number(*max)
             ),
+            Problem::UnknownCategory { .. } => f.write_str(&self.describe(&[])),
+        }
+    }
+}
+
+impl Problem {
+    /// The reason, as [`Display`](fmt::Display) gives it, with the closest allowed category
+    /// for an unknown one, found by value and by `labels` (the feature's category labels, in
+    /// category order, or none): `"bachelors degree" is not one of: …; did you mean
+    /// "bachelor's degree"?` ([`crate::closest::suggest_category`]). The guess is only shown,
+    /// never used.
+    pub fn describe(&self, labels: &[String]) -> String {
+        match self {
             Problem::UnknownCategory { text, allowed } => {
-                write!(f, "{text:?} is not one of: {}", allowed.join(", "))
+                let mut out = format!("{text:?} is not one of: {}", allowed.join(", "));
+                if let Some(i) = crate::closest::suggest_category(text, allowed, labels) {
+                    out.push_str(&format!("; did you mean {:?}?", allowed[i]));
+                }
+                out
             }
+            other => other.to_string(),
         }
     }
 }
@@ -112,5 +130,40 @@ impl InputError {
     /// The error for one field, if that field has one.
     pub fn for_field(&self, field: &str) -> Option<&FieldError> {
         self.errors.iter().find(|e| e.field == field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_category_names_the_closest_allowed_one_when_one_is_close() {
+        let unknown = |text: &str, allowed: &[&str]| Problem::UnknownCategory {
+            text: text.to_owned(),
+            allowed: allowed.iter().map(|a| (*a).to_owned()).collect(),
+        };
+        assert_eq!(
+            unknown("free", &["free/reduced", "standard"]).to_string(),
+            "\"free\" is not one of: free/reduced, standard; did you mean \"free/reduced\"?"
+        );
+        assert_eq!(
+            unknown("yes", &["completed", "none"]).to_string(),
+            "\"yes\" is not one of: completed, none; did you mean \"completed\"?"
+        );
+        assert_eq!(
+            unknown("robot", &["female", "male"]).to_string(),
+            "\"robot\" is not one of: female, male"
+        );
+        let school = unknown("Gabriel Pereira", &["GP", "MS"]);
+        assert_eq!(
+            school.to_string(),
+            "\"Gabriel Pereira\" is not one of: GP, MS"
+        );
+        let labels = [
+            "Gabriel Pereira".to_owned(),
+            "Mousinho da Silveira".to_owned(),
+        ];
+        assert!(school.describe(&labels).ends_with("; did you mean \"GP\"?"));
     }
 }

@@ -183,7 +183,7 @@ pub fn absent_column<'a>(
 /// The Levenshtein distance between `a` and `b` when it is at most `limit`, else `None`;
 /// texts whose lengths differ by more than `limit` are not compared at all, so a long cell
 /// costs nothing.
-fn edits_within(a: &[char], b: &[char], limit: usize) -> Option<usize> {
+pub(crate) fn edits_within(a: &[char], b: &[char], limit: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > limit {
         return None;
     }

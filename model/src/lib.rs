@@ -17,6 +17,9 @@
 mod audit;
 #[cfg(feature = "batch")]
 mod batch;
+pub mod closest;
+#[cfg(feature = "batch")]
+mod columns;
 pub mod dataset;
 mod error;
 mod explain;
@@ -35,9 +38,11 @@ pub mod whatif;
 pub use audit::{audited_features, Audit, AuditedField, BatchAudit};
 #[cfg(feature = "batch")]
 pub use batch::{
-    delimiter as csv_delimiter, normalize as normalize_csv, Batch, BatchError, BatchRow,
-    BatchScores, NoScores, Prediction, MIN_SCORED_ROWS,
+    delimiter as csv_delimiter, normalize as normalize_csv, spreadsheet_name, Batch, BatchError,
+    BatchRow, BatchScores, NoScores, Prediction, MIN_SCORED_ROWS,
 };
+#[cfg(feature = "batch")]
+pub use columns::{ColumnPlan, PlanError};
 pub use dataset::Dataset;
 pub use error::{FieldError, FormatError, InputError, Problem};
 pub use explain::{Contribution, Explanation, EXACT_FEATURES, SAMPLED_PERMUTATIONS};

@@ -189,6 +189,21 @@ mod tests {
     }
 
     #[test]
+    fn json_output_names_each_row_by_its_physical_line_after_blank_lines() {
+        let batch = predictor()
+            .predict_csv(b"id,reading_score,gender\n\na,80,male\n\n\nb,150,female\n")
+            .unwrap();
+        let mut out = Vec::new();
+        write(&mut out, Format::Json, &batch, None).unwrap();
+        let rows: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(rows[0]["line"], 3);
+        assert_eq!(rows[1]["line"], 6);
+        assert!(rows[1]["error"].as_str().unwrap().starts_with("line 6: "));
+        let csv = batch.to_csv();
+        assert!(csv.contains(",line 6: column reading_score"), "{csv}");
+    }
+
+    #[test]
     fn json_output_gives_the_raw_estimate_only_when_it_was_beyond_the_range() {
         let mut doc: serde_json::Value =
             serde_json::from_str(&serde_json::to_string(predictor().bundle()).unwrap()).unwrap();

@@ -6,6 +6,7 @@
 //! long file or a slow model never freezes the page. Rows out = rows in: a row with a problem
 //! keeps its place, with its message.
 
+use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,10 +16,16 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_bindgen::{JsCast, JsValue};
 use leptos::web_sys;
-use model::{audited_features, Batch, BatchAudit, Feature, Predictor};
+use model::{
+    audited_features, spreadsheet_name, Batch, BatchAudit, BatchError, BatchRow, ColumnPlan,
+    Feature, ModelBundle, Predictor,
+};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::chunked::{predict_with_pauses, PieceSizes};
+use mapping::ColumnMapping;
+
+mod mapping;
 use crate::glossary::{Explain, Term};
 use crate::pages::fairness::{GroupRow, GroupTable, COVERAGE_FLAG, COVERAGE_MIN_N};
 use crate::state::column_label;
@@ -60,14 +67,80 @@ pub fn page_range(page: usize, rows: usize) -> Range<usize> {
     start..(start + PAGE_SIZE).min(rows)
 }
 
-/// The name of the results file for an input file: `"class.csv"` → `"class-predictions.csv"`.
-pub fn results_name(input: &str) -> String {
+/// The name of the results file for an input file and the model that predicted it, naming its
+/// target and the columns it was trained without: `"class.csv"` →
+/// `"class-predictions-math_score.csv"`, or `"class-predictions-math_score-without-gender-race_ethnicity.csv"`.
+pub fn results_name(input: &str, made_with: &ModelBundle) -> String {
     let stem = input
         .strip_suffix(".csv")
         .or_else(|| input.strip_suffix(".CSV"))
         .unwrap_or(input);
     let stem = if stem.is_empty() { "batch" } else { stem };
-    format!("{stem}-predictions.csv")
+    let mut name = format!("{stem}-predictions-{}", made_with.target);
+    if !made_with.excluded.is_empty() {
+        name.push_str("-without-");
+        name.push_str(&made_with.excluded.join("-"));
+    }
+    name + ".csv"
+}
+
+/// The "Filled in" cell of a row: the values filled in and, when the row has an interval, that
+/// the interval does not account for them ([`model::INTERVAL_CAVEAT`]).
+fn filled_note(row: &BatchRow) -> String {
+    match row.interval_caveat() {
+        Some(caveat) => format!("{}; {caveat}", row.note()),
+        None => row.note(),
+    }
+}
+
+/// How a model is set: "every field used", or "without gender and race/ethnicity".
+fn switch_state(made_with: &Predictor) -> String {
+    let excluded = &made_with.bundle().excluded;
+    if excluded.is_empty() {
+        return "every field used".to_owned();
+    }
+    let labels: Vec<String> = excluded
+        .iter()
+        .map(|c| column_label(c).to_ascii_lowercase())
+        .collect();
+    format!("without {}", labels.join(" and "))
+}
+
+/// Which model made the results and, when the page's selection has changed since, that they
+/// are not the current selection's, with a button to predict the file again.
+fn made_with_line(
+    made_with: &Predictor,
+    current: &Arc<Predictor>,
+    again: Option<Callback<()>>,
+) -> impl IntoView {
+    let made = format!(
+        "Made with {}, {}.",
+        made_with.target_label(),
+        switch_state(made_with)
+    );
+    let stale = !std::ptr::eq(made_with, current.as_ref());
+    let now = stale.then(|| {
+        format!(
+            " The page is now set to {}, {}: these results are not for it.",
+            current.target_label(),
+            switch_state(current)
+        )
+    });
+    let button = again.map(|again| {
+        view! {
+            " "
+            <button type="button" class="button" on:click=move |_| again.run(())>
+                {format!("Predict again with {}", current.target_label())}
+            </button>
+        }
+    });
+    view! {
+        <p class:muted=!stale class:notice=stale data-testid="batch-made-with">
+            {made}
+            {now}
+            {button}
+        </p>
+    }
 }
 
 /// A file to start from: the model's columns as the header, then two example students — the
@@ -114,7 +187,8 @@ pub fn template_csv(predictor: &Predictor) -> String {
         .unwrap_or_default()
 }
 
-/// Where the page is: nothing chosen yet, working on a file, or done with it.
+/// Where the page is: nothing chosen yet, working on a file, asking which column is which, or
+/// done with it.
 #[derive(Clone)]
 enum Run {
     Idle,
@@ -125,18 +199,40 @@ enum Run {
         done: usize,
         share: Option<f64>,
     },
-    Done {
+    /// The header does not name every feature: the person says which column is which.
+    Mapping {
         file: String,
-        outcome: Result<Arc<Batch>, String>,
-        /// Time spent predicting (the file already read).
-        millis: f64,
+        bytes: Arc<[u8]>,
+        plan: ColumnPlan,
     },
+    Done(Finished),
+}
+
+/// A file done with: its results or why it could not be used, and the model that made them.
+#[derive(Clone)]
+struct Finished {
+    file: String,
+    outcome: Result<Arc<Batch>, String>,
+    /// Time spent predicting (the file already read).
+    millis: f64,
+    made_with: Arc<Predictor>,
+    /// The file, to predict it again with another selection (none for a refused file).
+    bytes: Option<Arc<[u8]>>,
+}
+
+thread_local! {
+    /// The last file done with, kept while the app runs: the page shows it again after a visit
+    /// to another page or a change of target or switch (marked with the model that made it),
+    /// instead of losing it. Plain data, written when a file is done and read when the page
+    /// mounts; the wasm has one thread.
+    static LAST: RefCell<Option<Finished>> = const { RefCell::new(None) };
 }
 
 /// The Batch page, or the model's error card.
 #[component]
 pub fn BatchPage() -> impl IntoView {
-    // A new target or the switch starts the page afresh: results are for one model.
+    // A new target or the switch mounts the page afresh for its model; the last results stay
+    // ([`LAST`]).
     let state = use_app_state();
     move || match state.predictor() {
         Ok(predictor) => view! { <BatchView predictor /> }.into_any(),
@@ -144,87 +240,165 @@ pub fn BatchPage() -> impl IntoView {
     }
 }
 
+/// What runs a file through the page's model: reading, planning its columns, predicting it in
+/// pieces. Each file gets a ticket; a slower, older file never overwrites a newer one's results,
+/// and a run whose page is gone (another target chosen, another page opened) finds its ticket
+/// disposed and stops.
+#[derive(Clone)]
+struct Runner {
+    predictor: Arc<Predictor>,
+    run: RwSignal<Run>,
+    ticket: StoredValue<u64>,
+}
+
+impl Runner {
+    fn next_ticket(&self) -> u64 {
+        self.ticket.update_value(|t| *t += 1);
+        self.ticket.get_value()
+    }
+
+    fn current(&self, mine: u64) -> bool {
+        self.ticket.try_get_value() == Some(mine)
+    }
+
+    fn finish(&self, finished: Finished) {
+        LAST.with(|last| *last.borrow_mut() = Some(finished.clone()));
+        self.run.try_set(Run::Done(finished));
+    }
+
+    fn refuse(&self, file: String, message: String) {
+        self.finish(Finished {
+            file,
+            outcome: Err(message),
+            millis: 0.0,
+            made_with: Arc::clone(&self.predictor),
+            bytes: None,
+        });
+    }
+
+    /// A chosen file: refused at once by its name (a spreadsheet) or size, else read and
+    /// begun.
+    fn choose(&self, file: web_sys::File) {
+        let name = file.name();
+        let mine = self.next_ticket();
+        if spreadsheet_name(&name) {
+            return self.refuse(name, BatchError::Spreadsheet.to_string());
+        }
+        // Refused before any work: a file this large would exhaust the tab's memory.
+        let size = file.size();
+        if size > MAX_FILE_BYTES as f64 {
+            return self.refuse(name, too_large(size));
+        }
+        self.run.set(Run::Working {
+            file: name.clone(),
+            done: 0,
+            share: None,
+        });
+        let this = self.clone();
+        spawn_local(async move {
+            let bytes = gloo_file::futures::read_as_bytes(&gloo_file::File::from(file)).await;
+            match bytes {
+                Ok(bytes) if this.current(mine) => this.begin(name, bytes.into()),
+                Ok(_) => {}
+                Err(e) => this.refuse(name, format!("the file could not be read: {e}")),
+            }
+        });
+    }
+
+    /// Plans the file's columns: predicts at once when its header names every feature, else
+    /// asks which column is which.
+    fn begin(&self, file: String, bytes: Arc<[u8]>) {
+        match self.predictor.plan_columns(&bytes) {
+            Err(e) => self.refuse(file, e.to_string()),
+            Ok(plan) if plan.is_named() => self.start(file, bytes, None),
+            Ok(plan) => {
+                self.run.try_set(Run::Mapping { file, bytes, plan });
+            }
+        }
+    }
+
+    /// Predicts the file a piece at a time, each feature from its column in `columns` (as the
+    /// mapping step chose them; `None`: as the header names them), in a task of its own.
+    fn start(&self, file: String, bytes: Arc<[u8]>, columns: Option<Vec<Option<usize>>>) {
+        let mine = self.next_ticket();
+        self.run.set(Run::Working {
+            file: file.clone(),
+            done: 0,
+            share: None,
+        });
+        let this = self.clone();
+        spawn_local(async move {
+            // Let "Processing…" reach the screen before the heavy work.
+            next_paint().await;
+            this.predict(file, bytes, columns, mine).await
+        });
+    }
+
+    async fn predict(
+        &self,
+        file: String,
+        bytes: Arc<[u8]>,
+        columns: Option<Vec<Option<usize>>>,
+        mine: u64,
+    ) {
+        let progress = |done, share| {
+            if self.current(mine) {
+                self.run.try_set(Run::Working {
+                    file: file.clone(),
+                    done,
+                    share: Some(share),
+                });
+            }
+        };
+        let (outcome, millis) = predict_with_pauses(
+            &self.predictor,
+            &bytes,
+            columns.as_deref(),
+            PieceSizes::PAGE,
+            now,
+            // A new task: the browser handles input and paints in between.
+            || TimeoutFuture::new(0),
+            progress,
+            || self.current(mine),
+        )
+        .await;
+        if self.current(mine) {
+            self.finish(Finished {
+                file,
+                outcome: outcome.map(Arc::new).map_err(|e| e.to_string()),
+                millis,
+                made_with: Arc::clone(&self.predictor),
+                bytes: Some(bytes),
+            });
+        }
+    }
+
+    /// A kept file predicted again with this page's model (its columns planned again: another
+    /// model reads other features).
+    fn again(&self, file: String, bytes: Arc<[u8]>) {
+        self.next_ticket();
+        self.begin(file, bytes);
+    }
+}
+
 #[component]
 fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
-    let run = RwSignal::new(Run::Idle);
+    let kept = LAST.with(|last| last.borrow().clone());
+    let run = RwSignal::new(kept.map_or(Run::Idle, Run::Done));
     let dragging = RwSignal::new(false);
-    // Each file gets a ticket; a slower, older file never overwrites a newer one's results.
-    // A run whose page is gone (another target chosen, another page opened) finds its ticket
-    // disposed and stops.
-    let ticket = StoredValue::new(0u64);
+    let runner = Runner {
+        predictor: Arc::clone(&predictor),
+        run,
+        ticket: StoredValue::new(0u64),
+    };
 
     let columns: Vec<String> = predictor
         .features()
         .iter()
         .map(|f| f.name().to_owned())
         .collect();
-    let start = {
-        let predictor = Arc::clone(&predictor);
-        move |file: web_sys::File| {
-            let predictor = Arc::clone(&predictor);
-            let name = file.name();
-            ticket.update_value(|t| *t += 1);
-            let mine = ticket.get_value();
-            // Refused before any work: a file this large would exhaust the tab's memory.
-            let size = file.size();
-            if size > MAX_FILE_BYTES as f64 {
-                run.set(Run::Done {
-                    file: name.clone(),
-                    outcome: Err(too_large(size)),
-                    millis: 0.0,
-                });
-                return;
-            }
-            run.set(Run::Working {
-                file: name.clone(),
-                done: 0,
-                share: None,
-            });
-            spawn_local(async move {
-                let bytes = gloo_file::futures::read_as_bytes(&gloo_file::File::from(file))
-                    .await
-                    .map_err(|e| format!("the file could not be read: {e}"));
-                // Let "Processing…" reach the screen before the heavy work.
-                next_paint().await;
-                let current = || ticket.try_get_value() == Some(mine);
-                let (outcome, millis) = match bytes {
-                    Ok(bytes) => {
-                        let progress = |done, share| {
-                            if current() {
-                                run.try_set(Run::Working {
-                                    file: name.clone(),
-                                    done,
-                                    share: Some(share),
-                                });
-                            }
-                        };
-                        let (outcome, millis) = predict_with_pauses(
-                            &predictor,
-                            &bytes,
-                            PieceSizes::PAGE,
-                            now,
-                            // A new task: the browser handles input and paints in between.
-                            || TimeoutFuture::new(0),
-                            progress,
-                            current,
-                        )
-                        .await;
-                        (outcome.map(Arc::new).map_err(|e| e.to_string()), millis)
-                    }
-                    Err(message) => (Err(message), 0.0),
-                };
-                if current() {
-                    run.try_set(Run::Done {
-                        file: name,
-                        outcome,
-                        millis,
-                    });
-                }
-            });
-        }
-    };
     let on_drop = {
-        let start = start.clone();
+        let runner = runner.clone();
         move |ev: web_sys::DragEvent| {
             ev.prevent_default();
             dragging.set(false);
@@ -233,17 +407,20 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
                 .and_then(|d| d.files())
                 .and_then(|files| files.get(0))
             {
-                start(file);
+                runner.choose(file);
             }
         }
     };
-    let on_choose = move |ev: leptos::ev::Targeted<web_sys::Event, web_sys::HtmlInputElement>| {
-        let input = ev.target();
-        if let Some(file) = input.files().and_then(|files| files.get(0)) {
-            start(file);
+    let on_choose = {
+        let runner = runner.clone();
+        move |ev: leptos::ev::Targeted<web_sys::Event, web_sys::HtmlInputElement>| {
+            let input = ev.target();
+            if let Some(file) = input.files().and_then(|files| files.get(0)) {
+                runner.choose(file);
+            }
+            // Choosing the same file again is a new run.
+            input.set_value("");
         }
-        // Choosing the same file again is a new run.
-        input.set_value("");
     };
 
     let template = template_csv(&predictor);
@@ -267,31 +444,43 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
             format_count(done),
             crate::format_percent(share)
         ),
-        Run::Done {
+        Run::Mapping { file, .. } => {
+            format!("{file}: choose which column holds each field, below.")
+        }
+        Run::Done(Finished {
             file,
             outcome: Ok(batch),
             ..
-        } => format!(
+        }) => format!(
             "Done: {} rows of {file} read, {} predicted.",
             format_count(batch.rows.len()),
             format_count(batch.rows.len() - batch.errors())
         ),
-        Run::Done {
-            file,
-            outcome: Err(_),
-            ..
-        } => format!("{file} could not be used."),
+        Run::Done(Finished { file, .. }) => format!("{file} could not be used."),
     };
     let busy = move || run.with(|r| matches!(r, Run::Working { .. }));
 
     let for_results = Arc::clone(&predictor);
+    let unfold = RwSignal::new(false);
+    let runner_predictor = Arc::clone(&predictor);
+    let again_runner = runner.clone();
     let results = move || match run.get() {
         Run::Idle | Run::Working { .. } => None,
-        Run::Done {
+        Run::Mapping { file, bytes, plan } => {
+            let runner = runner.clone();
+            let on_predict = Callback::new(move |columns: Vec<Option<usize>>| {
+                runner.start(file.clone(), Arc::clone(&bytes), Some(columns))
+            });
+            Some(
+                view! { <ColumnMapping plan predictor=Arc::clone(&runner_predictor) on_predict /> }
+                    .into_any(),
+            )
+        }
+        Run::Done(Finished {
             file,
             outcome: Err(message),
             ..
-        } => Some(
+        }) => Some(
             view! {
                 <section class="card error-card" role="alert" data-testid="batch-error">
                     <h3>{format!("{file} cannot be used")}</h3>
@@ -301,13 +490,50 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
             }
             .into_any(),
         ),
-        Run::Done {
+        Run::Done(Finished {
             file,
             outcome: Ok(batch),
             millis,
-        } => Some(
-            view! { <Results file batch millis predictor=Arc::clone(&for_results) /> }.into_any(),
-        ),
+            made_with,
+            bytes,
+        }) => {
+            let again = (!Arc::ptr_eq(&made_with, &for_results))
+                .then_some(bytes)
+                .flatten()
+                .map(|bytes| {
+                    let (runner, file) = (again_runner.clone(), file.clone());
+                    Callback::new(move |()| runner.again(file.clone(), Arc::clone(&bytes)))
+                });
+            let current = Arc::clone(&for_results);
+            // Results of another model stay, folded: their table holds the file's columns,
+            // which the page for this model need not show until asked.
+            if again.is_some() && !unfold.get() {
+                let counts = format!(
+                    "{} rows of {file}, {} predicted.",
+                    format_count(batch.rows.len()),
+                    format_count(batch.rows.len() - batch.errors())
+                );
+                return Some(
+                    view! {
+                        <section class="card panel" data-testid="batch-kept">
+                            <h3>{format!("Results for {file}")}</h3>
+                            {made_with_line(&made_with, &current, again)}
+                            <p>
+                                {counts} " "
+                                <button type="button" class="button" on:click=move |_| unfold.set(true)>
+                                    "Show those results"
+                                </button>
+                            </p>
+                        </section>
+                    }
+                    .into_any(),
+                );
+            }
+            Some(
+                view! { <Results file batch millis predictor=made_with current again /> }
+                    .into_any(),
+            )
+        }
     };
 
     view! {
@@ -344,7 +570,7 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
                 />
             </div>
             <p class="muted" id="batch-columns">
-                "A header line naming the columns is required: "
+                "A header line is required; the page reads these columns: "
                 {columns
                     .iter()
                     .enumerate()
@@ -356,7 +582,7 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
                     })
                     .collect_view()} ". Other columns are kept. With a "
                 <code>{predictor.bundle().target.clone()}</code>
-                " column, the page also scores the predictions against it. Empty cells take the model's typical value. Columns may be named as the form names them (\"Reading score\"), case does not matter, and a file separated by semicolons or tabs (as some spreadsheets save it, with decimal commas) is read too."
+                " column, the page also scores the predictions against it. Empty cells take the model's typical value. Columns may be named as the form names them (\"Reading score\"), case does not matter; a header naming them otherwise gets a step to say which column is which. A file separated by semicolons or tabs (as some spreadsheets save it, with decimal commas) is read too."
             </p>
             <p>
                 <button type="button" class="button" on:click=download_template>
@@ -391,7 +617,12 @@ fn Results(
     file: String,
     batch: Arc<Batch>,
     millis: f64,
+    /// The model that made the results.
     predictor: Arc<Predictor>,
+    /// The page's model now.
+    current: Arc<Predictor>,
+    /// Predicts the file again with the page's model, when it differs and the file is kept.
+    again: Option<Callback<()>>,
 ) -> impl IntoView {
     let target = predictor.bundle().target.clone();
     let page = RwSignal::new(0usize);
@@ -429,17 +660,21 @@ fn Results(
     let preparing = RwSignal::new(false);
     let download = {
         let batch = Arc::clone(&batch);
-        let name = results_name(&file);
+        let name = results_name(&file, predictor.bundle());
+        let target = target.clone();
         move |_| {
             if preparing.get_untracked() {
                 return;
             }
             preparing.set(true);
-            let (batch, name) = (Arc::clone(&batch), name.clone());
+            let (batch, name, target) = (Arc::clone(&batch), name.clone(), target.clone());
             spawn_local(async move {
-                let mut csv = batch.csv_header();
+                // The columns name the target, and a row with filled-in values says its
+                // interval does not account for them.
+                let target = Some(target.as_str());
+                let mut csv = batch.csv_header_for(target);
                 for start in (0..batch.rows.len()).step_by(DOWNLOAD_PIECE) {
-                    csv.push_str(&batch.csv_rows(start..start + DOWNLOAD_PIECE));
+                    csv.push_str(&batch.csv_rows_for(start..start + DOWNLOAD_PIECE, target));
                     TimeoutFuture::new(0).await;
                 }
                 if let Err(e) = save_csv(&csv, &name) {
@@ -489,7 +724,7 @@ fn Results(
                             <td class="num strong">{prediction}</td>
                             <td class="num">{interval}</td>
                             <td class="message">{problem}</td>
-                            <td class="message">{row.note()}</td>
+                            <td class="message">{filled_note(row)}</td>
                             {cells}
                         </tr>
                     }
@@ -557,6 +792,7 @@ fn Results(
                     "Download results CSV"
                 </button>
             </div>
+            {made_with_line(&predictor, &current, again)}
             <dl class="summary" data-testid="batch-summary">
                 <div>
                     <dt>"Rows"</dt>
@@ -837,11 +1073,33 @@ mod tests {
     }
 
     #[test]
-    fn results_files_are_named_after_the_input() {
-        assert_eq!(results_name("class.csv"), "class-predictions.csv");
-        assert_eq!(results_name("DATA.CSV"), "DATA-predictions.csv");
-        assert_eq!(results_name("notes"), "notes-predictions.csv");
-        assert_eq!(results_name(".csv"), "batch-predictions.csv");
+    fn results_files_are_named_after_the_input_and_the_model() {
+        let catalog = crate::parse_models(crate::MODEL_JSON).expect("parses");
+        let math = catalog.get("math_score", false).expect("math").bundle();
+        let reading = catalog
+            .get("reading_score", true)
+            .expect("reading")
+            .bundle();
+        assert_eq!(
+            results_name("class.csv", math),
+            "class-predictions-math_score.csv"
+        );
+        assert_eq!(
+            results_name("DATA.CSV", math),
+            "DATA-predictions-math_score.csv"
+        );
+        assert_eq!(
+            results_name("notes", math),
+            "notes-predictions-math_score.csv"
+        );
+        assert_eq!(
+            results_name(".csv", math),
+            "batch-predictions-math_score.csv"
+        );
+        assert_eq!(
+            results_name("class.csv", reading),
+            "class-predictions-reading_score-without-gender-race_ethnicity.csv"
+        );
     }
 
     #[test]
