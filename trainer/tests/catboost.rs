@@ -20,7 +20,7 @@ fn forced_catboost_trains_exports_and_reads_back() {
     config.grids = families::parse_grids(SMALL_GRID).unwrap();
     config.family = Some("catboost".into());
     // `train` itself refuses an export that predicts differently (> 1e-9) on any test row.
-    let out = train::run(&config).unwrap_or_else(|e| panic!("{e:#}"));
+    let out = train::run(&config, &()).unwrap_or_else(|e| panic!("{e:#}"));
     assert_eq!(out.bundle().metrics.family, "catboost");
     let kind = serde_json::to_value(&out.bundle().model).unwrap()["kind"].clone();
     assert_eq!(kind, "oblivious_ensemble");
@@ -64,7 +64,7 @@ fn exported_json_predicts_every_test_row_like_the_fitted_model() {
     config.grids = families::parse_grids(SMALL_GRID).unwrap();
     // A trained bundle supplies the features and the preprocessing fitted on the training split;
     // its model is swapped for each fit below.
-    let trained = train::train(&config, &common::students(), &rows, String::new())
+    let trained = train::train(&config, &common::students(), &rows, String::new(), &())
         .unwrap()
         .bundle()
         .clone();
