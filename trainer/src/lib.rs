@@ -75,6 +75,5 @@ pub fn is_bad_input(e: &anyhow::Error) -> bool {
             || c.is::<model::BatchError>()
             || c.is::<model::FormatError>()
             || c.is::<model::InputError>()
-            || c.is::<progress::Cancelled>()
     })
 }
