@@ -160,10 +160,13 @@ pub fn waterfall(baseline: f64, values: &[f64]) -> Vec<WaterfallBar> {
 
 /// A number with an explicit sign: `+1.2`, `−0.4` (a real minus sign), `0.0`.
 pub fn signed(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return "—".to_owned();
+    }
     let text = format!("{:.decimals$}", value.abs());
     let zero = text.bytes().all(|b| b == b'0' || b == b'.');
     match () {
-        _ if zero || !value.is_finite() => text,
+        _ if zero => text,
         _ if value > 0.0 => format!("+{text}"),
         _ => format!("\u{2212}{text}"),
     }
@@ -1021,6 +1024,8 @@ mod tests {
         assert_eq!(signed(-0.46, 1), "\u{2212}0.5");
         assert_eq!(signed(-0.04, 1), "0.0");
         assert_eq!(signed(0.0, 1), "0.0");
+        assert_eq!(signed(f64::NAN, 2), "—", "never NaN");
+        assert_eq!(signed(f64::NEG_INFINITY, 2), "—");
     }
 
     #[test]
