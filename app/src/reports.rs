@@ -440,6 +440,89 @@ mod tests {
         assert_eq!(group_label(None, "sex", "F"), "F");
     }
 
+    /// The pages' pure logic on the UCI model set (`target/release/trainer train --data
+    /// data/student-por.csv --schema data/uci-student.schema.json --out target/uci`): no
+    /// panic, no NaN, a chart for every feature, the report's audit groups.
+    #[test]
+    fn the_pages_read_the_uci_model_set() {
+        use crate::pages::fairness::{group_rows, group_table};
+        use crate::pages::insights::logic;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/uci");
+        let (Ok(models), Ok(reports)) = (
+            std::fs::read_to_string(dir.join("model.json")),
+            std::fs::read_to_string(dir.join("report.json")),
+        ) else {
+            println!(
+                "skipped: {} has no model.json and report.json (train them with `target/release/trainer train --data data/student-por.csv --schema data/uci-student.schema.json --out target/uci`)",
+                dir.display()
+            );
+            return;
+        };
+        let catalog = crate::parse_models(&models).expect("the UCI models read");
+        let set = parse_reports(&reports).expect("the UCI reports read");
+        let card = crate::pages::about::dataset_card(&models).expect("a dataset card");
+        assert!(card.title.is_some() && card.intended_use.is_some());
+        let (sources, licenses) = crate::pages::about::card_links(&card);
+        assert!(!sources.is_empty() && !licenses.is_empty());
+        let no_nan = |text: &str| assert!(!text.contains("NaN") && !text.contains("inf"), "{text}");
+        for report in &set.reports {
+            let target = &report.target;
+            let full = catalog.get(target, false).expect("a full model per target");
+            // Every feature gets a chart, and both sections are long enough for a picker.
+            let charted = logic::charted(report);
+            for f in full.features() {
+                assert!(
+                    charted.contains(&f.name()),
+                    "{target}: no chart for {}",
+                    f.name()
+                );
+            }
+            assert!(logic::needs_picker(report.insights.by_category.len()));
+            assert!(logic::needs_picker(report.insights.relations.len()));
+            assert_eq!(
+                logic::target_domain(report, full.target_range()),
+                (0.0, 20.0)
+            );
+            for r in &report.insights.relations {
+                assert!(logic::edges_domain(&r.edges).is_some(), "{}", r.column);
+                logic::bin_labels(&r.edges).iter().for_each(|b| no_nan(b));
+            }
+            // The audit groups by the report's groups: the sensitive and the audited fields.
+            let (audit, variant) = (full_audit(report).unwrap(), variant_audit(report).unwrap());
+            let fields: Vec<String> = group_rows(audit, Some(variant))
+                .into_iter()
+                .map(|(f, rows)| {
+                    let table = group_table(&rows);
+                    assert_eq!(table.headers.len(), 7, "{target} {f}");
+                    table.cells.iter().flatten().for_each(|c| no_nan(c));
+                    f
+                })
+                .collect();
+            for f in ["sex", "address", "school", "Pstatus"] {
+                assert!(
+                    fields.iter().any(|g| g == f),
+                    "{target}: no {f} group in {fields:?}"
+                );
+            }
+            // Age is left out by the switch (a number: not grouped by).
+            assert_eq!(
+                excluded_text(&variant.excluded, |n| catalog.label(n)),
+                "sex, age and home address"
+            );
+            let cost = switch_cost(report).expect("a cost");
+            let text = cost.describe(|f, g| group_label(Some(&catalog), f, g));
+            no_nan(&text);
+            assert!(text.starts_with("test R² 0."), "{text}");
+            // Groups read by their labels ("female", not "F").
+            assert_eq!(group_label(Some(&catalog), "sex", "F"), "female");
+            for bundle in [full, catalog.get(target, true).unwrap()] {
+                no_nan(&crate::glossary::interval_text(
+                    bundle.bundle().interval.as_ref().unwrap(),
+                ));
+            }
+        }
+    }
+
     #[test]
     fn a_page_gets_its_target_or_why_not() {
         let owner = Owner::new();

@@ -1,5 +1,10 @@
 //! The Insights page: charts of the training data, drawn only from the report's aggregates
-//! (histograms, group means, binned means, feature importance), never from raw rows.
+//! (histograms, group means, binned means, feature importance), never from raw rows: a chart
+//! per feature the report carries (mean target per category, mean target per bin of a
+//! number), the served model's most important first, one at a time with a picker when a
+//! section has more than [`logic::PICK_OVER`].
+
+pub(crate) mod logic;
 
 use std::sync::Arc;
 
@@ -8,30 +13,9 @@ use leptos::prelude::*;
 use model::report::{CategoryMeans, Histogram as HistogramData, Importance, Report, ScoreRelation};
 
 use crate::charts::{nice_bounds, nice_step, Bar, BarChart, FitWidth, Histogram, LineDots};
-use crate::reports::report_page;
-use crate::TARGET_RANGE;
-use crate::{category_label, family_label, PageTitle, Route, ServedModel};
-
-/// The bins between `edges` as people read them: "60–70".
-fn bin_labels(edges: &[f64]) -> Vec<String> {
-    edges
-        .windows(2)
-        .map(|e| format!("{}–{}", e[0], e[1]))
-        .collect()
-}
-
-/// The mean over every group, weighted by group size.
-fn overall_mean(means: &CategoryMeans) -> Option<f64> {
-    let n: usize = means.groups.iter().map(|g| g.n).sum();
-    (n > 0).then(|| {
-        means
-            .groups
-            .iter()
-            .map(|g| g.mean * g.n as f64)
-            .sum::<f64>()
-            / n as f64
-    })
-}
+use crate::reports::{excluded_text, group_label, report_page, served_audit, variant_audit};
+use crate::{family_label, use_app_state, PageTitle, Route, ServedModel};
+use logic::{bin_labels, by_importance, edges_domain, needs_picker, overall_mean, target_domain};
 
 /// The Insights page, or the report's error card.
 #[component]
@@ -41,10 +25,61 @@ pub fn InsightsPage() -> impl IntoView {
     }
 }
 
+/// Charts side by side, or, past [`logic::PICK_OVER`], one at a time with a select naming
+/// each (`items` are each chart's name and data, drawn by `draw`).
+fn charts_or_picker<T, V>(
+    id: &'static str,
+    label: String,
+    items: Vec<(String, T)>,
+    draw: impl Fn(T) -> V + Send + Sync + 'static,
+) -> AnyView
+where
+    T: Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    if !needs_picker(items.len()) {
+        return view! {
+            <div class="chart-grid">{items.into_iter().map(|(_, t)| draw(t)).collect_view()}</div>
+        }
+        .into_any();
+    }
+    let chosen = RwSignal::new(0usize);
+    let options = items
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| view! { <option value=i.to_string()>{name.clone()}</option> })
+        .collect_view();
+    let items = StoredValue::new(items);
+    view! {
+        <p class="chart-picker">
+            <label for=id>{label}</label>
+            <select
+                id=id
+                data-testid=id
+                on:change:target=move |ev| chosen.set(ev.target().value().parse().unwrap_or(0))
+            >
+                {options}
+            </select>
+        </p>
+        <div class="chart-grid">
+            {move || items.with_value(|v| v.get(chosen.get()).map(|(_, t)| draw(t.clone())))}
+        </div>
+    }
+    .into_any()
+}
+
 #[component]
 fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
+    let state = use_app_state();
+    let catalog = state.models.as_ref().ok().cloned();
     let insights = &report.insights;
     let target = column_label(&report.target);
+    let lower = target.to_ascii_lowercase();
+    let declared = catalog
+        .as_ref()
+        .and_then(|c| c.get(&report.target, false))
+        .and_then(|p| p.target_range());
+    let y_domain = target_domain(&report, declared);
     let empty = insights.histograms.is_empty()
         && insights.by_category.is_empty()
         && insights.relations.is_empty()
@@ -54,6 +89,24 @@ fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
     } else {
         format!("the {}", insights.rows)
     };
+
+    // What the model in use relies on: with the switch on, the variant trained without the
+    // sensitive fields (its own importance, from the fairness audit), never the full model's.
+    let in_use: Option<(Vec<Importance>, String)> = if unaware {
+        variant_audit(&report).map(|a| (a.importance.clone(), family_label(&a.family)))
+    } else {
+        Some((insights.importance.clone(), family_label(&report.served)))
+    };
+    let order_by = in_use
+        .as_ref()
+        .map(|(i, _)| i.clone())
+        .filter(|i| !i.is_empty())
+        .unwrap_or_else(|| insights.importance.clone());
+    let missing_importance = unaware && in_use.as_ref().is_none_or(|(i, _)| i.is_empty());
+    let left_out = variant_audit(&report)
+        .or(served_audit(&report, unaware))
+        .map(|a| excluded_text(&a.excluded, column_label))
+        .unwrap_or_default();
 
     let y_max = insights
         .histograms
@@ -67,30 +120,85 @@ fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
         .cloned()
         .map(|h| view! { <HistogramFigure data=h y_max /> })
         .collect_view();
-    let groups = insights
-        .by_category
-        .iter()
-        .cloned()
-        .map(|m| view! { <GroupMeansFigure data=m target=target.clone() /> })
-        .collect_view();
-    let relations = insights
+
+    // With a picker, the most important field first (it is the one shown); else report order.
+    let ordered = |names: Vec<&str>| -> Vec<String> {
+        if !needs_picker(names.len()) {
+            return names.into_iter().map(str::to_owned).collect();
+        }
+        by_importance(&names, &order_by)
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    };
+    let categories = ordered(
+        insights
+            .by_category
+            .iter()
+            .map(|c| c.feature.as_str())
+            .collect(),
+    )
+    .into_iter()
+    .filter_map(|name| {
+        let data = insights
+            .by_category
+            .iter()
+            .find(|c| c.feature == name)?
+            .clone();
+        Some((column_label(&name), data))
+    })
+    .collect::<Vec<_>>();
+    let groups = {
+        let (target, models) = (target.clone(), catalog.clone());
+        charts_or_picker(
+            "insights-category-pick",
+            "Field".to_owned(),
+            categories,
+            move |data| {
+                view! {
+                    <GroupMeansFigure data target=target.clone() y_domain models=models.clone() />
+                }
+            },
+        )
+    };
+    let numbers = ordered(
+        insights
+            .relations
+            .iter()
+            .map(|r| r.column.as_str())
+            .collect(),
+    )
+    .into_iter()
+    .filter_map(|name| {
+        let data = insights
+            .relations
+            .iter()
+            .find(|r| r.column == name)?
+            .clone();
+        Some((column_label(&name), data))
+    })
+    .collect::<Vec<_>>();
+    // "The other scores": every number charted is another target; else the number fields.
+    let all_scores = insights
         .relations
         .iter()
-        .cloned()
-        .map(|r| view! { <RelationFigure data=r target=target.clone() /> })
-        .collect_view();
-    // What the model in use relies on: with the switch on, the variant trained without gender
-    // and race/ethnicity (its own importance, from the fairness audit), never the full model's.
-    let in_use = if unaware {
-        report
-            .fairness
-            .iter()
-            .find(|a| !a.excluded.is_empty())
-            .map(|a| (a.importance.clone(), family_label(&a.family)))
+        .all(|r| insights.histograms.iter().any(|h| h.column == r.column));
+    let relations_title = if all_scores {
+        format!("The other scores and the {lower}")
     } else {
-        Some((insights.importance.clone(), family_label(&report.served)))
+        format!("The number fields and the {lower}")
     };
-    let missing_importance = unaware && in_use.as_ref().is_none_or(|(i, _)| i.is_empty());
+    let relations = {
+        let target = target.clone();
+        charts_or_picker(
+            "insights-number-pick",
+            "Field".to_owned(),
+            numbers,
+            move |data| {
+                view! { <RelationFigure data target=target.clone() y_domain /> }
+            },
+        )
+    };
     let importance = in_use.filter(|(i, _)| !i.is_empty()).map(|(data, served)| {
         view! { <ImportanceFigure data target=target.clone() served /> }
     });
@@ -107,7 +215,7 @@ fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
             .then(|| {
                 view! {
                     <p class="notice" data-testid="insights-switched">
-                        "The switch is on, and this build's report has no field importance for the model without gender and race/ethnicity, so none is shown. The Fairness page compares the two models."
+                        {format!("The switch is on, and this build's report has no field importance for the model without {left_out}, so none is shown. The Fairness page compares the two models.")}
                     </p>
                 }
             })}
@@ -132,13 +240,11 @@ fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
             .then(|| {
                 view! {
                     <section class="card panel" aria-labelledby="groups-title">
-                        <h3 id="groups-title">
-                            {format!("Mean {} by group", target.to_ascii_lowercase())}
-                        </h3>
+                        <h3 id="groups-title">{format!("Mean {lower} by group")}</h3>
                         <p class="muted" data-testid="raw-averages">
-                            "Raw averages of the training students in each group, not the model's view: a group's average mixes in everything else about its students (their other scores above all). What the model adds for a field, with the rest held fixed, is in “Why this score” and in the importance below. The dashed line is the mean over all students; n is the group's size."
+                            "Raw averages of the training students in each group, not the model's view: a group's average mixes in everything else about its students. What the model adds for a field, with the rest held fixed, is in “Why this score” and in the importance below. The dashed line is the mean over all students; n is the group's size."
                         </p>
-                        <div class="chart-grid">{groups}</div>
+                        {groups}
                     </section>
                 }
             })}
@@ -146,13 +252,11 @@ fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
             .then(|| {
                 view! {
                     <section class="card panel" aria-labelledby="rel-title">
-                        <h3 id="rel-title">
-                            {format!("The other scores and the {}", target.to_ascii_lowercase())}
-                        </h3>
+                        <h3 id="rel-title">{relations_title}</h3>
                         <p class="muted">
-                            "Each dot is the mean of the students in a 10-point band; the dashed diagonal marks equal scores."
+                            {format!("Each dot is the mean {lower} of the training students in one band of the field; where both axes are the same scale, the dashed diagonal marks equal values.")}
                         </p>
-                        <div class="chart-grid">{relations}</div>
+                        {relations}
                     </section>
                 }
             })}
@@ -216,17 +320,23 @@ fn HistogramFigure(data: HistogramData, y_max: usize) -> impl IntoView {
 }
 
 #[component]
-fn GroupMeansFigure(data: CategoryMeans, target: String) -> impl IntoView {
+fn GroupMeansFigure(
+    data: CategoryMeans,
+    target: String,
+    y_domain: (f64, f64),
+    models: Option<Arc<crate::Catalog>>,
+) -> impl IntoView {
     let label = column_label(&data.feature);
+    let name = |category: &str| group_label(models.as_deref(), &data.feature, category);
     let overall = overall_mean(&data);
     let bars: Vec<Bar> = data
         .groups
         .iter()
         .map(|g| Bar {
-            label: format!("{} (n = {})", category_label(&g.category), g.n),
+            label: format!("{} (n = {})", name(&g.category), g.n),
             value: g.mean,
             error: None,
-            note: format!("{:.1}", g.mean),
+            note: short_one(g.mean),
             highlight: false,
         })
         .collect();
@@ -236,7 +346,7 @@ fn GroupMeansFigure(data: CategoryMeans, target: String) -> impl IntoView {
         label.to_ascii_lowercase(),
         data.groups
             .iter()
-            .map(|g| format!("{} {:.1}", g.category, g.mean))
+            .map(|g| format!("{} {}", name(&g.category), short_one(g.mean)))
             .collect::<Vec<_>>()
             .join(", "),
     );
@@ -246,9 +356,9 @@ fn GroupMeansFigure(data: CategoryMeans, target: String) -> impl IntoView {
         .map(|g| {
             view! {
                 <tr>
-                    <th scope="row">{category_label(&g.category)}</th>
+                    <th scope="row">{name(&g.category)}</th>
                     <td>{g.n}</td>
-                    <td>{format!("{:.1}", g.mean)}</td>
+                    <td>{short_one(g.mean)}</td>
                 </tr>
             }
         })
@@ -261,7 +371,7 @@ fn GroupMeansFigure(data: CategoryMeans, target: String) -> impl IntoView {
                     <BarChart
                         aria_label=aria.clone()
                         bars=bars.clone()
-                        domain=TARGET_RANGE
+                        domain=y_domain
                         reference=overall.map(|m| (m, format!("all {m:.1}")))
                         width
                     />
@@ -285,24 +395,28 @@ fn GroupMeansFigure(data: CategoryMeans, target: String) -> impl IntoView {
 }
 
 #[component]
-fn RelationFigure(data: ScoreRelation, target: String) -> impl IntoView {
+fn RelationFigure(data: ScoreRelation, target: String, y_domain: (f64, f64)) -> impl IntoView {
+    let x_domain = edges_domain(&data.edges).unwrap_or(y_domain);
     let label = column_label(&data.column);
     let points: Vec<(f64, Option<f64>)> = data
         .edges
         .windows(2)
         .zip(&data.target_means)
-        .map(|(e, m)| ((e[0] + e[1]) / 2.0, *m))
+        .map(|(e, m)| ((e[0] + e[1]) / 2.0, m.filter(|m| m.is_finite())))
         .collect();
+    let r = if data.correlation.is_finite() {
+        format!("{:.2}", data.correlation)
+    } else {
+        "—".to_owned()
+    };
     let caption = format!(
-        "{label} and {}: correlation r = {:.2}",
+        "{label} and {}: correlation r = {r}",
         target.to_ascii_lowercase(),
-        data.correlation
     );
     let aria = format!(
-        "Mean {} for each band of {}; they rise together (correlation {:.2})",
+        "Mean {} for each band of {} (correlation {r})",
         target.to_ascii_lowercase(),
         label.to_ascii_lowercase(),
-        data.correlation
     );
     let rows = bin_labels(&data.edges)
         .into_iter()
@@ -312,7 +426,7 @@ fn RelationFigure(data: ScoreRelation, target: String) -> impl IntoView {
                 <tr>
                     <th scope="row">{bin}</th>
                     <td>{*n}</td>
-                    <td>{m.map_or_else(|| "—".to_owned(), |m| format!("{m:.1}"))}</td>
+                    <td>{m.map_or_else(|| "—".to_owned(), short_one)}</td>
                 </tr>
             }
         })
@@ -327,8 +441,8 @@ fn RelationFigure(data: ScoreRelation, target: String) -> impl IntoView {
                             <LineDots
                                 aria_label=aria.clone()
                                 points=points.clone()
-                                x_domain=TARGET_RANGE
-                                y_domain=TARGET_RANGE
+                                x_domain
+                                y_domain
                                 x_title=x_title.clone()
                                 y_title=y_title.clone()
                                 width
@@ -404,41 +518,11 @@ fn ImportanceFigure(data: Vec<Importance>, target: String, served: String) -> im
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use model::report::GroupMean;
-
-    #[test]
-    fn bins_read_as_ranges() {
-        assert_eq!(bin_labels(&[0.0, 10.0, 20.0]), vec!["0–10", "10–20"]);
-        assert!(bin_labels(&[5.0]).is_empty());
-    }
-
-    #[test]
-    fn the_overall_mean_weights_groups_by_size() {
-        let means = CategoryMeans {
-            feature: "lunch".into(),
-            groups: vec![
-                GroupMean {
-                    category: "a".into(),
-                    n: 1,
-                    mean: 10.0,
-                },
-                GroupMean {
-                    category: "b".into(),
-                    n: 3,
-                    mean: 30.0,
-                },
-            ],
-        };
-        assert_eq!(overall_mean(&means), Some(25.0));
-        assert_eq!(
-            overall_mean(&CategoryMeans {
-                feature: "x".into(),
-                groups: vec![]
-            }),
-            None
-        );
+/// A mean as the charts write it: one decimal, "—" when it is not a number.
+fn short_one(value: f64) -> String {
+    if value.is_finite() {
+        format!("{value:.1}")
+    } else {
+        "—".to_owned()
     }
 }
