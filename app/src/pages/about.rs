@@ -88,10 +88,7 @@ fn LinkList(links: Vec<Link>) -> impl IntoView {
         <ul>
             {links
                 .into_iter()
-                .map(|l| match l.href {
-                    Some(href) => view! { <li><a href=href>{l.text}</a></li> }.into_any(),
-                    None => view! { <li>{l.text}</li> }.into_any(),
-                })
+                .map(|l| view! { <li><a href=l.href>{l.text}</a></li> })
                 .collect_view()}
         </ul>
     }

@@ -26,44 +26,39 @@ pub fn InsightsPage() -> impl IntoView {
 }
 
 /// Charts side by side, or, past [`logic::PICK_OVER`], one at a time with a select naming
-/// each (`items` are each chart's name and data, drawn by `draw`).
-fn charts_or_picker<T, V>(
-    id: &'static str,
-    label: String,
-    items: Vec<(String, T)>,
-    draw: impl Fn(T) -> V + Send + Sync + 'static,
-) -> AnyView
-where
-    T: Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
-    if !needs_picker(items.len()) {
-        return view! {
-            <div class="chart-grid">{items.into_iter().map(|(_, t)| draw(t)).collect_view()}</div>
-        }
-        .into_any();
-    }
+/// each (`items`: each chart's name and view; the others stay in the page, hidden).
+fn charts_or_picker(id: &'static str, items: Vec<(String, AnyView)>) -> AnyView {
+    let pick = needs_picker(items.len());
     let chosen = RwSignal::new(0usize);
-    let options = items
-        .iter()
+    let (names, charts): (Vec<String>, Vec<AnyView>) = items.into_iter().unzip();
+    let charts = charts
+        .into_iter()
         .enumerate()
-        .map(|(i, (name, _))| view! { <option value=i.to_string()>{name.clone()}</option> })
+        .map(|(i, chart)| view! { <div class="chart-pick" hidden=move || pick && chosen.get() != i>{chart}</div> })
         .collect_view();
-    let items = StoredValue::new(items);
     view! {
-        <p class="chart-picker">
-            <label for=id>{label}</label>
-            <select
-                id=id
-                data-testid=id
-                on:change:target=move |ev| chosen.set(ev.target().value().parse().unwrap_or(0))
-            >
-                {options}
-            </select>
-        </p>
-        <div class="chart-grid">
-            {move || items.with_value(|v| v.get(chosen.get()).map(|(_, t)| draw(t.clone())))}
-        </div>
+        {pick
+            .then(|| {
+                view! {
+                    <p class="chart-picker">
+                        <label for=id>"Field"</label>
+                        <select
+                            id=id
+                            data-testid=id
+                            on:change:target=move |ev| {
+                                chosen.set(ev.target().value().parse().unwrap_or(0))
+                            }
+                        >
+                            {names
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, n)| view! { <option value=i.to_string()>{n}</option> })
+                                .collect_view()}
+                        </select>
+                    </p>
+                }
+            })}
+        <div class="chart-grid">{charts}</div>
     }
     .into_any()
 }
@@ -148,19 +143,18 @@ fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
         Some((column_label(&name), data))
     })
     .collect::<Vec<_>>();
-    let groups = {
-        let (target, models) = (target.clone(), catalog.clone());
-        charts_or_picker(
-            "insights-category-pick",
-            "Field".to_owned(),
-            categories,
-            move |data| {
-                view! {
-                    <GroupMeansFigure data target=target.clone() y_domain models=models.clone() />
-                }
-            },
-        )
-    };
+    let groups = charts_or_picker(
+        "insights-category-pick",
+        categories
+            .into_iter()
+            .map(|(name, data)| {
+                let chart = view! {
+                    <GroupMeansFigure data target=target.clone() y_domain models=catalog.clone() />
+                };
+                (name, chart.into_any())
+            })
+            .collect(),
+    );
     let numbers = ordered(
         insights
             .relations
@@ -188,17 +182,16 @@ fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
     } else {
         format!("The number fields and the {lower}")
     };
-    let relations = {
-        let target = target.clone();
-        charts_or_picker(
-            "insights-number-pick",
-            "Field".to_owned(),
-            numbers,
-            move |data| {
-                view! { <RelationFigure data target=target.clone() y_domain /> }
-            },
-        )
-    };
+    let relations = charts_or_picker(
+        "insights-number-pick",
+        numbers
+            .into_iter()
+            .map(|(name, data)| {
+                let chart = view! { <RelationFigure data target=target.clone() y_domain /> };
+                (name, chart.into_any())
+            })
+            .collect(),
+    );
     let importance = in_use.filter(|(i, _)| !i.is_empty()).map(|(data, served)| {
         view! { <ImportanceFigure data target=target.clone() served /> }
     });
