@@ -477,7 +477,8 @@ pub fn chart_width(measured: Option<f64>, min: f64, max: f64, fallback: f64) -> 
 }
 
 /// A container as wide as its card, whose child is laid out for its measured width in CSS
-/// pixels (followed on every resize: a phone turned sideways, a window narrowed).
+/// pixels (followed on every resize: a phone turned sideways, a window narrowed). Generic over
+/// its child only: the measuring is [`measure_width`], compiled once for every chart.
 #[component]
 pub fn FitWidth<F, V>(
     children: F,
@@ -490,6 +491,16 @@ where
     V: IntoView + 'static,
 {
     let node = NodeRef::<Div>::new();
+    let measured = measure_width(node);
+    view! {
+        <div class="chart-fit" node_ref=node>
+            {move || children(chart_width(measured.get(), min, max, fallback))}
+        </div>
+    }
+}
+
+/// The width of the element at `node` once it is in the page, and again on every resize.
+fn measure_width(node: NodeRef<Div>) -> RwSignal<Option<f64>> {
     let measured = RwSignal::new(None::<f64>);
     let observer = StoredValue::new_local(
         None::<(
@@ -532,11 +543,7 @@ where
             resize.disconnect();
         }
     });
-    view! {
-        <div class="chart-fit" node_ref=node>
-            {move || children(chart_width(measured.get(), min, max, fallback))}
-        </div>
-    }
+    measured
 }
 
 /// One bar of a [`BarChart`].

@@ -9,13 +9,12 @@ use leptos::prelude::*;
 use model::report::{FairnessAudit, Report};
 use model::DatasetCard;
 
-use crate::charts::signed;
 use crate::glossary::{interval_text, Glossary};
-use crate::pages::fairness::{fixed, mae_change};
+use crate::pages::fairness::{group_rows, mae_change, GroupTable};
 use crate::reports::{
-    excluded_text, full_audit, group_label, report_page, use_reports, variant_audit, ReportFor,
+    excluded_text, full_audit, report_page, use_reports, variant_audit, ReportFor,
 };
-use crate::{family_label, format_percent, use_app_state, Route, ServedModel, TableScroll};
+use crate::{family_label, format_percent, use_app_state, Route, ServedModel};
 
 /// The About page, or the report's error card.
 #[component]
@@ -82,8 +81,7 @@ pub fn card_links(card: &DatasetCard) -> (Vec<Link>, Vec<Link>) {
     (sources, licenses)
 }
 
-#[component]
-fn LinkList(links: Vec<Link>) -> impl IntoView {
+fn link_list(links: Vec<Link>) -> impl IntoView {
     view! {
         <ul>
             {links
@@ -96,8 +94,7 @@ fn LinkList(links: Vec<Link>) -> impl IntoView {
 
 /// The dataset file's card: what the data is, where it comes from, its licence, what it is
 /// for and why its roles are what they are.
-#[component]
-fn DatasetSection(card: DatasetCard, rows: usize) -> impl IntoView {
+fn dataset_section(card: DatasetCard, rows: usize) -> impl IntoView {
     let (sources, licenses) = card_links(&card);
     let title = card.title.clone().or(card.name.clone());
     view! {
@@ -111,9 +108,9 @@ fn DatasetSection(card: DatasetCard, rows: usize) -> impl IntoView {
             {format!(" The trainer read {rows} rows.")}
         </p>
         {(!sources.is_empty())
-            .then(|| view! { <h4>"Sources"</h4> <LinkList links=sources /> })}
+            .then(|| view! { <h4>"Sources"</h4> {link_list(sources)} })}
         {(!licenses.is_empty())
-            .then(|| view! { <h4>"Licence"</h4> <LinkList links=licenses /> })}
+            .then(|| view! { <h4>"Licence"</h4> {link_list(licenses)} })}
         <h3>"Intended use"</h3>
         <p data-testid="about-intended-use">
             {card
@@ -147,141 +144,118 @@ fn ModelCard(report: Arc<Report>, unaware: bool) -> impl IntoView {
         .and_then(|c| c.get(&report.target, unaware).cloned());
     let card = dataset_card(crate::MODEL_JSON).unwrap_or_default();
     let (split, cv) = (report.split.clone(), report.cv.clone());
-    let fairness = report.fairness.clone();
     let full = full_audit(&report).cloned();
     let left_out = variant_audit(&report)
         .map(|v| excluded_text(&v.excluded, column_label))
         .unwrap_or_default();
     view! {
-        <section class="card prose" aria-labelledby="about-heading">
-            <DatasetSection card rows=report.data.rows />
-            <h3>"How it was measured"</h3>
-            <p>
-                {format!(
-                    "The {target} model was chosen among {} model families by {}-fold cross-validated R² on {} training students (fold seed {}); the {} held-out students (split seed {}) were used only to report.",
-                    report.families.len(), cv.folds, split.n_train, cv.seed, split.n_test, split.seed
-                )} " The " <a href="#glossary">"glossary"</a>
-                " below says in a sentence what each figure means."
-            </p>
-            {served
-                .map(|p| {
-                    let bundle = p.bundle();
-                    let f = &bundle.metrics;
-                    let fields_used = if bundle.excluded.is_empty() {
-                        "Every field".to_owned()
-                    } else {
-                        format!(
-                            "Every field but {}",
-                            excluded_text(&bundle.excluded, column_label),
-                        )
-                    };
-                    view! {
-                        <dl class="facts">
-                            <dt>"Served model"</dt>
-                            <dd data-testid="about-family">{family_label(&f.family)}</dd>
-                            <dt>"Fields it uses"</dt>
-                            <dd>{fields_used}</dd>
-                            <dt>"Cross-validated R²"</dt>
-                            <dd>{format!("{:.3} ± {:.3}", f.cv_r2_mean, f.cv_r2_std)}</dd>
-                            <dt>"Test R²"</dt>
-                            <dd data-testid="about-test-r2">{format!("{:.3}", f.test_r2)}</dd>
-                            <dt>"Test MAE / RMSE"</dt>
-                            <dd>{format!("{:.2} / {:.2} points", f.test_mae, f.test_rmse)}</dd>
-                            {bundle
-                                .interval
-                                .as_ref()
-                                .map(|interval| {
-                                    view! {
-                                        <dt>{format!("{} interval", format_percent(interval.level))}</dt>
-                                        <dd data-testid="about-interval">{interval_text(interval)}</dd>
-                                    }
-                                })}
-                        </dl>
-                    }
-                })}
-            <h3>"Limitations"</h3>
-            <ul>
-                <li>"Patterns in the training data need not hold for other students, schools or years."</li>
-                <li>
-                    "The interval has one width for every student, set on the training students as a whole; for a small group it may be too narrow or too wide (the Fairness page measures it per group)."
-                </li>
-                <li>
-                    "The model describes associations, not causes: changing a field in the what-if controls does not mean the score would change."
-                </li>
-            </ul>
-            <h3>"Fairness"</h3>
-            <p>
-                {format!("Test-split errors per group of the served model, and of the same search without {left_out} (a positive mean signed error means the group is over-predicted). The ")}
-                <a href=Route::Fairness.path()>"Fairness page"</a>
-                " draws them; the switch at the top of every page predicts with the model without those fields."
-            </p>
-            {fairness
-                .iter()
-                .cloned()
-                .map(|audit| view! { <AuditTable audit full=full.clone() /> })
-                .collect_view()}
-        </section>
-    }
+            <section class="card prose" aria-labelledby="about-heading">
+                {dataset_section(card, report.data.rows)}
+                <h3>"How it was measured"</h3>
+                <p>
+                    {format!(
+                        "The {target} model was chosen among {} model families by {}-fold cross-validated R² on {} training students (fold seed {}); the {} held-out students (split seed {}) were used only to report.",
+                        report.families.len(), cv.folds, split.n_train, cv.seed, split.n_test, split.seed
+                    )} " The " <a href="#glossary">"glossary"</a>
+                    " below says in a sentence what each figure means."
+                </p>
+                {served
+                    .map(|p| {
+                        let bundle = p.bundle();
+                        let f = &bundle.metrics;
+                        let fields_used = if bundle.excluded.is_empty() {
+                            "Every field".to_owned()
+                        } else {
+                            format!(
+                                "Every field but {}",
+                                excluded_text(&bundle.excluded, column_label),
+                            )
+                        };
+                        view! {
+                            <dl class="facts">
+                                <dt>"Served model"</dt>
+                                <dd data-testid="about-family">{family_label(&f.family)}</dd>
+                                <dt>"Fields it uses"</dt>
+                                <dd>{fields_used}</dd>
+                                <dt>"Cross-validated R²"</dt>
+                                <dd>{format!("{:.3} ± {:.3}", f.cv_r2_mean, f.cv_r2_std)}</dd>
+                                <dt>"Test R²"</dt>
+                                <dd data-testid="about-test-r2">{format!("{:.3}", f.test_r2)}</dd>
+                                <dt>"Test MAE / RMSE"</dt>
+                                <dd>{format!("{:.2} / {:.2} points", f.test_mae, f.test_rmse)}</dd>
+                                {bundle
+                                    .interval
+                                    .as_ref()
+                                    .map(|interval| {
+                                        view! {
+                                            <dt>{format!("{} interval", format_percent(interval.level))}</dt>
+                                            <dd data-testid="about-interval">{interval_text(interval)}</dd>
+                                        }
+                                    })}
+                            </dl>
+                        }
+                    })}
+                <h3>"Limitations"</h3>
+                <ul>
+                    <li>"Patterns in the training data need not hold for other students, schools or years."</li>
+                    <li>
+                        "The interval has one width for every student, set on the training students as a whole; for a small group it may be too narrow or too wide (the Fairness page measures it per group)."
+                    </li>
+                    <li>
+                        "The model describes associations, not causes: changing a field in the what-if controls does not mean the score would change."
+                    </li>
+                </ul>
+                <h3>"Fairness"</h3>
+                <p>
+                    {format!("Test-split errors per group of the served model, and of the same search without {left_out} (a positive mean signed error means the group is over-predicted). The ")}
+                    <a href=Route::Fairness.path()>"Fairness page"</a>
+                    " draws them; the switch at the top of every page predicts with the model without those fields."
+                </p>
+    <ul>
+                    {report
+                        .fairness
+                        .iter()
+                        .map(|a| view! { <li>{audit_line(a, full.as_ref())}</li> })
+                        .collect_view()}
+                </ul>
+                {full
+                    .as_ref()
+                    .map(|full| {
+                        group_rows(full, variant_audit(&report))
+                            .into_iter()
+                            .map(|(feature, rows)| {
+                                let caption = format!(
+                                    "Test-split errors by {}",
+                                    column_label(&feature).to_ascii_lowercase(),
+                                );
+                                view! { <GroupTable feature rows caption testid="about-audit" /> }
+                            })
+                            .collect_view()
+                    })}
+            </section>
+        }
 }
 
-#[component]
-fn AuditTable(
-    audit: FairnessAudit,
-    /// The full model's audit, to say a variant's cost in points.
-    full: Option<FairnessAudit>,
-) -> impl IntoView {
-    let models = use_app_state().models.ok();
-    let caption = format!(
-        "{} — {}, test R² {:.3}{}",
+/// A model of the audit in one line: "full — Lasso regression, test R² 0.880", with a
+/// variant's cost against the full model.
+fn audit_line(audit: &FairnessAudit, full: Option<&FairnessAudit>) -> String {
+    let cost = if audit.excluded.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (cost {:.3} of test R²{})",
+            audit.r2_cost,
+            full.and_then(|f| mae_change(f, audit))
+                .map(|c| format!(": predictions miss by {c} on average"))
+                .unwrap_or_default()
+        )
+    };
+    format!(
+        "{} — {}, test R² {:.3}{cost}",
         audit.variant,
         family_label(&audit.family),
-        audit.test_r2,
-        if audit.excluded.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " (cost {:.3} of test R²{})",
-                audit.r2_cost,
-                full.as_ref()
-                    .and_then(|f| mae_change(f, &audit))
-                    .map(|c| format!(": predictions miss by {c} on average"))
-                    .unwrap_or_default()
-            )
-        }
-    );
-    view! {
-        <TableScroll label=format!("{caption} (scrolls sideways)")>
-            <table class="data-table audit stack">
-                <caption>{caption}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Field"</th>
-                        <th scope="col">"Group"</th>
-                        <th scope="col">"n"</th>
-                        <th scope="col">"MAE"</th>
-                        <th scope="col">"Mean signed error"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {audit
-                        .groups
-                        .into_iter()
-                        .map(|g| {
-                            view! {
-                                <tr>
-                                    <td data-label="Field">{column_label(&g.feature)}</td>
-                                    <td data-label="Group">{group_label(models.as_deref(), &g.feature, &g.category)}</td>
-                                    <td class="num" data-label="n">{g.n}</td>
-                                    <td class="num" data-label="MAE">{fixed(g.mae, 2)}</td>
-                                    <td class="num" data-label="Mean signed error">{signed(g.mean_signed_error, 2)}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-        </TableScroll>
-    }
+        audit.test_r2
+    )
 }
 
 #[cfg(test)]

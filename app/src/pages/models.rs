@@ -206,7 +206,7 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
         .into_iter()
         .map(|row| {
             let without = without(&row.excluded);
-            view! { <LeaderRow row without /> }
+            leader_row(row, without)
         })
         .collect_view();
 
@@ -314,8 +314,7 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
 }
 
 /// A leaderboard row; on a phone its cells stack, each named by its column (`data-label`).
-#[component]
-fn LeaderRow(row: Row, without: String) -> impl IntoView {
+fn leader_row(row: Row, without: String) -> impl IntoView {
     let name = if row.excluded.is_empty() {
         family_label(&row.family)
     } else {

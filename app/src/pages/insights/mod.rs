@@ -268,15 +268,8 @@ fn HistogramFigure(data: HistogramData, y_max: usize) -> impl IntoView {
     let rows = bin_labels(&data.edges)
         .into_iter()
         .zip(&data.counts)
-        .map(|(bin, n)| {
-            view! {
-                <tr>
-                    <th scope="row">{bin}</th>
-                    <td>{*n}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+        .map(|(bin, n)| vec![bin, n.to_string()])
+        .collect();
     view! {
         <figure class="chart-figure">
             <FitWidth
@@ -296,18 +289,11 @@ fn HistogramFigure(data: HistogramData, y_max: usize) -> impl IntoView {
                 }
             />
             <figcaption>{caption}</figcaption>
-            <div class="visually-hidden">
-                <table>
-                    <caption>{format!("Students per {} band", label.to_ascii_lowercase())}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Band"</th>
-                            <th scope="col">"Students"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            {data_table(
+                format!("Students per {} band", label.to_ascii_lowercase()),
+                &["Band", "Students"],
+                rows,
+            )}
         </figure>
     }
 }
@@ -346,16 +332,8 @@ fn GroupMeansFigure(
     let rows = data
         .groups
         .iter()
-        .map(|g| {
-            view! {
-                <tr>
-                    <th scope="row">{name(&g.category)}</th>
-                    <td>{g.n}</td>
-                    <td>{short_one(g.mean)}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+        .map(|g| vec![name(&g.category), g.n.to_string(), short_one(g.mean)])
+        .collect();
     view! {
         <figure class="chart-figure">
             <figcaption class="figure-title">{label.clone()}</figcaption>
@@ -370,19 +348,11 @@ fn GroupMeansFigure(
                     />
                 }
             } />
-            <div class="visually-hidden">
-                <table>
-                    <caption>{format!("Mean {} by {}", target.to_ascii_lowercase(), label.to_ascii_lowercase())}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Group"</th>
-                            <th scope="col">"Students"</th>
-                            <th scope="col">"Mean"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            {data_table(
+                format!("Mean {} by {}", target.to_ascii_lowercase(), label.to_ascii_lowercase()),
+                &["Group", "Students", "Mean"],
+                rows,
+            )}
         </figure>
     }
 }
@@ -415,15 +385,13 @@ fn RelationFigure(data: ScoreRelation, target: String, y_domain: (f64, f64)) -> 
         .into_iter()
         .zip(data.counts.iter().zip(&data.target_means))
         .map(|(bin, (n, m))| {
-            view! {
-                <tr>
-                    <th scope="row">{bin}</th>
-                    <td>{*n}</td>
-                    <td>{m.map_or_else(|| "—".to_owned(), short_one)}</td>
-                </tr>
-            }
+            vec![
+                bin,
+                n.to_string(),
+                m.map_or_else(|| "—".to_owned(), short_one),
+            ]
         })
-        .collect_view();
+        .collect();
     view! {
         <figure class="chart-figure">
             <FitWidth
@@ -445,21 +413,11 @@ fn RelationFigure(data: ScoreRelation, target: String, y_domain: (f64, f64)) -> 
                 }
             />
             <figcaption>{caption}</figcaption>
-            <div class="visually-hidden">
-                <table>
-                    <caption>
-                        {format!("Mean {} per {} band", target.to_ascii_lowercase(), label.to_ascii_lowercase())}
-                    </caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Band"</th>
-                            <th scope="col">"Students"</th>
-                            <th scope="col">"Mean"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
+            {data_table(
+                format!("Mean {} per {} band", target.to_ascii_lowercase(), label.to_ascii_lowercase()),
+                &["Band", "Students", "Mean"],
+                rows,
+            )}
         </figure>
     }
 }
@@ -508,6 +466,38 @@ fn ImportanceFigure(data: Vec<Importance>, target: String, served: String) -> im
                 </figcaption>
             </figure>
         </section>
+    }
+}
+
+/// A chart's figures as a table for screen readers: the first cell of each row heads it.
+fn data_table(
+    caption: String,
+    headers: &'static [&'static str],
+    rows: Vec<Vec<String>>,
+) -> impl IntoView {
+    let rows = rows
+        .into_iter()
+        .map(|row| {
+            let mut cells = row.into_iter();
+            let head = cells.next().unwrap_or_default();
+            view! {
+                <tr>
+                    <th scope="row">{head}</th>
+                    {cells.map(|c| view! { <td>{c}</td> }).collect_view()}
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="visually-hidden">
+            <table>
+                <caption>{caption}</caption>
+                <thead>
+                    <tr>{headers.iter().map(|h| view! { <th scope="col">{*h}</th> }).collect_view()}</tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
 }
 
