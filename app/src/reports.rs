@@ -275,7 +275,7 @@ pub fn group_label(models: Option<&crate::Catalog>, feature: &str, category: &st
 }
 
 /// The columns a variant leaves out, as the pages write them: "gender and race/ethnicity".
-pub fn excluded_text(excluded: &[String], label: impl Fn(&str) -> String) -> String {
+pub fn excluded_text(excluded: &[String], label: &dyn Fn(&str) -> String) -> String {
     let labels: Vec<String> = excluded
         .iter()
         .map(|e| label(e).to_ascii_lowercase())
@@ -429,7 +429,7 @@ mod tests {
         );
         let catalog = crate::parse_models(crate::MODEL_JSON).unwrap();
         assert_eq!(
-            excluded_text(&["gender".into(), "race_ethnicity".into()], |n| catalog
+            excluded_text(&["gender".into(), "race_ethnicity".into()], &|n| catalog
                 .label(n)),
             "gender and race/ethnicity"
         );
@@ -506,7 +506,7 @@ mod tests {
             }
             // Age is left out by the switch (a number: not grouped by).
             assert_eq!(
-                excluded_text(&variant.excluded, |n| catalog.label(n)),
+                excluded_text(&variant.excluded, &|n| catalog.label(n)),
                 "sex, age and home address"
             );
             let cost = switch_cost(report).expect("a cost");

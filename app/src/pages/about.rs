@@ -144,9 +144,9 @@ fn ModelCard(report: Arc<Report>, unaware: bool) -> impl IntoView {
         .and_then(|c| c.get(&report.target, unaware).cloned());
     let card = dataset_card(crate::MODEL_JSON).unwrap_or_default();
     let (split, cv) = (report.split.clone(), report.cv.clone());
-    let full = full_audit(&report).cloned();
+    let full = full_audit(&report);
     let left_out = variant_audit(&report)
-        .map(|v| excluded_text(&v.excluded, column_label))
+        .map(|v| excluded_text(&v.excluded, &column_label))
         .unwrap_or_default();
     view! {
             <section class="card prose" aria-labelledby="about-heading">
@@ -168,7 +168,7 @@ fn ModelCard(report: Arc<Report>, unaware: bool) -> impl IntoView {
                         } else {
                             format!(
                                 "Every field but {}",
-                                excluded_text(&bundle.excluded, column_label),
+                                excluded_text(&bundle.excluded, &column_label),
                             )
                         };
                         view! {
@@ -215,7 +215,7 @@ fn ModelCard(report: Arc<Report>, unaware: bool) -> impl IntoView {
                     {report
                         .fairness
                         .iter()
-                        .map(|a| view! { <li>{audit_line(a, full.as_ref())}</li> })
+                        .map(|a| view! { <li>{audit_line(a, full)}</li> })
                         .collect_view()}
                 </ul>
                 {full

@@ -182,12 +182,12 @@ fn group_name(feature: &str, category: &str) -> String {
 #[component]
 fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
     let target = column_label(&report.target).to_ascii_lowercase();
-    let full = full_audit(&report).cloned();
-    let variant = variant_audit(&report).cloned();
+    let full = full_audit(&report);
+    let variant = variant_audit(&report);
     // "gender and race/ethnicity": what the variant leaves out, as the dataset file labels it.
     let left_out = variant
         .as_ref()
-        .map(|v| excluded_text(&v.excluded, column_label))
+        .map(|v| excluded_text(&v.excluded, &column_label))
         .unwrap_or_default();
     let cost =
         switch_cost(&report).map(|c| format!("What the switch costs: {}.", c.describe(group_name)));
@@ -205,7 +205,7 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
     };
     let in_points = variant
         .as_ref()
-        .and_then(|v| cost_in_points(&full, v, &target));
+        .and_then(|v| cost_in_points(full, v, &target));
     let summary = variant.as_ref().map(|v| {
         format!(
             "Leaving out {left_out} costs {:.3} of test R² for the {target}: {:.3} with every field ({}), {:.3} without them ({}).",
@@ -303,7 +303,7 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
             </section>
         }
     });
-    let sections = group_rows(&full, variant.as_ref())
+    let sections = group_rows(full, variant)
         .into_iter()
         .map(|(feature, rows)| {
             view! {

@@ -139,11 +139,11 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
     let served = catalog
         .as_ref()
         .and_then(|c| c.get(&report.target, unaware))
-        .map(|p| p.bundle().clone());
+        .map(|p| p.bundle());
     let families = ranked(&report);
-    let without = |excluded: &[String]| excluded_text(excluded, |n| state.label(n));
+    let without = |excluded: &[String]| excluded_text(excluded, &|n| state.label(n));
     // With the switch on, another search's model predicts: say which, and how it did.
-    let switched = served.as_ref().filter(|b| !b.excluded.is_empty()).map(|b| {
+    let switched = served.filter(|b| !b.excluded.is_empty()).map(|b| {
         let m = &b.metrics;
         let full = full_audit(&report).map(|a| a.test_r2);
         format!(
@@ -202,7 +202,7 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
         families.first().map_or(0.0, |f| f.cv_r2_mean),
     );
 
-    let rows = rows(&report, served.as_ref())
+    let rows = rows(&report, served)
         .into_iter()
         .map(|row| {
             let without = without(&row.excluded);

@@ -100,7 +100,7 @@ fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
     let missing_importance = unaware && in_use.as_ref().is_none_or(|(i, _)| i.is_empty());
     let left_out = variant_audit(&report)
         .or(served_audit(&report, unaware))
-        .map(|a| excluded_text(&a.excluded, column_label))
+        .map(|a| excluded_text(&a.excluded, &column_label))
         .unwrap_or_default();
 
     let y_max = insights
@@ -117,37 +117,21 @@ fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
         .collect_view();
 
     // With a picker, the most important field first (it is the one shown); else report order.
-    let ordered = |names: Vec<&str>| -> Vec<String> {
-        if !needs_picker(names.len()) {
-            return names.into_iter().map(str::to_owned).collect();
+    let ordered = |names: Vec<&str>| {
+        if needs_picker(names.len()) {
+            by_importance(&names, &order_by)
+        } else {
+            (0..names.len()).collect()
         }
-        by_importance(&names, &order_by)
-            .into_iter()
-            .map(str::to_owned)
-            .collect()
     };
-    let categories = ordered(
-        insights
-            .by_category
-            .iter()
-            .map(|c| c.feature.as_str())
-            .collect(),
-    )
-    .into_iter()
-    .filter_map(|name| {
-        let data = insights
-            .by_category
-            .iter()
-            .find(|c| c.feature == name)?
-            .clone();
-        Some((column_label(&name), data))
-    })
-    .collect::<Vec<_>>();
+    let cats = &insights.by_category;
     let groups = charts_or_picker(
         "insights-category-pick",
-        categories
+        ordered(cats.iter().map(|c| c.feature.as_str()).collect())
             .into_iter()
-            .map(|(name, data)| {
+            .map(|i| {
+                let data = cats[i].clone();
+                let name = column_label(&data.feature);
                 let chart = view! {
                     <GroupMeansFigure data target=target.clone() y_domain models=catalog.clone() />
                 };
@@ -155,23 +139,8 @@ fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
             })
             .collect(),
     );
-    let numbers = ordered(
-        insights
-            .relations
-            .iter()
-            .map(|r| r.column.as_str())
-            .collect(),
-    )
-    .into_iter()
-    .filter_map(|name| {
-        let data = insights
-            .relations
-            .iter()
-            .find(|r| r.column == name)?
-            .clone();
-        Some((column_label(&name), data))
-    })
-    .collect::<Vec<_>>();
+    let rels = &insights.relations;
+    let numbers: Vec<usize> = ordered(rels.iter().map(|r| r.column.as_str()).collect());
     // "The other scores": every number charted is another target; else the number fields.
     let all_scores = insights
         .relations
@@ -186,7 +155,9 @@ fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
         "insights-number-pick",
         numbers
             .into_iter()
-            .map(|(name, data)| {
+            .map(|i| {
+                let data = rels[i].clone();
+                let name = column_label(&data.column);
                 let chart = view! { <RelationFigure data target=target.clone() y_domain /> };
                 (name, chart.into_any())
             })
