@@ -7,6 +7,8 @@
 //! instead of being scaled. Each chart is an image with an `aria-label`; the pages put the
 //! numbers beside it as a table or a caption.
 
+use std::sync::Arc;
+
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::closure::Closure;
@@ -490,6 +492,19 @@ where
     F: Fn(f64) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    fit_width(
+        Arc::new(move |width| children(width).into_any()),
+        (min, max, fallback),
+    )
+}
+
+/// A chart drawn by a child closure for its card's width: `children` behind one pointer type,
+/// so the reactive view below is compiled once for every chart.
+type DrawAt = Arc<dyn Fn(f64) -> AnyView + Send + Sync>;
+
+/// [`FitWidth`]'s view: the frame, measured, and the chart for its width within
+/// `(min, max)` (`fallback` before it is measured).
+fn fit_width(children: DrawAt, (min, max, fallback): (f64, f64, f64)) -> AnyView {
     let node = NodeRef::<Div>::new();
     let measured = measure_width(node);
     view! {
@@ -497,6 +512,7 @@ where
             {move || children(chart_width(measured.get(), min, max, fallback))}
         </div>
     }
+    .into_any()
 }
 
 /// The width of the element at `node` once it is in the page, and again on every resize.

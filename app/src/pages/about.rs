@@ -10,7 +10,7 @@ use model::report::{FairnessAudit, Report};
 use model::DatasetCard;
 
 use crate::glossary::{interval_text, Glossary};
-use crate::pages::fairness::{group_rows, mae_change, GroupTable};
+use crate::pages::fairness::mae_change;
 use crate::reports::{
     excluded_text, full_audit, report_page, use_reports, variant_audit, ReportFor,
 };
@@ -107,10 +107,8 @@ fn dataset_section(card: DatasetCard, rows: usize) -> impl IntoView {
                 .unwrap_or_else(|| "The dataset file gives no description.".to_owned())}
             {format!(" The trainer read {rows} rows.")}
         </p>
-        {(!sources.is_empty())
-            .then(|| view! { <h4>"Sources"</h4> {link_list(sources)} })}
-        {(!licenses.is_empty())
-            .then(|| view! { <h4>"Licence"</h4> {link_list(licenses)} })}
+        {(!sources.is_empty()).then(|| view! { <h4>"Sources"</h4> {link_list(sources)} })}
+        {(!licenses.is_empty()).then(|| view! { <h4>"Licence"</h4> {link_list(licenses)} })}
         <h3>"Intended use"</h3>
         <p data-testid="about-intended-use">
             {card
@@ -209,7 +207,7 @@ fn ModelCard(report: Arc<Report>, unaware: bool) -> impl IntoView {
                 <p>
                     {format!("Test-split errors per group of the served model, and of the same search without {left_out} (a positive mean signed error means the group is over-predicted). The ")}
                     <a href=Route::Fairness.path()>"Fairness page"</a>
-                    " draws them; the switch at the top of every page predicts with the model without those fields."
+                    " shows each group's figures; the switch at the top of every page predicts with the model without those fields."
                 </p>
     <ul>
                     {report
@@ -218,20 +216,6 @@ fn ModelCard(report: Arc<Report>, unaware: bool) -> impl IntoView {
                         .map(|a| view! { <li>{audit_line(a, full)}</li> })
                         .collect_view()}
                 </ul>
-                {full
-                    .as_ref()
-                    .map(|full| {
-                        group_rows(full, variant_audit(&report))
-                            .into_iter()
-                            .map(|(feature, rows)| {
-                                let caption = format!(
-                                    "Test-split errors by {}",
-                                    column_label(&feature).to_ascii_lowercase(),
-                                );
-                                view! { <GroupTable feature rows caption testid="about-audit" /> }
-                            })
-                            .collect_view()
-                    })}
             </section>
         }
 }

@@ -248,9 +248,9 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
         let field = column_label(&m.feature);
         let lower = field.to_ascii_lowercase();
         let why = if excluded.contains(&m.feature) {
-            format!("{field} is one of the fields the switch leaves out.")
+            "is one of the fields the switch leaves out."
         } else {
-            format!("{field} is audited, but the switch keeps it as a field.")
+            "is audited, but the switch keeps it as a field."
         };
         let grouped = m.feature.clone();
         let global = move |category: &str| {
@@ -281,7 +281,7 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
                 <h3 id="mondrian-title">{format!("Does the interval hold for each {lower} group?")}</h3>
                 <p class="muted">
                     {format!(
-                        "The app shows one {level} interval for every student (± {:.1} points). An interval calibrated for each {lower} group on its own (a group-conditional, or Mondrian, interval, from the same out-of-fold errors) would be this wide; the share of each group's held-out students inside it is next to the app's. {why}",
+                        "The app shows one {level} interval for every student (± {:.1} points). An interval calibrated for each {lower} group on its own (a group-conditional, or Mondrian, interval, from the same out-of-fold errors) would be this wide; the share of each group's held-out students inside it is next to the app's. {field} {why}",
                         m.global_half_width
                     )}
                 </p>

@@ -15,15 +15,11 @@ pub fn needs_picker(n: usize) -> bool {
 /// A number on an axis or a bin, short: at most two decimals, no trailing zeros (`1.2`,
 /// `15.7`, `10`); "—" when it is not a number.
 pub fn short(value: f64) -> String {
-    if !value.is_finite() {
-        return "—".to_owned();
-    }
-    let text = format!("{value:.2}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".to_owned()
+    if value.is_finite() {
+        // Display writes the shortest form; + 0.0 turns −0 into 0.
+        format!("{}", (value * 100.0).round() / 100.0 + 0.0)
     } else {
-        text.to_owned()
+        "—".to_owned()
     }
 }
 

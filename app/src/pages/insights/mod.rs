@@ -34,7 +34,7 @@ fn charts_or_picker(id: &'static str, items: Vec<(String, AnyView)>) -> AnyView 
     let charts = charts
         .into_iter()
         .enumerate()
-        .map(|(i, chart)| view! { <div class="chart-pick" hidden=move || pick && chosen.get() != i>{chart}</div> })
+        .map(|(i, chart)| view! { <div hidden=move || pick && chosen.get() != i>{chart}</div> })
         .collect_view();
     view! {
         {pick
@@ -44,7 +44,6 @@ fn charts_or_picker(id: &'static str, items: Vec<(String, AnyView)>) -> AnyView 
                         <label for=id>"Field"</label>
                         <select
                             id=id
-                            data-testid=id
                             on:change:target=move |ev| {
                                 chosen.set(ev.target().value().parse().unwrap_or(0))
                             }
@@ -146,11 +145,14 @@ fn Insights(report: Arc<Report>, unaware: bool) -> impl IntoView {
         .relations
         .iter()
         .all(|r| insights.histograms.iter().any(|h| h.column == r.column));
-    let relations_title = if all_scores {
-        format!("The other scores and the {lower}")
-    } else {
-        format!("The number fields and the {lower}")
-    };
+    let relations_title = format!(
+        "The {} and the {lower}",
+        if all_scores {
+            "other scores"
+        } else {
+            "number fields"
+        }
+    );
     let relations = charts_or_picker(
         "insights-number-pick",
         numbers
