@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, defaultModel, defaultReport, openApp, readParityCases } from './server.mjs';
+import { ROOT, collectErrors, defaultModel, defaultReport, openApp, readParityCases } from './server.mjs';
 import { parseCsv, toCsv } from './csv.mjs';
 
 const SCREENSHOTS = join(ROOT, 'e2e/screenshots');
@@ -341,5 +341,126 @@ describe('the batch audit and the glossary in Chromium', () => {
 
   test('no console errors or page errors', () => {
     assert.deepEqual(errors, []);
+  });
+});
+
+// Issue 22 (the report pages): every page names the served model of the selection and only its
+// figures; what the switch costs where it is; one description of the interval everywhere; About
+// as the dataset file's card. Each test has a browser context of its own, the selection set
+// before the app starts (as a returning visitor's).
+describe('the report pages follow the served model, in Chromium', () => {
+  const SET = JSON.parse(readFileSync(join(ROOT, 'assets/model.json'), 'utf8'));
+  const bundleOf = (unaware) =>
+    SET.bundles.find((b) => b.target === SET.default_target && (b.excluded ?? []).length > 0 === unaware);
+  /** A share as Rust's `{:.0}` writes it: an exact tie (90.5) rounds to even. */
+  const pct = (x) => {
+    const v = x * 100;
+    const r = Math.round(v);
+    return `${v - Math.floor(v) === 0.5 && r % 2 !== 0 ? r - 1 : r}\u00a0%`;
+  };
+  const signed = (x) => `${x >= 0 ? '+' : '\u2212'}${Math.abs(x).toFixed(2)}`;
+  let app;
+
+  before(async () => {
+    app = await openApp(null);
+  });
+
+  after(() => app?.close());
+
+  /** A page of the app in a context of its own, with the switch set as a returning visitor left it. */
+  async function visit(path, unaware, viewport = { width: 1280, height: 800 }) {
+    const context = await app.browser.newContext({ viewport });
+    await context.addInitScript(
+      ([target, unaware]) => localStorage.setItem('student-predictor.selection', JSON.stringify({ target, unaware })),
+      [SET.default_target, unaware],
+    );
+    const tab = await context.newPage();
+    const errors = collectErrors(tab);
+    await tab.goto(`${app.server.url}${path}`);
+    await tab.locator('main .page-title').first().waitFor();
+    await reportShown(tab);
+    return { tab, context, errors };
+  }
+
+  test('with the switch on, Models marks the model without the sensitive fields "winner · served" and its footer gives that model\'s interval, as the header does', async () => {
+    const { tab, context, errors } = await visit('models', true);
+    try {
+      const without = bundleOf(true);
+      const served = tab.locator('[data-testid="leaderboard"] tbody tr.served');
+      assert.equal(await served.count(), 1);
+      const text = await served.textContent();
+      assert.match(text, /winner · served/);
+      assert.match(text, /without gender and race\/ethnicity/);
+      assert.ok(text.includes(without.metrics.test_r2.toFixed(3)), text);
+      assert.equal(await tab.locator('[data-testid="leaderboard"] tbody tr.winner').count(), 1, 'one winner: the served one');
+      const half = `± ${without.interval.half_width.toFixed(1)} points`;
+      const footer = await tab.locator('[data-testid="models-interval"]').textContent();
+      assert.ok(footer.includes(half), footer);
+      assert.ok(footer.includes(`covered ${pct(without.interval.test_coverage)}`), footer);
+      assert.ok((await tab.locator('[data-testid="served-model"]').textContent()).includes(half), 'the header agrees');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('Models and Fairness say what the switch costs: test R² with every field → without, and the largest group shift', async () => {
+    const full = report.fairness.find((a) => !a.excluded.length);
+    const without = report.fairness.find((a) => a.excluded.length);
+    const worst = without.groups.reduce((a, b) => (Math.abs(b.mean_signed_error) > Math.abs(a.mean_signed_error) ? b : a));
+    const before = full.groups.find((g) => g.feature === worst.feature && g.category === worst.category);
+    const expected =
+      `test R² ${full.test_r2.toFixed(3)} → ${without.test_r2.toFixed(3)}; largest group shift: ` +
+      `${label(worst.category)} ${worst.mean_signed_error >= 0 ? 'over' : 'under'}-predicted by ${signed(worst.mean_signed_error)} points ` +
+      `(${signed(before.mean_signed_error)} with every field)`;
+    for (const [path, unaware] of [['models', false], ['models', true], ['fairness', false]]) {
+      const { tab, context } = await visit(path, unaware);
+      try {
+        const cost = await tab.locator('[data-testid="switch-cost"]').textContent();
+        assert.ok(cost.includes(expected), `/${path}: ${cost}`);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
+  test('one description of the interval: the same sentence on Models and About, matching the glossary, for both models', async () => {
+    for (const unaware of [false, true]) {
+      const interval = bundleOf(unaware).interval;
+      const sentence =
+        `± ${interval.half_width.toFixed(1)} points for ${pct(interval.level)} of students: the miss that ${pct(interval.level)} of the ` +
+        `${interval.n_calibration} training students stayed within when each was predicted by a model not trained on them ` +
+        `(cross-validation); it covered ${pct(interval.test_coverage)} of the held-out test students.`;
+      const models = await visit('models', unaware);
+      const about = await visit('about', unaware);
+      try {
+        assert.ok((await models.tab.locator('[data-testid="models-interval"]').textContent()).endsWith(sentence));
+        assert.equal((await about.tab.locator('[data-testid="about-interval"]').textContent()).trim(), sentence);
+        const glossary = await about.tab.locator('dt#interval + dd').textContent();
+        assert.match(glossary, /training students stayed within, each predicted by a model not trained on them/);
+        assert.doesNotMatch(await about.tab.locator('main').textContent(), /test population/);
+      } finally {
+        await models.context.close();
+        await about.context.close();
+      }
+    }
+  });
+
+  test('About is the dataset file\'s card from model.json: title, description, source, intended use, rationale', async () => {
+    const { tab, context, errors } = await visit('about', false);
+    try {
+      const card = SET.dataset;
+      const data = await tab.locator('[data-testid="about-dataset"]').textContent();
+      assert.ok(data.includes(card.title), data);
+      assert.ok(data.includes(card.description), data);
+      assert.equal(await tab.locator('[data-testid="about-intended-use"]').textContent(), card.intended_use);
+      assert.equal(await tab.locator('[data-testid="about-rationale"]').textContent(), card.roles_rationale);
+      for (const s of card.sources) {
+        assert.equal(await tab.getByRole('link', { name: s.title }).getAttribute('href'), s.path);
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -318,7 +318,7 @@ describe('the pages in Chromium', () => {
   test('a wide table is a focusable, named scroll region with a visible cue at 390 px', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const tab = await context.newPage();
-    for (const p of PAGES.filter((p) => ['models', 'fairness', 'about', 'batch'].includes(p.name))) {
+    for (const p of PAGES.filter((p) => ['models', 'fairness', 'batch'].includes(p.name))) {
       await tab.goto(server.url + p.path.slice(1));
       await prepare(tab, p.name);
       const regions = await tab.locator('.table-scroll').evaluateAll((els) =>
@@ -337,10 +337,46 @@ describe('the pages in Chromium', () => {
         assert.equal(r.tabindex, '0', p.path);
         assert.match(r.cue, /radial-gradient/, `${p.path}: the edge shadow that says it scrolls`);
       }
-      assert.ok(regions.some((r) => r.scrolls), `${p.path}: some table is wider than a phone`);
+      // The report pages' tables stack their rows on a phone (issue 22: no number behind a
+      // sideways scroll); the batch results still scroll.
+      if (p.name === 'batch') assert.ok(regions.some((r) => r.scrolls), `${p.path}: some table is wider than a phone`);
     }
     await context.close();
   });
+
+  for (const width of [1280, 390]) {
+    test(`no number in a report table sits behind a horizontal scroll (${width} px wide)`, async () => {
+      const context = await browser.newContext({ viewport: { width, height: width > 400 ? 800 : 844 } });
+      const tab = await context.newPage();
+      const hidden = [];
+      try {
+        for (const p of PAGES.filter((p) => ['models', 'fairness'].includes(p.name))) {
+          await tab.goto(server.url + p.path.slice(1));
+          await prepare(tab, p.name);
+          await tab.locator('main table').first().waitFor();
+          hidden.push(
+            ...(await tab.evaluate(() => {
+              const out = [];
+              const viewport = document.documentElement.clientWidth;
+              for (const cell of document.querySelectorAll('main table tbody td, main table tbody th')) {
+                if (!/\d/.test(cell.textContent) || cell.closest('.visually-hidden')) continue;
+                const box = cell.getBoundingClientRect();
+                const frame = cell.closest('.table-scroll')?.getBoundingClientRect() ?? { left: 0, right: viewport };
+                const [left, right] = [Math.max(0, frame.left), Math.min(viewport, frame.right)];
+                if (box.left < left - 1 || box.right > right + 1) {
+                  out.push(`${location.pathname}: "${cell.textContent.trim()}" spans ${Math.round(box.left)}–${Math.round(box.right)} px, its frame ${Math.round(left)}–${Math.round(right)}`);
+                }
+              }
+              return out;
+            })),
+          );
+        }
+      } finally {
+        await context.close();
+      }
+      assert.deepEqual(hidden, []);
+    });
+  }
 
   test('on a phone the sticky result never hides the focused control', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });

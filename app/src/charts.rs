@@ -7,6 +7,8 @@
 //! instead of being scaled. Each chart is an image with an `aria-label`; the pages put the
 //! numbers beside it as a table or a caption.
 
+use std::sync::Arc;
+
 use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::closure::Closure;
@@ -160,10 +162,13 @@ pub fn waterfall(baseline: f64, values: &[f64]) -> Vec<WaterfallBar> {
 
 /// A number with an explicit sign: `+1.2`, `−0.4` (a real minus sign), `0.0`.
 pub fn signed(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return "—".to_owned();
+    }
     let text = format!("{:.decimals$}", value.abs());
     let zero = text.bytes().all(|b| b == b'0' || b == b'.');
     match () {
-        _ if zero || !value.is_finite() => text,
+        _ if zero => text,
         _ if value > 0.0 => format!("+{text}"),
         _ => format!("\u{2212}{text}"),
     }
@@ -474,7 +479,8 @@ pub fn chart_width(measured: Option<f64>, min: f64, max: f64, fallback: f64) -> 
 }
 
 /// A container as wide as its card, whose child is laid out for its measured width in CSS
-/// pixels (followed on every resize: a phone turned sideways, a window narrowed).
+/// pixels (followed on every resize: a phone turned sideways, a window narrowed). Generic over
+/// its child only: the measuring is [`measure_width`], compiled once for every chart.
 #[component]
 pub fn FitWidth<F, V>(
     children: F,
@@ -486,7 +492,31 @@ where
     F: Fn(f64) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    fit_width(
+        Arc::new(move |width| children(width).into_any()),
+        (min, max, fallback),
+    )
+}
+
+/// A chart drawn by a child closure for its card's width: `children` behind one pointer type,
+/// so the reactive view below is compiled once for every chart.
+type DrawAt = Arc<dyn Fn(f64) -> AnyView + Send + Sync>;
+
+/// [`FitWidth`]'s view: the frame, measured, and the chart for its width within
+/// `(min, max)` (`fallback` before it is measured).
+fn fit_width(children: DrawAt, (min, max, fallback): (f64, f64, f64)) -> AnyView {
     let node = NodeRef::<Div>::new();
+    let measured = measure_width(node);
+    view! {
+        <div class="chart-fit" node_ref=node>
+            {move || children(chart_width(measured.get(), min, max, fallback))}
+        </div>
+    }
+    .into_any()
+}
+
+/// The width of the element at `node` once it is in the page, and again on every resize.
+fn measure_width(node: NodeRef<Div>) -> RwSignal<Option<f64>> {
     let measured = RwSignal::new(None::<f64>);
     let observer = StoredValue::new_local(
         None::<(
@@ -529,11 +559,7 @@ where
             resize.disconnect();
         }
     });
-    view! {
-        <div class="chart-fit" node_ref=node>
-            {move || children(chart_width(measured.get(), min, max, fallback))}
-        </div>
-    }
+    measured
 }
 
 /// One bar of a [`BarChart`].
@@ -1021,6 +1047,8 @@ mod tests {
         assert_eq!(signed(-0.46, 1), "\u{2212}0.5");
         assert_eq!(signed(-0.04, 1), "0.0");
         assert_eq!(signed(0.0, 1), "0.0");
+        assert_eq!(signed(f64::NAN, 2), "—", "never NaN");
+        assert_eq!(signed(f64::NEG_INFINITY, 2), "—");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! beside the figures it shows, with the sentences of just those terms.
 
 use leptos::prelude::*;
+use model::Interval;
 
 use crate::pages::fairness::{COVERAGE_FLAG, COVERAGE_MIN_N};
 use crate::{format_percent, Route};
@@ -78,7 +79,7 @@ impl Term {
             Term::R2 => "The share of the differences between students' scores that the predictions account for: 1 would mean every prediction exact, 0 no better than giving every student the average score.",
             Term::Cv => "How the model was chosen: the training students are split into equal parts (folds), each part is predicted by a model trained on the others, and the results are averaged; ± is how much they varied from fold to fold.",
             Term::Test => "Students set aside before training and never used to choose the model, so figures measured on them (test R², test MAE) are the fairest guide to how it does on new students.",
-            Term::Interval => "A range around each prediction that should hold the real score for that share of students (9 in 10 for a 90 % interval): the prediction plus or minus a fixed number of points, set from the model's misses on students it had not been trained on.",
+            Term::Interval => "A range around each prediction that should hold the real score for that share of students (9 in 10 for a 90 % interval): the prediction plus or minus the miss that share of the training students stayed within, each predicted by a model not trained on them.",
             Term::Coverage => {
                 return format!(
                     "The share of students whose real score did fall inside their interval: it should be close to the interval's level, and a group of at least {COVERAGE_MIN_N} students under {} is flagged, as the interval promises that group more than it delivers.",
@@ -90,6 +91,19 @@ impl Term {
         };
         text.to_owned()
     }
+}
+
+/// The one description of a model's interval every page gives: its width, how the trainer set
+/// it (the conformal rank of the served model's out-of-fold misses on the training students)
+/// and what it covered on the held-out students.
+pub fn interval_text(interval: &Interval) -> String {
+    let level = format_percent(interval.level);
+    format!(
+        "± {:.1} points for {level} of students: the miss that {level} of the {} training students stayed within when each was predicted by a model not trained on them (cross-validation); it covered {} of the held-out test students.",
+        interval.half_width,
+        interval.n_calibration,
+        format_percent(interval.test_coverage),
+    )
 }
 
 /// The About page's glossary: every term, each entry with its [`Term::id`].
@@ -163,6 +177,20 @@ mod tests {
             assert!(!s[..s.len() - 1].contains(". "), "{s}");
             assert!(s.len() < 300, "plain and short: {s}");
         }
+        // The glossary's interval and every page's figures tell the same method.
+        let interval = Interval {
+            level: 0.9,
+            half_width: 9.133,
+            n_calibration: 800,
+            test_coverage: 0.89,
+        };
+        assert_eq!(
+            interval_text(&interval),
+            "± 9.1 points for 90\u{a0}% of students: the miss that 90\u{a0}% of the 800 training students stayed within when each was predicted by a model not trained on them (cross-validation); it covered 89\u{a0}% of the held-out test students."
+        );
+        assert!(Term::Interval
+            .sentence()
+            .contains("the miss that share of the training students stayed within, each predicted by a model not trained on them"));
         assert!(Term::Coverage
             .sentence()
             .contains("at least 20 students under 80\u{a0}%"));

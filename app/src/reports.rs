@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use model::report::{Report, ReportSet};
+use model::report::{FairnessAudit, GroupErrors, Report, ReportSet};
 
 /// Where the build puts the reports (index.html copies assets/report.json there).
 pub const REPORT_URL: &str = "/report.json";
@@ -158,6 +158,140 @@ where
     }
 }
 
+/// The audit of the model trained with every field (`None` when the trainer ran no audit).
+pub fn full_audit(report: &Report) -> Option<&FairnessAudit> {
+    report.fairness.iter().find(|a| a.excluded.is_empty())
+}
+
+/// The audit of the variant trained without the sensitive fields, the one the switch serves.
+pub fn variant_audit(report: &Report) -> Option<&FairnessAudit> {
+    report.fairness.iter().find(|a| !a.excluded.is_empty())
+}
+
+/// The audit of the model the selection serves: the variant's with the switch on (when the
+/// report has one), else the full model's.
+pub fn served_audit(report: &Report, unaware: bool) -> Option<&FairnessAudit> {
+    unaware
+        .then(|| variant_audit(report))
+        .flatten()
+        .or_else(|| full_audit(report))
+}
+
+/// What the switch costs for one target: test R² with every field and without the sensitive
+/// ones, and the group the variant errs for most systematically.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SwitchCost {
+    pub full_r2: f64,
+    pub without_r2: f64,
+    /// The group with the largest mean signed error without the fields (`None` when no
+    /// group has a finite one).
+    pub shift: Option<GroupShift>,
+}
+
+/// One group's mean signed error (prediction − actual) under both models.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupShift {
+    pub feature: String,
+    pub category: String,
+    /// The variant's: above 0 the group is over-predicted.
+    pub without: f64,
+    /// The full model's, for the same group (`None` when it has no figure for it).
+    pub full: Option<f64>,
+}
+
+/// The cost of the switch from the report's audits (`None` without both, or when a test R² is
+/// not a number).
+pub fn switch_cost(report: &Report) -> Option<SwitchCost> {
+    let (full, without) = (full_audit(report)?, variant_audit(report)?);
+    if !(full.test_r2.is_finite() && without.test_r2.is_finite()) {
+        return None;
+    }
+    let worst = without
+        .groups
+        .iter()
+        .filter(|g| g.mean_signed_error.is_finite())
+        .fold(None::<&GroupErrors>, |best, g| match best {
+            Some(b) if b.mean_signed_error.abs() >= g.mean_signed_error.abs() => Some(b),
+            _ => Some(g),
+        });
+    let shift = worst.map(|g| GroupShift {
+        feature: g.feature.clone(),
+        category: g.category.clone(),
+        without: g.mean_signed_error,
+        full: full
+            .groups
+            .iter()
+            .find(|f| f.feature == g.feature && f.category == g.category)
+            .map(|f| f.mean_signed_error)
+            .filter(|v| v.is_finite()),
+    });
+    Some(SwitchCost {
+        full_r2: full.test_r2,
+        without_r2: without.test_r2,
+        shift,
+    })
+}
+
+impl SwitchCost {
+    /// "test R² 0.880 → 0.699; largest group shift: Female over-predicted by +6.48 points
+    /// (+0.63 with every field)", the group named by `group` (its feature and category).
+    pub fn describe(&self, group: impl Fn(&str, &str) -> String) -> String {
+        let mut text = format!("test R² {:.3} → {:.3}", self.full_r2, self.without_r2);
+        if let Some(s) = &self.shift {
+            let how = if s.without >= 0.0 { "over" } else { "under" };
+            text.push_str(&format!(
+                "; largest group shift: {} {how}-predicted by {} points",
+                group(&s.feature, &s.category),
+                crate::charts::signed(s.without, 2),
+            ));
+            if let Some(full) = s.full {
+                text.push_str(&format!(
+                    " ({} with every field)",
+                    crate::charts::signed(full, 2)
+                ));
+            }
+        }
+        text
+    }
+}
+
+/// How a group reads: the category's label from the model set's features when the dataset
+/// file gave one ("F" → "female"), else the category capitalised ("group A" → "Group A").
+pub fn group_label(models: Option<&crate::Catalog>, feature: &str, category: &str) -> String {
+    let labelled =
+        models
+            .into_iter()
+            .flat_map(|c| c.all())
+            .find_map(|p| match p.feature(feature)? {
+                model::Feature::Categorical {
+                    categories, info, ..
+                } => {
+                    let i = categories.iter().position(|c| c == category)?;
+                    info.category_labels.get(i).cloned()
+                }
+                model::Feature::Numeric { .. } => None,
+            });
+    labelled.unwrap_or_else(|| crate::category_label(category))
+}
+
+/// The columns a variant leaves out, as the pages write them: "gender and race/ethnicity".
+pub fn excluded_text(excluded: &[String], label: &dyn Fn(&str) -> String) -> String {
+    let labels: Vec<String> = excluded
+        .iter()
+        .map(|e| label(e).to_ascii_lowercase())
+        .collect();
+    and_list(&labels)
+}
+
+/// Labels as a list people read: "a", "a and b", "a, b and c".
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// Makes `reports` available to every component below.
 pub fn provide_reports(reports: Reports) {
     provide_context(reports);
@@ -222,6 +356,171 @@ mod tests {
         assert!(error.contains("no x section"), "{error}");
         let error = parse_reports("{ nope").unwrap_err();
         assert!(error.starts_with("the report is not valid JSON"), "{error}");
+    }
+
+    #[test]
+    fn the_switch_costs_r2_and_the_largest_group_shift() {
+        let set = parse_reports(REPORT_JSON).unwrap();
+        let report = set.get("math_score").unwrap();
+        let cost = switch_cost(report).unwrap();
+        let (full, without) = (full_audit(report).unwrap(), variant_audit(report).unwrap());
+        assert_eq!(
+            (cost.full_r2, cost.without_r2),
+            (full.test_r2, without.test_r2)
+        );
+        // The group the variant errs for most in one direction, by the report's figures.
+        let worst = without
+            .groups
+            .iter()
+            .max_by(|a, b| {
+                a.mean_signed_error
+                    .abs()
+                    .total_cmp(&b.mean_signed_error.abs())
+            })
+            .unwrap();
+        let shift = cost.shift.clone().unwrap();
+        assert_eq!(
+            (shift.feature.as_str(), shift.category.as_str()),
+            ("gender", "female")
+        );
+        assert_eq!(shift.category, worst.category);
+        let text = cost.describe(|_, g| crate::category_label(g));
+        assert_eq!(
+            text,
+            format!(
+                "test R² {:.3} → {:.3}; largest group shift: Female over-predicted by +{:.2} points (+{:.2} with every field)",
+                full.test_r2,
+                without.test_r2,
+                worst.mean_signed_error,
+                full.groups[0].mean_signed_error
+            )
+        );
+        assert_eq!(served_audit(report, true), Some(without));
+        assert_eq!(served_audit(report, false), Some(full));
+
+        // A report without the variant has no cost, and the full model serves either way.
+        let mut alone = report.clone();
+        alone.fairness.retain(|a| a.excluded.is_empty());
+        assert_eq!(switch_cost(&alone), None);
+        assert_eq!(served_audit(&alone, true), Some(full));
+        // Non-finite figures never reach the text.
+        let mut broken = report.clone();
+        for a in &mut broken.fairness {
+            for g in &mut a.groups {
+                g.mean_signed_error = f64::NAN;
+            }
+        }
+        let cost = switch_cost(&broken).unwrap();
+        assert_eq!(cost.shift, None);
+        assert!(!cost.describe(|_, g| g.to_owned()).contains("NaN"));
+        broken.fairness[1].test_r2 = f64::INFINITY;
+        assert_eq!(switch_cost(&broken), None);
+    }
+
+    #[test]
+    fn lists_read_as_people_write_them() {
+        let s = |v: &[&str]| and_list(&v.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        assert_eq!(s(&[]), "");
+        assert_eq!(s(&["sex"]), "sex");
+        assert_eq!(s(&["sex", "age"]), "sex and age");
+        assert_eq!(
+            s(&["sex", "age", "home address"]),
+            "sex, age and home address"
+        );
+        let catalog = crate::parse_models(crate::MODEL_JSON).unwrap();
+        assert_eq!(
+            excluded_text(&["gender".into(), "race_ethnicity".into()], &|n| catalog
+                .label(n)),
+            "gender and race/ethnicity"
+        );
+        assert_eq!(
+            group_label(Some(&catalog), "race_ethnicity", "group A"),
+            "Group A"
+        );
+        assert_eq!(group_label(None, "sex", "F"), "F");
+    }
+
+    /// The pages' pure logic on the UCI model set (`target/release/trainer train --data
+    /// data/student-por.csv --schema data/uci-student.schema.json --out target/uci`): no
+    /// panic, no NaN, a chart for every feature, the report's audit groups.
+    #[test]
+    fn the_pages_read_the_uci_model_set() {
+        use crate::pages::fairness::{group_rows, group_table};
+        use crate::pages::insights::logic;
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/uci");
+        let (Ok(models), Ok(reports)) = (
+            std::fs::read_to_string(dir.join("model.json")),
+            std::fs::read_to_string(dir.join("report.json")),
+        ) else {
+            println!(
+                "skipped: {} has no model.json and report.json (train them with `target/release/trainer train --data data/student-por.csv --schema data/uci-student.schema.json --out target/uci`)",
+                dir.display()
+            );
+            return;
+        };
+        let catalog = crate::parse_models(&models).expect("the UCI models read");
+        let set = parse_reports(&reports).expect("the UCI reports read");
+        let card = crate::pages::about::dataset_card(&models).expect("a dataset card");
+        assert!(card.title.is_some() && card.intended_use.is_some());
+        let (sources, licenses) = crate::pages::about::card_links(&card);
+        assert!(!sources.is_empty() && !licenses.is_empty());
+        let no_nan = |text: &str| assert!(!text.contains("NaN") && !text.contains("inf"), "{text}");
+        for report in &set.reports {
+            let target = &report.target;
+            let full = catalog.get(target, false).expect("a full model per target");
+            // Every feature gets a chart, and both sections are long enough for a picker.
+            let charted = logic::charted(report);
+            for f in full.features() {
+                assert!(
+                    charted.contains(&f.name()),
+                    "{target}: no chart for {}",
+                    f.name()
+                );
+            }
+            assert!(logic::needs_picker(report.insights.by_category.len()));
+            assert!(logic::needs_picker(report.insights.relations.len()));
+            assert_eq!(
+                logic::target_domain(report, full.target_range()),
+                (0.0, 20.0)
+            );
+            for r in &report.insights.relations {
+                assert!(logic::edges_domain(&r.edges).is_some(), "{}", r.column);
+                logic::bin_labels(&r.edges).iter().for_each(|b| no_nan(b));
+            }
+            // The audit groups by the report's groups: the sensitive and the audited fields.
+            let (audit, variant) = (full_audit(report).unwrap(), variant_audit(report).unwrap());
+            let fields: Vec<String> = group_rows(audit, Some(variant))
+                .into_iter()
+                .map(|(f, rows)| {
+                    let table = group_table(&rows);
+                    assert_eq!(table.headers.len(), 7, "{target} {f}");
+                    table.cells.iter().flatten().for_each(|c| no_nan(c));
+                    f
+                })
+                .collect();
+            for f in ["sex", "address", "school", "Pstatus"] {
+                assert!(
+                    fields.iter().any(|g| g == f),
+                    "{target}: no {f} group in {fields:?}"
+                );
+            }
+            // Age is left out by the switch (a number: not grouped by).
+            assert_eq!(
+                excluded_text(&variant.excluded, &|n| catalog.label(n)),
+                "sex, age and home address"
+            );
+            let cost = switch_cost(report).expect("a cost");
+            let text = cost.describe(|f, g| group_label(Some(&catalog), f, g));
+            no_nan(&text);
+            assert!(text.starts_with("test R² 0."), "{text}");
+            // Groups read by their labels ("female", not "F").
+            assert_eq!(group_label(Some(&catalog), "sex", "F"), "female");
+            for bundle in [full, catalog.get(target, true).unwrap()] {
+                no_nan(&crate::glossary::interval_text(
+                    bundle.bundle().interval.as_ref().unwrap(),
+                ));
+            }
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! The Fairness page: for the selected score, how the served model errs for each group of
-//! gender, race/ethnicity and lunch on the held-out students, next to the model trained
-//! without gender and race/ethnicity, and what leaving them out costs in test R².
+//! The Fairness page: for the selected score, how the served model errs for each group of the
+//! report's audited fields (the sensitive ones and those the dataset file audits besides) on
+//! the held-out students, next to the model trained without the sensitive fields, and what
+//! leaving them out costs in test R².
 
 use std::sync::Arc;
 
@@ -10,9 +11,11 @@ use model::report::{FairnessAudit, GroupErrors, Report};
 
 use crate::charts::{nice_bounds, nice_step, Bar, BarChart, FitWidth};
 use crate::glossary::{Explain, Term};
-use crate::reports::report_page;
+use crate::reports::{
+    excluded_text, full_audit, group_label, report_page, switch_cost, variant_audit,
+};
 use crate::{
-    category_label, family_label, format_percent, PageTitle, Route, ServedModel, TableScroll,
+    family_label, format_percent, use_app_state, PageTitle, Route, ServedModel, TableScroll,
 };
 
 /// The Fairness page, or the report's error card. It follows the target and marks the model
@@ -141,7 +144,11 @@ pub fn coverage_flagged(coverage: f64, n: usize) -> bool {
 
 /// A group's interval coverage as the table shows it, "75 % — under 80 %" when flagged.
 fn coverage_cell(g: &Option<GroupErrors>, n: usize) -> String {
-    match g.as_ref().and_then(|g| g.coverage) {
+    match g
+        .as_ref()
+        .and_then(|g| g.coverage)
+        .filter(|c| c.is_finite())
+    {
         Some(c) if coverage_flagged(c, n) => format!(
             "{} — under {}",
             format_percent(c),
@@ -152,24 +159,38 @@ fn coverage_cell(g: &Option<GroupErrors>, n: usize) -> String {
     }
 }
 
+/// A figure with `decimals` decimals, "—" when it is not a number.
+pub fn fixed(value: f64, decimals: usize) -> String {
+    if value.is_finite() {
+        format!("{value:.decimals$}")
+    } else {
+        "—".to_owned()
+    }
+}
+
 /// A mean signed error as the page shows it: two decimals and an explicit sign.
 fn signed(value: f64) -> String {
     crate::charts::signed(value, 2)
 }
 
+/// The label of a group of `feature` ("Female", "Group A"), from the models provided above.
+fn group_name(feature: &str, category: &str) -> String {
+    let state = use_app_state();
+    group_label(state.models.as_deref().ok(), feature, category)
+}
+
 #[component]
 fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
     let target = column_label(&report.target).to_ascii_lowercase();
-    let full = report
-        .fairness
-        .iter()
-        .find(|a| a.excluded.is_empty())
-        .cloned();
-    let variant = report
-        .fairness
-        .iter()
-        .find(|a| !a.excluded.is_empty())
-        .cloned();
+    let full = full_audit(&report);
+    let variant = variant_audit(&report);
+    // "gender and race/ethnicity": what the variant leaves out, as the dataset file labels it.
+    let left_out = variant
+        .as_ref()
+        .map(|v| excluded_text(&v.excluded, &column_label))
+        .unwrap_or_default();
+    let cost =
+        switch_cost(&report).map(|c| format!("What the switch costs: {}.", c.describe(group_name)));
     let Some(full) = full else {
         return view! {
             <section class="card panel">
@@ -184,10 +205,10 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
     };
     let in_points = variant
         .as_ref()
-        .and_then(|v| cost_in_points(&full, v, &target));
+        .and_then(|v| cost_in_points(full, v, &target));
     let summary = variant.as_ref().map(|v| {
         format!(
-            "Leaving out gender and race/ethnicity costs {:.3} of test R² for the {target}: {:.3} with every field ({}), {:.3} without them ({}).",
+            "Leaving out {left_out} costs {:.3} of test R² for the {target}: {:.3} with every field ({}), {:.3} without them ({}).",
             v.r2_cost,
             full.test_r2,
             family_label(&full.family),
@@ -196,9 +217,9 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
         )
     });
     let in_use = if unaware && variant.is_some() {
-        "The switch is on: the app predicts with the model without gender and race/ethnicity (its bars are the highlighted ones)."
+        format!("The switch is on: the app predicts with the model without {left_out} (its bars are the highlighted ones).")
     } else {
-        "The switch is off: the app predicts with the model that uses every field (its bars are the highlighted ones)."
+        "The switch is off: the app predicts with the model that uses every field (its bars are the highlighted ones).".to_owned()
     };
     // One axis for every field's charts, so a bar's length compares across sections.
     let groups: Vec<&GroupErrors> = full
@@ -217,13 +238,25 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
         .fold(0.5, f64::max);
     let signed_domain = nice_bounds(-reach, reach, nice_step(2.0 * reach, 5));
     let in_use_audit = if unaware { variant.as_ref() } else { None }.unwrap_or(&full);
+    let excluded = variant
+        .as_ref()
+        .map(|v| v.excluded.clone())
+        .unwrap_or_default();
     let mondrian = in_use_audit.mondrian.clone().map(|m| {
-        // The app's interval's share of a lunch group: that group's coverage in the audit.
-        let lunch = in_use_audit.groups.clone();
+        // The app's interval's share of a group: that group's coverage in the audit.
+        let audited = in_use_audit.groups.clone();
+        let field = column_label(&m.feature);
+        let lower = field.to_ascii_lowercase();
+        let why = if excluded.contains(&m.feature) {
+            "is one of the fields the switch leaves out."
+        } else {
+            "is audited, but the switch keeps it as a field."
+        };
+        let grouped = m.feature.clone();
         let global = move |category: &str| {
-            lunch
+            audited
                 .iter()
-                .find(|g| g.feature == m.feature && g.category == category)
+                .find(|g| g.feature == grouped && g.category == category)
                 .and_then(|g| g.coverage)
                 .map_or_else(|| "—".to_owned(), format_percent)
         };
@@ -233,11 +266,11 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
             .map(|g| {
                 view! {
                     <tr>
-                        <th scope="row">{category_label(&g.category)}</th>
-                        <td class="num">{g.n_test}</td>
-                        <td class="num">{global(&g.category)}</td>
-                        <td class="num">{format!("± {:.1}", g.half_width)}</td>
-                        <td class="num">{format_percent(g.test_coverage)}</td>
+                        <th scope="row">{group_name(&m.feature, &g.category)}</th>
+                        <td class="num" data-label="n">{g.n_test}</td>
+                        <td class="num" data-label="Covered by the app's interval">{global(&g.category)}</td>
+                        <td class="num" data-label="Per-group interval">{format!("± {:.1}", g.half_width)}</td>
+                        <td class="num" data-label="Covered by it">{format_percent(g.test_coverage)}</td>
                     </tr>
                 }
             })
@@ -245,19 +278,19 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
         let level = format_percent(m.level);
         view! {
             <section class="card panel" aria-labelledby="mondrian-title" data-testid="fairness-mondrian">
-                <h3 id="mondrian-title">"Does the interval hold for each lunch group?"</h3>
+                <h3 id="mondrian-title">{format!("Does the interval hold for each {lower} group?")}</h3>
                 <p class="muted">
                     {format!(
-                        "The app shows one {level} interval for every student (± {:.1} points). An interval calibrated for each lunch group on its own (a group-conditional, or Mondrian, interval, from the same out-of-fold errors) would be this wide; the share of each group's held-out students inside it is next to the app's. Lunch is the one grouping here that is not a protected attribute.",
+                        "The app shows one {level} interval for every student (± {:.1} points). An interval calibrated for each {lower} group on its own (a group-conditional, or Mondrian, interval, from the same out-of-fold errors) would be this wide; the share of each group's held-out students inside it is next to the app's. {field} {why}",
                         m.global_half_width
                     )}
                 </p>
-                <TableScroll label="Coverage by lunch group".to_owned()>
-                    <table class="data-table audit">
-                        <caption>{format!("{level} interval coverage by lunch group")}</caption>
+                <TableScroll label=format!("Coverage by {lower} group")>
+                    <table class="data-table audit stack">
+                        <caption>{format!("{level} interval coverage by {lower} group")}</caption>
                         <thead>
                             <tr>
-                                <th scope="col">"Lunch"</th>
+                                <th scope="col">{field.clone()}</th>
                                 <th scope="col">"n"</th>
                                 <th scope="col">"Covered by the app's interval"</th>
                                 <th scope="col">"Per-group interval"</th>
@@ -270,13 +303,14 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
             </section>
         }
     });
-    let sections = group_rows(&full, variant.as_ref())
+    let sections = group_rows(full, variant)
         .into_iter()
         .map(|(feature, rows)| {
             view! {
                 <FieldAudit
                     feature
                     rows
+                    left_out=left_out.clone()
                     unaware=unaware && variant.is_some()
                     mae_domain
                     signed_domain
@@ -288,7 +322,7 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
     view! {
         <p class="intro">
             {format!(
-                "How the {target} model errs for each group of the {} held-out students, with every field and without gender and race/ethnicity. Mean absolute error (MAE) is the typical miss in points; a positive mean signed error means the group's scores are over-predicted.",
+                "How the {target} model errs for each group of the {} held-out students, with every field and without {left_out}. Mean absolute error (MAE) is the typical miss in points; a positive mean signed error means the group's scores are over-predicted.",
                 report.split.n_test,
             )}
         </p>
@@ -305,6 +339,7 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
             <h3 id="cost-title">"The price of leaving them out"</h3>
             {summary.map(|s| view! { <p data-testid="fairness-cost">{s}</p> })}
             {in_points.map(|s| view! { <p data-testid="fairness-cost-points">{s}</p> })}
+            {cost.map(|s| view! { <p data-testid="switch-cost">{s}</p> })}
             <p class="muted" data-testid="fairness-in-use">{in_use}</p>
         </section>
         {sections}
@@ -319,6 +354,8 @@ fn Audit(report: Arc<Report>, unaware: bool) -> impl IntoView {
 fn FieldAudit(
     feature: String,
     rows: Vec<GroupRow>,
+    /// What the variant leaves out, as the page writes it: "gender and race/ethnicity".
+    left_out: String,
     unaware: bool,
     mae_domain: (f64, f64),
     signed_domain: (f64, f64),
@@ -329,7 +366,7 @@ fn FieldAudit(
     let bars = |value: fn(&GroupErrors) -> f64, note: fn(f64) -> String, error: Error| {
         rows.iter()
             .flat_map(|r| {
-                let name = category_label(&r.category);
+                let name = group_name(&feature, &r.category);
                 let full = r.full.as_ref().map(|g| Bar {
                     label: format!("{name} · every field"),
                     value: value(g),
@@ -372,7 +409,7 @@ fn FieldAudit(
         gap(|r| r.unaware.as_ref().map(|g| g.mae)),
     ) {
         (Some(full), Some(without)) => format!(
-            "Widest gap in MAE between two {lower} groups: {full:.2} points with every field, {without:.2} without gender and race/ethnicity."
+            "Widest gap in MAE between two {lower} groups: {full:.2} points with every field, {without:.2} without {left_out}."
         ),
         (Some(full), None) => {
             format!("Widest gap in MAE between two {lower} groups: {full:.2} points.")
@@ -438,89 +475,120 @@ pub fn GroupTable(
     testid: &'static str,
 ) -> impl IntoView {
     let label = column_label(&feature);
-    let has_variant = rows.iter().any(|r| r.unaware.is_some());
-    let has_coverage = rows
+    let table = group_table(&rows);
+    let coverage = table.coverage;
+    let headers = table.headers.clone();
+    let body = rows
         .iter()
-        .any(|r| r.full.as_ref().is_some_and(|g| g.coverage.is_some()));
-    // "MAE, every field" beside "MAE, without"; plain "MAE" for one model.
-    let (first, second) = if has_variant {
-        (", every field", ", without")
-    } else {
-        ("", "")
-    };
-    let cell = |g: &Option<GroupErrors>, f: fn(&GroupErrors) -> String| {
-        g.as_ref().map_or_else(|| "—".to_owned(), f)
-    };
-    let table_rows = rows
-        .iter()
-        .map(|r| {
+        .zip(table.cells)
+        .map(|(r, cells)| {
+            let cells = cells
+                .into_iter()
+                .zip(&headers)
+                .enumerate()
+                .map(|(i, (text, header))| {
+                    view! {
+                        <td
+                            class="num"
+                            data-label=header.clone()
+                            data-testid=(Some(i) == coverage).then_some("coverage")
+                        >
+                            {text}
+                        </td>
+                    }
+                })
+                .collect_view();
             view! {
                 <tr>
-                    <th scope="row">{category_label(&r.category)}</th>
-                    <td class="num">{r.n}</td>
-                    <td class="num">{cell(&r.full, |g| format!("{:.2}", g.mae))}</td>
-                    <td class="num">{cell(&r.full, |g| signed(g.mean_signed_error))}</td>
-                    {has_variant
-                        .then(|| {
-                            view! {
-                                <td class="num">{cell(&r.unaware, |g| format!("{:.2}", g.mae))}</td>
-                                <td class="num">
-                                    {cell(&r.unaware, |g| signed(g.mean_signed_error))}
-                                </td>
-                            }
-                        })}
-                    {has_coverage
-                        .then(|| {
-                            view! {
-                                <td class="num" data-testid="coverage">{coverage_cell(&r.full, r.n)}</td>
-                                {has_variant
-                                    .then(|| {
-                                        view! {
-                                            <td class="num">{coverage_cell(&r.unaware, r.n)}</td>
-                                        }
-                                    })}
-                            }
-                        })}
+                    <th scope="row">{group_name(&feature, &r.category)}</th>
+                    {cells}
                 </tr>
             }
         })
         .collect_view();
     view! {
         <TableScroll label=caption.clone()>
-            <table class="data-table audit" data-testid=testid>
+            <table class="data-table audit stack" data-testid=testid>
                 <caption>{caption}</caption>
                 <thead>
                     <tr>
                         <th scope="col">{label}</th>
-                        <th scope="col">"n"</th>
-                        <th scope="col">{format!("MAE{first}")}</th>
-                        <th scope="col">{format!("Signed{first}")}</th>
-                        {has_variant
-                            .then(|| {
-                                view! {
-                                    <th scope="col">{format!("MAE{second}")}</th>
-                                    <th scope="col">{format!("Signed{second}")}</th>
-                                }
-                            })}
-                        {has_coverage
-                            .then(|| {
-                                view! {
-                                    <th scope="col">{format!("Interval coverage{first}")}</th>
-                                    {has_variant
-                                        .then(|| {
-                                            view! {
-                                                <th scope="col">
-                                                    {format!("Interval coverage{second}")}
-                                                </th>
-                                            }
-                                        })}
-                                }
-                            })}
+                        {table
+                            .headers
+                            .into_iter()
+                            .map(|h| view! { <th scope="col">{h}</th> })
+                            .collect_view()}
                     </tr>
                 </thead>
-                <tbody>{table_rows}</tbody>
+                <tbody>{body}</tbody>
             </table>
         </TableScroll>
+    }
+}
+
+/// A group table's figures as text: the column headers after the group's, and each row's
+/// cells under them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupTableText {
+    pub headers: Vec<String>,
+    pub cells: Vec<Vec<String>>,
+    /// The column of the served-with-every-field coverage, when the figures have it.
+    pub coverage: Option<usize>,
+}
+
+/// n, MAE and mean signed error, and interval coverage (flagged under [`COVERAGE_FLAG`] for a
+/// group of at least [`COVERAGE_MIN_N`]) when the figures have it; a pair of columns per model
+/// when the rows have the second model's figures ("MAE, every field" beside "MAE, without").
+pub fn group_table(rows: &[GroupRow]) -> GroupTableText {
+    let has_variant = rows.iter().any(|r| r.unaware.is_some());
+    let has_coverage = rows
+        .iter()
+        .any(|r| r.full.as_ref().is_some_and(|g| g.coverage.is_some()));
+    let (first, second) = if has_variant {
+        (", every field", ", without")
+    } else {
+        ("", "")
+    };
+    let mut headers = vec![
+        "n".to_owned(),
+        format!("MAE{first}"),
+        format!("Signed{first}"),
+    ];
+    if has_variant {
+        headers.extend([format!("MAE{second}"), format!("Signed{second}")]);
+    }
+    let coverage = has_coverage.then_some(headers.len());
+    if has_coverage {
+        headers.push(format!("Interval coverage{first}"));
+        if has_variant {
+            headers.push(format!("Interval coverage{second}"));
+        }
+    }
+    let cell = |g: &Option<GroupErrors>, f: fn(&GroupErrors) -> String| {
+        g.as_ref().map_or_else(|| "—".to_owned(), f)
+    };
+    let mae = |g: &GroupErrors| fixed(g.mae, 2);
+    let mse = |g: &GroupErrors| signed(g.mean_signed_error);
+    let cells = rows
+        .iter()
+        .map(|r| {
+            let mut row = vec![r.n.to_string(), cell(&r.full, mae), cell(&r.full, mse)];
+            if has_variant {
+                row.extend([cell(&r.unaware, mae), cell(&r.unaware, mse)]);
+            }
+            if has_coverage {
+                row.push(coverage_cell(&r.full, r.n));
+                if has_variant {
+                    row.push(coverage_cell(&r.unaware, r.n));
+                }
+            }
+            row
+        })
+        .collect();
+    GroupTableText {
+        headers,
+        cells,
+        coverage,
     }
 }
 
@@ -636,6 +704,45 @@ mod tests {
             text.contains(&format!("instead of {:.2}", full.test_mae)),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_group_table_has_a_pair_of_columns_per_model_and_never_nan() {
+        let mut female = group("gender", "female", 4.0);
+        female.coverage = Some(0.75);
+        female.n = 30;
+        let full = audit(&[], vec![female.clone(), group("gender", "male", f64::NAN)]);
+        let one = group_table(&group_rows(&full, None)[0].1);
+        assert_eq!(one.headers, ["n", "MAE", "Signed", "Interval coverage"]);
+        assert_eq!(one.coverage, Some(3));
+        assert_eq!(
+            one.cells[0],
+            ["30", "4.00", "\u{2212}2.00", "75\u{a0}% — under 80\u{a0}%"]
+        );
+        assert_eq!(
+            one.cells[1],
+            ["10", "—", "—", "—"],
+            "a figure that is not a number"
+        );
+
+        let without = audit(&["gender"], vec![group("gender", "female", 5.0)]);
+        let both = group_table(&group_rows(&full, Some(&without))[0].1);
+        assert_eq!(
+            both.headers,
+            [
+                "n",
+                "MAE, every field",
+                "Signed, every field",
+                "MAE, without",
+                "Signed, without",
+                "Interval coverage, every field",
+                "Interval coverage, without"
+            ]
+        );
+        assert_eq!(both.coverage, Some(5));
+        assert_eq!(both.cells[0][3], "5.00");
+        assert_eq!(both.cells[1][3], "—", "the variant has no male row");
+        assert!(both.cells.iter().all(|r| r.len() == both.headers.len()));
     }
 
     #[test]

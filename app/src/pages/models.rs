@@ -6,12 +6,13 @@ use leptos::prelude::*;
 use model::report::{FamilyReport, Params, Report};
 
 use crate::charts::{nice_bounds, nice_step, Bar, BarChart, FitWidth};
-use crate::glossary::{Explain, Term};
-use crate::pages::fairness::mae_change;
-use crate::state::column_label;
-
-use crate::reports::report_page;
-use crate::{family_label, format_percent, PageTitle, Route, ServedModel, TableScroll};
+use crate::glossary::{interval_text, Explain, Term};
+use crate::reports::{
+    excluded_text, full_audit, group_label, report_page, switch_cost, variant_audit,
+};
+use crate::{
+    family_label, format_percent, use_app_state, PageTitle, Route, ServedModel, TableScroll,
+};
 
 /// A duration in seconds as people read it: `"29 µs"`, `"7.1 ms"`, `"0.54 s"`.
 pub fn format_duration(seconds: f64) -> String {
@@ -59,29 +60,113 @@ pub fn ModelsPage() -> impl IntoView {
     }
 }
 
+/// One row of the leaderboard: a family's figures, with what it is to the selection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// The rank by mean CV R² in the search with every field (`None`: another search's model).
+    pub rank: Option<usize>,
+    pub family: String,
+    /// "winner · served", "winner", "served", "best with every field" or none.
+    pub badge: Option<&'static str>,
+    pub winner: bool,
+    pub served: bool,
+    pub cv: (f64, f64),
+    pub test_r2: f64,
+    pub test_mae: f64,
+    pub test_rmse: f64,
+    /// `None`: not measured for this model.
+    pub fit_seconds: Option<f64>,
+    pub params: String,
+    /// The columns the model was trained without (empty for the search with every field).
+    pub excluded: Vec<String>,
+}
+
+/// The leaderboard's rows for the selection: the search with every field, best first, and with
+/// the switch on the model it serves instead (from model.json) first, marked "winner · served"
+/// (it won the search without those fields); the full search's winner is then "best with every
+/// field".
+pub fn rows(report: &Report, served: Option<&model::ModelBundle>) -> Vec<Row> {
+    let variant = served.filter(|b| !b.excluded.is_empty());
+    let mut out: Vec<Row> = variant
+        .map(|b| Row {
+            rank: None,
+            family: b.metrics.family.clone(),
+            badge: Some("winner · served"),
+            winner: true,
+            served: true,
+            cv: (b.metrics.cv_r2_mean, b.metrics.cv_r2_std),
+            test_r2: b.metrics.test_r2,
+            test_mae: b.metrics.test_mae,
+            test_rmse: b.metrics.test_rmse,
+            fit_seconds: None,
+            params: format_params(&b.metrics.params),
+            excluded: b.excluded.clone(),
+        })
+        .into_iter()
+        .collect();
+    for (rank, f) in ranked(report).into_iter().enumerate() {
+        let winner = f.family == report.winner;
+        let served = variant.is_none() && f.family == report.served;
+        let badge = match (winner, served) {
+            (true, true) => Some("winner · served"),
+            (true, false) if variant.is_some() => Some("best with every field"),
+            (true, false) => Some("winner"),
+            (false, true) => Some("served"),
+            (false, false) => None,
+        };
+        out.push(Row {
+            rank: Some(rank + 1),
+            family: f.family.clone(),
+            badge,
+            winner: winner && variant.is_none(),
+            served,
+            cv: (f.cv_r2_mean, f.cv_r2_std),
+            test_r2: f.test_r2,
+            test_mae: f.test_mae,
+            test_rmse: f.test_rmse,
+            fit_seconds: Some(f.fit_seconds),
+            params: format_params(&f.best_params),
+            excluded: Vec::new(),
+        });
+    }
+    out
+}
+
 #[component]
 fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
+    let state = use_app_state();
+    let catalog = state.models.as_ref().ok().cloned();
+    let served = catalog
+        .as_ref()
+        .and_then(|c| c.get(&report.target, unaware))
+        .map(|p| p.bundle());
     let families = ranked(&report);
+    let without = |excluded: &[String]| excluded_text(excluded, &|n| state.label(n));
     // With the switch on, another search's model predicts: say which, and how it did.
-    let full = report.fairness.iter().find(|a| a.excluded.is_empty());
-    let switched = report
-        .fairness
-        .iter()
-        .find(|a| !a.excluded.is_empty())
-        .filter(|_| unaware)
-        .map(|a| {
+    let switched = served.filter(|b| !b.excluded.is_empty()).map(|b| {
+        let m = &b.metrics;
+        let full = full_audit(&report).map(|a| a.test_r2);
+        format!(
+            "The switch is on: the app predicts with {} trained without {} (CV R² {:.3}, test R² {:.3}{}). It is the table's first row, the winner of the search without those fields; the other rows are the search with every field, and the Fairness page compares the two.",
+            family_label(&m.family),
+            without(&b.excluded),
+            m.cv_r2_mean,
+            m.test_r2,
+            full.filter(|f| f.is_finite())
+                .map(|f| format!(", {:.3} below the full model", f - m.test_r2))
+                .unwrap_or_default(),
+        )
+    });
+    let cost = switch_cost(&report)
+        .zip(variant_audit(&report))
+        .map(|(c, v)| {
             format!(
-                "The switch is on: the app predicts with {} trained without gender and race/ethnicity (CV R² {:.3}, test R² {:.3}, {:.3} below the full model{}). The table compares the search with every field; the Fairness page compares the two.",
-                family_label(&a.family),
-                a.cv_r2_mean,
-                a.test_r2,
-                a.r2_cost,
-                full.and_then(|f| mae_change(f, a))
-                    .map(|c| format!(": its predictions miss by {c} on average"))
-                    .unwrap_or_default(),
+                "What the switch costs (leaving out {}): {}.",
+                without(&v.excluded),
+                c.describe(|f, g| group_label(catalog.as_deref(), f, g)),
             )
         });
-    let target = column_label(&report.target).to_ascii_lowercase();
+    let target = state.label(&report.target).to_ascii_lowercase();
     let (folds, split, cv) = (report.cv.folds, &report.split, &report.cv);
 
     // The axis spans the error bars, in round steps (R² differences are small).
@@ -114,41 +199,22 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
         "Mean cross-validation R² of {} model families with ± one standard deviation, best first: {} is best at {:.3}",
         families.len(),
         family_label(&report.winner),
-        families.first().map_or(f64::NAN, |f| f.cv_r2_mean),
+        families.first().map_or(0.0, |f| f.cv_r2_mean),
     );
 
-    let rows = families
-        .iter()
-        .enumerate()
-        .map(|(rank, f)| {
-            let winner = f.family == report.winner;
-            let served = f.family == report.served;
-            let badges = match (winner, served) {
-                (true, true) => Some("winner · served"),
-                (true, false) => Some("winner"),
-                (false, true) => Some("served"),
-                (false, false) => None,
-            };
-            view! {
-                <tr class:winner=winner class:served=served>
-                    <td class="num">{rank + 1}</td>
-                    <th scope="row">
-                        {family_label(&f.family)}
-                        {badges.map(|b| view! { <span class="badge">{b}</span> })}
-                    </th>
-                    <td class="num">{format!("{:.3} ± {:.3}", f.cv_r2_mean, f.cv_r2_std)}</td>
-                    <td class="num">{format!("{:.3}", f.test_r2)}</td>
-                    <td class="num">{format!("{:.2}", f.test_mae)}</td>
-                    <td class="num">{format!("{:.2}", f.test_rmse)}</td>
-                    <td class="num">{format_duration(f.fit_seconds)}</td>
-                    <td class="params">{format_params(&f.best_params)}</td>
-                </tr>
-            }
+    let rows = rows(&report, served)
+        .into_iter()
+        .map(|row| {
+            let without = without(&row.excluded);
+            leader_row(row, without)
         })
         .collect_view();
 
     let served_differs = report.served != report.winner;
-    let interval = &report.interval;
+    let interval = served
+        .as_ref()
+        .and_then(|b| b.interval.as_ref())
+        .map(interval_text);
 
     view! {
         <PageTitle route=Route::Models>"Models compared"</PageTitle>
@@ -177,7 +243,7 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
         <section class="card panel" aria-labelledby="table-title">
             <h3 id="table-title">"Leaderboard"</h3>
             <TableScroll label="Leaderboard table".to_owned()>
-                <table class="data-table" data-testid="leaderboard">
+                <table class="data-table stack leaderboard" data-testid="leaderboard">
                     <thead>
                         <tr>
                             <th scope="col" class="num">"#"</th>
@@ -202,7 +268,7 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
                         split.n_test,
                     )}
                 </p>
-                {served_differs
+                {(served_differs && !unaware)
                     .then(|| {
                         view! {
                             <p>
@@ -224,15 +290,15 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
                         cv.seed,
                     )}
                 </p>
-                <p>
-                    {format!(
-                        "Prediction interval: ± {:.1} points for {} coverage, calibrated on {} out-of-fold residuals; it covered {} of the test students.",
-                        interval.half_width,
-                        format_percent(interval.level),
-                        interval.n_calibration,
-                        format_percent(interval.test_coverage),
-                    )}
-                </p>
+                {interval
+                    .map(|text| {
+                        view! {
+                            <p data-testid="models-interval">
+                                {format!("The served model's prediction interval: {text}")}
+                            </p>
+                        }
+                    })}
+                {cost.map(|text| view! { <p data-testid="switch-cost">{text}</p> })}
             </div>
             <Explain terms=&[
                 Term::Cv,
@@ -244,6 +310,33 @@ fn Leaderboard(report: Arc<Report>, unaware: bool) -> impl IntoView {
                 Term::Coverage,
             ] />
         </section>
+    }
+}
+
+/// A leaderboard row; on a phone its cells stack, each named by its column (`data-label`).
+fn leader_row(row: Row, without: String) -> impl IntoView {
+    let name = if row.excluded.is_empty() {
+        family_label(&row.family)
+    } else {
+        format!("{} without {without}", family_label(&row.family))
+    };
+    view! {
+        <tr class:winner=row.winner class:served=row.served>
+            <td class="num" data-label="#">
+                {row.rank.map_or_else(|| "–".to_owned(), |r| r.to_string())}
+            </td>
+            <th scope="row">
+                {name} {row.badge.map(|b| view! { <span class="badge">{b}</span> })}
+            </th>
+            <td class="num" data-label="CV R²">{format!("{:.3} ± {:.3}", row.cv.0, row.cv.1)}</td>
+            <td class="num" data-label="Test R²">{format!("{:.3}", row.test_r2)}</td>
+            <td class="num" data-label="Test MAE">{format!("{:.2}", row.test_mae)}</td>
+            <td class="num" data-label="Test RMSE">{format!("{:.2}", row.test_rmse)}</td>
+            <td class="num" data-label="Fit time">
+                {row.fit_seconds.map_or_else(|| "—".to_owned(), format_duration)}
+            </td>
+            <td class="params" data-label="Best parameters">{row.params}</td>
+        </tr>
     }
 }
 
@@ -270,6 +363,42 @@ mod tests {
         params.insert("alpha".into(), serde_json::json!(0.03));
         params.insert("weights".into(), serde_json::json!("distance"));
         assert_eq!(format_params(&params), "alpha = 0.03, weights = distance");
+    }
+
+    #[test]
+    fn with_the_switch_on_the_variant_is_the_served_winner_and_the_full_winner_is_not() {
+        let set = parse_reports(REPORT_JSON).expect("parses");
+        let report = set.get("math_score").unwrap();
+        let catalog = crate::parse_models(crate::MODEL_JSON).unwrap();
+        let full = catalog.get("math_score", false).unwrap().bundle();
+        let variant = catalog.get("math_score", true).unwrap().bundle();
+
+        let off = rows(report, Some(full));
+        assert_eq!(off.len(), report.families.len());
+        assert_eq!(off.iter().filter(|r| r.served).count(), 1);
+        let served = off.iter().find(|r| r.served).unwrap();
+        assert_eq!(served.family, report.served);
+        assert_eq!(served.badge, Some("winner · served"));
+        assert_eq!(served.rank, Some(1));
+
+        let on = rows(report, Some(variant));
+        assert_eq!(on.len(), report.families.len() + 1);
+        let first = &on[0];
+        assert!(first.served && first.winner);
+        assert_eq!(first.badge, Some("winner · served"));
+        assert_eq!(first.rank, None);
+        assert_eq!(first.excluded, ["gender", "race_ethnicity"]);
+        assert_eq!(first.test_r2, variant.metrics.test_r2);
+        assert_eq!(
+            first.cv,
+            (variant.metrics.cv_r2_mean, variant.metrics.cv_r2_std)
+        );
+        // One row served and one marked winner: the variant's.
+        assert_eq!(on.iter().filter(|r| r.served || r.winner).count(), 1);
+        let best = on
+            .iter()
+            .find(|r| r.family == report.winner && r.rank.is_some());
+        assert_eq!(best.unwrap().badge, Some("best with every field"));
     }
 
     #[test]
