@@ -152,7 +152,8 @@ describe('the predictor in Chromium', () => {
     await cut.waitFor();
     assert.ok(await cut.isVisible(), 'the cut is visible, not for screen readers only');
     assert.match(await cut.textContent(), /cut at the 0–100 range/);
-    await page.getByLabel(LABELS.reading_score, { exact: true }).fill('60');
+    await page.getByLabel(LABELS.reading_score, { exact: true }).fill('50');
+    await page.getByLabel(LABELS.writing_score, { exact: true }).fill('50');
     await page.locator('[data-testid="interval-cut"]').waitFor({ state: 'detached' });
   });
 
@@ -169,13 +170,14 @@ describe('the predictor in Chromium', () => {
       heights.push((await card.boundingBox()).height);
     }
     for (const h of heights) assert.ok(h <= 0.15 * 844, `the card is ${h.toFixed(0)} px, more than 15 % of 844 px`);
-    const toggle = tab.getByRole('button', { name: 'More' });
-    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    // The details open on demand, and close again.
+    const toggle = tab.getByRole('checkbox', { name: 'Details' });
+    assert.equal(await toggle.isChecked(), false);
     assert.equal(await tab.locator('[data-testid="model-info"]').isVisible(), false);
-    await toggle.click();
-    assert.equal(await tab.getByRole('button', { name: 'Less' }).getAttribute('aria-expanded'), 'true');
+    await toggle.check();
     assert.equal(await tab.locator('[data-testid="model-info"]').isVisible(), true);
-    await tab.getByRole('button', { name: 'Less' }).click();
+    await toggle.uncheck();
+    assert.equal(await tab.locator('[data-testid="model-info"]').isVisible(), false);
 
     await tab.locator('#goal-input').focus();
     await tab.keyboard.type('90');

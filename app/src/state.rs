@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
-use model::{DatasetCard, Feature, Predictor, Predictors, Step};
+use model::{Feature, Predictor, Predictors, Step};
 use serde::{Deserialize, Serialize};
 
 /// Something the app loaded, or the reason it could not.
@@ -44,7 +44,7 @@ impl Catalog {
     /// The models of a set: the full model of each target and, where the trainer made one, the
     /// variant without exactly the full model's sensitive features. Other variants are not
     /// offered.
-    pub fn new(set: &Predictors, card: Option<&DatasetCard>) -> Self {
+    pub fn new(set: &Predictors) -> Self {
         let targets: Vec<String> = set.targets().into_iter().map(str::to_owned).collect();
         let models: Vec<(String, bool, Arc<Predictor>)> = targets
             .iter()
@@ -91,7 +91,7 @@ impl Catalog {
             models,
             labels,
             sensitive,
-            intended_use: card.and_then(|c| c.intended_use.clone()),
+            intended_use: set.dataset().and_then(|c| c.intended_use.clone()),
         }
     }
 
@@ -181,16 +181,7 @@ impl Catalog {
 /// crate's reader: parsed and validated, or the reason it is unusable.
 pub fn parse_models(json: &str) -> Result<Catalog, String> {
     let set = Predictors::from_json(json).map_err(|e| error_chain(&e))?;
-    // The card alone (the reader keeps only the bundles); a document without one has none.
-    #[derive(Deserialize)]
-    struct Card {
-        #[serde(default)]
-        dataset: Option<DatasetCard>,
-    }
-    let card = serde_json::from_str::<Card>(json)
-        .ok()
-        .and_then(|c| c.dataset);
-    Ok(Catalog::new(&set, card.as_ref()))
+    Ok(Catalog::new(&set))
 }
 
 /// `a`, `a or b`, `a, b or c`.
@@ -205,12 +196,15 @@ pub fn join_words(words: &[String], joiner: &str) -> String {
 /// A label inside a sentence: its first letter lowered unless the label is an abbreviation
 /// ("Home town" → "home town", "ID" stays).
 pub fn lower_first(label: &str) -> String {
-    let mut chars = label.chars();
-    match (chars.next(), chars.next()) {
-        (Some(_), Some(b)) if b.is_uppercase() || b.is_ascii_digit() => label.to_owned(),
-        (Some(a), _) => a.to_lowercase().chain(label.chars().skip(1)).collect(),
-        _ => String::new(),
+    let mut text = label.to_owned();
+    let keep = label
+        .chars()
+        .nth(1)
+        .is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if let Some(first) = text.get_mut(0..1).filter(|_| !keep) {
+        first.make_ascii_lowercase();
     }
+    text
 }
 
 /// An error and each of its causes, as one line: "the model is not valid JSON for this format:

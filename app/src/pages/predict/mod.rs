@@ -11,20 +11,21 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use model::{Feature, Interval, Missing, Predictor, Student};
+use wasm_bindgen::JsCast;
 
 use crate::charts::{signed, Curve, Waterfall};
 use crate::glossary::{Explain, Term};
 use crate::state::FieldValue;
 use crate::{
-    format_percent, format_score, scale_percent, served_summary, use_app_state, FormValues,
-    ModelError, PageTitle, Route,
+    format_percent, format_score, served_summary, use_app_state, FormValues, ModelError, PageTitle,
+    Route,
 };
 
 pub mod logic;
 
 use logic::{
     actionable_words, category_text, field_keys, form_groups, goal_answer, number_hint,
-    slider_curve, slider_shown, target_scale, target_unit, why_rows, Bounds, GoalAnswer, Reason,
+    slider_curve, slider_shown, target_scale, target_unit, why_rows, GoalAnswer, Reason,
 };
 pub use logic::{describe_reference, slider_position, Outputs};
 
@@ -122,17 +123,6 @@ fn PredictorView(
         let predictor = Arc::clone(&predictor);
         Memo::new(move |_| student.with(|s| Outputs::new(&predictor, s)))
     };
-    // The fields nobody gave a value yet: (name, label).
-    let waiting = {
-        let fields = fields.clone();
-        Memo::new(move |_| {
-            fields
-                .iter()
-                .filter(|f| f.waiting())
-                .map(|f| (f.name().to_owned(), f.feature.label().to_owned()))
-                .collect::<Vec<_>>()
-        })
-    };
     let groups = form_groups(predictor.features())
         .into_iter()
         .map(|(legend, members)| {
@@ -156,7 +146,7 @@ fn PredictorView(
                 <WhatIf predictor=Arc::clone(&predictor) fields=fields.clone() student outputs />
             </div>
             <div class="outputs">
-                <ResultCard predictor=Arc::clone(&predictor) target outputs waiting />
+                <ResultCard predictor=Arc::clone(&predictor) target outputs fields=fields.clone() />
                 {honest.map(|text| view! { <p class="honest" data-testid="honest">{text}</p> })}
                 // Beside the result, not in it: on a phone the result sticks to the screen's
                 // foot and must stay small.
@@ -270,13 +260,6 @@ fn FieldControl(field: Field, outputs: Memo<Outputs>) -> impl IntoView {
         }
         .into_any()
     } else {
-        // A slider here only for a number the what-if does not show (it is not actionable).
-        let slider = range_of(&field.feature)
-            .filter(|_| !field.feature.info().actionable)
-            .map(|(min, max)| {
-                let step = field.feature.info().step.unwrap_or(1.0);
-                view! { <NumberSlider field=field.clone() min max step /> }
-            });
         view! {
             // Text, not type="number": a number input hides what was typed when it is not a
             // number, and the model's own checks should name the problem.
@@ -292,16 +275,15 @@ fn FieldControl(field: Field, outputs: Memo<Outputs>) -> impl IntoView {
                 prop:value=move || value.text.get()
                 on:input:target=move |ev| value.set(ev.target().value())
             />
-            {slider}
         }
         .into_any()
     };
     view! {
-        <div
-            class="field"
-            class:has-error=move || error.with(Option::is_some) && !waiting.get()
-            class:waiting=move || waiting.get()
-        >
+        <div class=move || match (waiting.get(), error.with(Option::is_some)) {
+            (true, _) => "field waiting",
+            (false, true) => "field has-error",
+            (false, false) => "field",
+        }>
             <div class="field-head">
                 <label for=id>{label}</label>
                 {hint.map(|hint| view! { <span class="hint" id=hint_id>{hint}</span> })}
@@ -322,35 +304,6 @@ fn FieldControl(field: Field, outputs: Memo<Outputs>) -> impl IntoView {
     }
 }
 
-/// A number's slider, bound to its field: it stands at the typed value clamped to the range
-/// (and is marked invalid while the text is outside it or not a number).
-#[component]
-fn NumberSlider(field: Field, min: f64, max: f64, step: f64) -> impl IntoView {
-    let value = field.value;
-    let label = field.feature.label().to_owned();
-    let position = move || slider_position(&value.text.get(), min, max).to_string();
-    let off = move || {
-        value.text.with(|t| {
-            model::text::read_number(t)
-                .filter(|v| (min..=max).contains(v))
-                .is_none()
-        })
-    };
-    view! {
-        <input
-            id=field.id("slider")
-            type="range"
-            min=min
-            max=max
-            step=step
-            aria-label=format!("{label} slider")
-            aria-invalid=move || off().then_some("true")
-            prop:value=position
-            on:input:target=move |ev| value.set(ev.target().value())
-        />
-    }
-}
-
 /// The live result: the predicted value and its interval, a bar on the target's scale, and
 /// what model made it. On a phone it is a compact bar at the screen's foot that expands.
 #[component]
@@ -358,11 +311,11 @@ fn ResultCard(
     predictor: Arc<Predictor>,
     target: String,
     outputs: Memo<Outputs>,
-    waiting: Memo<Vec<(String, String)>>,
+    /// The form's fields: the note names those that wait for a value.
+    fields: Vec<Field>,
 ) -> impl IntoView {
     let model_info = served_summary(predictor.bundle());
     let shown = Memo::new(move |_| outputs.with(|o| o.prediction));
-    let bounds = Memo::new(move |_| outputs.with(|o| o.bounds));
     let text = move || {
         shown
             .get()
@@ -372,37 +325,32 @@ fn ResultCard(
     let scale = target_scale(&predictor).unwrap_or_default();
     let note = move || match shown.get() {
         Some(_) => scale.clone(),
-        None => waiting.with(|w| {
-            let other =
-                outputs.with(|o| o.errors.iter().any(|(n, _)| !w.iter().any(|(m, _)| m == n)));
-            if w.is_empty() || other {
+        None => {
+            let waiting: Vec<&Field> = fields.iter().filter(|f| f.waiting()).collect();
+            let other = outputs.with(|o| {
+                o.errors
+                    .iter()
+                    .any(|(n, _)| !waiting.iter().any(|f| f.name() == n))
+            });
+            if waiting.is_empty() || other {
                 "Fix the highlighted fields".to_owned()
             } else {
-                let labels: Vec<String> = w.iter().map(|(_, l)| l.clone()).collect();
+                let labels: Vec<String> = waiting
+                    .iter()
+                    .map(|f| f.feature.label().to_owned())
+                    .collect();
                 format!(
                     "Waiting for a value of {}",
                     crate::state::join_words(&labels, "and")
                 )
             }
-        }),
+        }
     };
     let (lo, hi) = predictor.target_range().unwrap_or(TARGET_RANGE);
-    let percent = move |v: f64| format!("{:.1}%", scale_percent(v, lo, hi));
     let interval = predictor.bundle().interval.clone();
-    let band = interval.is_some().then(|| {
-        let left = move || percent(bounds.get().map_or(0.0, |b| b.low));
-        let width = move || {
-            let w = bounds.get().map_or(0.0, |b| {
-                scale_percent(b.high, lo, hi) - scale_percent(b.low, lo, hi)
-            });
-            format!("{w:.1}%")
-        };
-        view! { <div class="scale-band" style:left=left style:width=width></div> }
-    });
     let unit = target_unit(&predictor);
-    let open = RwSignal::new(false);
     view! {
-        <aside class="card result" class:open=move || open.get() aria-label="Prediction">
+        <aside class="card result" aria-label="Prediction">
             <div class="status" role="status" aria-live="polite" aria-atomic="true">
                 <span class="status-label">"Predicted " {target}</span>
                 <span
@@ -414,35 +362,15 @@ fn ResultCard(
                 </span>
                 <span class="status-note" data-testid="status-note">{note}</span>
             </div>
-            <button
-                type="button"
-                class="result-toggle"
-                aria-expanded=move || if open.get() { "true" } else { "false" }
-                on:click=move |_| open.update(|o| *o = !*o)
-            >
-                {move || if open.get() { "Less" } else { "More" }}
-            </button>
+            // A phone shows the details on demand (CSS reads the box; wider screens always
+            // show them and hide the box).
+            <label class="result-toggle">
+                <input type="checkbox" />
+                "Details"
+            </label>
             {interval
-                .map(|interval| view! { <IntervalText interval bounds range=(lo, hi) unit=unit.clone() /> })}
+                .map(|interval| view! { <IntervalText interval outputs range=(lo, hi) unit=unit.clone() /> })}
             <div class="result-details">
-                <div class="scale" aria-hidden="true">
-                    {band}
-                    <div class="scale-fill" style:width=move || percent(shown.get().unwrap_or(lo))></div>
-                </div>
-                {move || {
-                    outputs
-                        .with(|o| o.beyond)
-                        .and_then(format_score)
-                        .map(|raw| {
-                            view! {
-                                <p class="coverage" data-testid="beyond-range">
-                                    {format!(
-                                        "The model's own estimate was {raw}; values lie between {lo} and {hi}, so it shows the nearest."
-                                    )}
-                                </p>
-                            }
-                        })
-                }}
                 <p class="model-info" data-testid="model-info">
                     {model_info}
                 </p>
@@ -456,8 +384,7 @@ fn ResultCard(
 #[component]
 fn IntervalText(
     interval: Interval,
-    /// The interval's bounds, limited to the target's range.
-    bounds: Memo<Option<Bounds>>,
+    outputs: Memo<Outputs>,
     range: (f64, f64),
     unit: String,
 ) -> impl IntoView {
@@ -468,15 +395,23 @@ fn IntervalText(
         ..
     } = interval;
     let (lo, hi) = range;
+    let bounds = Memo::new(move |_| outputs.with(|o| o.bounds));
     let text = move || match bounds.get() {
         Some(b) => format!("{:.1} – {:.1}", b.low, b.high),
         None => "—".to_owned(),
     };
+    // Said to everyone when the range cut the interval, with the model's own estimate when
+    // that lay beyond the range too.
     let cut = move || {
         bounds.get().filter(|b| b.cut).map(|_| {
+            let beyond = outputs
+                .with(|o| o.beyond)
+                .and_then(format_score)
+                .map(|raw| format!("; the model's own estimate was {raw}"))
+                .unwrap_or_default();
             view! {
                 <span class="interval-limited" data-testid="interval-cut">
-                    {format!(" (cut at the {lo}–{hi} range: ± {half_width:.1} would go beyond it)")}
+                    {format!(" (cut at the {lo}–{hi} range{beyond})")}
                 </span>
             }
         })
@@ -629,17 +564,6 @@ fn WhatIf(
         .into_iter()
         .filter(|f| f.feature.info().actionable)
         .collect();
-    if actionable.is_empty() {
-        return view! {
-            <section class="card whatif" aria-labelledby="whatif-title">
-                <h2 id="whatif-title">"What if…"</h2>
-                <p class="muted" data-testid="whatif-absent">
-                    "This model's dataset marks no field as one a student can change, so there is nothing to vary and no goal to look for: the other fields describe who a student is."
-                </p>
-            </section>
-        }
-        .into_any();
-    }
     let (sliders, chips): (Vec<Field>, Vec<Field>) = actionable.iter().cloned().partition(|f| {
         matches!(f.feature, Feature::Numeric { .. }) && f.feature.info().levels.is_empty()
     });
@@ -652,20 +576,23 @@ fn WhatIf(
         .map(|field| view! { <Chips field outputs /> })
         .collect_view();
     let changeable = actionable_words(&predictor, "and");
+    // Without actionable fields there is nothing to vary: the section says why, and has no
+    // goal box.
+    let intro = if actionable.is_empty() {
+        "This model's dataset marks no field as one a student can change, so there is nothing to vary and no goal to look for.".to_owned()
+    } else {
+        format!("Vary {changeable}, the fields the dataset marks as ones a student can change: the prediction and its reasons follow. Under each number, the prediction and its interval for every value of it, the dot where this student stands. The small numbers show how much each option would move the prediction, with the other fields as entered.")
+    };
+    let goal = (!actionable.is_empty()).then(|| view! { <GoalBox predictor actionable student /> });
     view! {
         <section class="card whatif" aria-labelledby="whatif-title">
             <h2 id="whatif-title">"What if…"</h2>
-            <p class="muted">
-                "Vary " {changeable} ", the fields the dataset marks as ones a student can change: the prediction and its reasons follow. "
-                "Under each number, the prediction and its interval for every value of it, the dot where this student stands. "
-                "The small numbers show how much each option would move the prediction, with the other fields as entered."
-            </p>
+            <p class="muted" data-testid="whatif-intro">{intro}</p>
             <div class="sliders">{sliders}</div>
             <div class="chip-groups">{chips}</div>
-            <GoalBox predictor actionable student />
+            {goal}
         </section>
     }
-    .into_any()
 }
 
 /// A number's slider with its head (the value, or why the slider is not at it) and its curve.
@@ -681,7 +608,10 @@ fn CurveSlider(
     let step = field.feature.info().step.unwrap_or(1.0);
     let label = field.feature.label().to_owned();
     let value = field.value;
+    // The slider stands at the typed value clamped to the range; its head says when the text
+    // is outside it or not a number.
     let shown = move || value.text.with(|t| slider_shown(t, min, max));
+    let position = move || slider_position(&value.text.get(), min, max).to_string();
     let points = {
         let (predictor, name) = (Arc::clone(&predictor), field.name().to_owned());
         Memo::new(move |_| student.with(|s| slider_curve(&predictor, s, &name)))
@@ -712,12 +642,21 @@ fn CurveSlider(
         <div class="slider-field">
             // The slider itself tells assistive technology its name and value.
             <div class="slider-head" aria-hidden="true">
-                <span>{label}</span>
+                <span>{label.clone()}</span>
                 <span class="slider-value" id=field.id("shown")>
                     {shown}
                 </span>
             </div>
-            <NumberSlider field=field.clone() min max step />
+            <input
+                id=field.id("slider")
+                type="range"
+                min=min
+                max=max
+                step=step
+                aria-label=format!("{label} slider")
+                prop:value=position
+                on:input:target=move |ev| value.set(ev.target().value())
+            />
             <div class="curve-box" id=field.id("curve")>
                 {chart}
             </div>
@@ -779,7 +718,6 @@ fn GoalBox(
 ) -> impl IntoView {
     let target = predictor.target_label().to_ascii_lowercase();
     let goal = RwSignal::new(String::new());
-    let input = NodeRef::<leptos::html::Input>::new();
     let answer = {
         let predictor = Arc::clone(&predictor);
         Memo::new(move |_| goal.with(|g| student.with(|s| goal_answer(&predictor, s, g))))
@@ -796,7 +734,10 @@ fn GoalBox(
                     let changes = s.changes;
                     let apply = move |_| {
                         // Focus first, so it stays in the box when this button goes away.
-                        if let Some(el) = input.get() {
+                        let input = document().get_element_by_id("goal-input");
+                        if let Some(el) =
+                            input.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                        {
                             let _ = el.focus();
                         }
                         for (name, to) in &changes {
@@ -835,7 +776,6 @@ fn GoalBox(
                 <label for="goal-input">{format!("Goal for the {target}")}</label>
                 <input
                     id="goal-input"
-                    node_ref=input
                     type="text"
                     inputmode="decimal"
                     autocomplete="off"
