@@ -300,24 +300,33 @@ impl FieldValue {
 pub struct FormValues(StoredValue<BTreeMap<String, FieldValue>>);
 
 impl FormValues {
+    /// One value per field of every model, made here, with the app, so that a page showing
+    /// one model never owns (and, when it goes, disposes of) another's. The starting model's
+    /// fields hold its starting text; every other field starts empty and not given.
     fn new(catalog: Option<&Catalog>, target: &str) -> Self {
-        let values = catalog
+        let initial = catalog
             .map(|c| c.initial_values(target))
-            .unwrap_or_default()
+            .unwrap_or_default();
+        let mut values = BTreeMap::new();
+        for feature in catalog
             .into_iter()
-            .map(|(name, text)| {
-                let value = FieldValue {
-                    text: RwSignal::new(text),
-                    given: RwSignal::new(true),
-                };
-                (name, value)
-            })
-            .collect();
+            .flat_map(|c| c.all())
+            .flat_map(|p| p.features())
+        {
+            let name = feature.name();
+            values.entry(name.to_owned()).or_insert_with(|| {
+                let text = initial.get(name).cloned();
+                FieldValue {
+                    given: RwSignal::new(text.is_some()),
+                    text: RwSignal::new(text.unwrap_or_default()),
+                }
+            });
+        }
         Self(StoredValue::new(values))
     }
 
-    /// The value of the field `name`: the starting model's fields have their starting text;
-    /// any other name gets a new, empty one, not given (which the model reports as missing).
+    /// The value of the field `name` (every model's field has one; a name no model has gets a
+    /// new, empty one, not given, which the model reports as missing).
     pub fn field(&self, name: &str) -> FieldValue {
         if let Some(value) = self.0.with_value(|v| v.get(name).copied()) {
             return value;
