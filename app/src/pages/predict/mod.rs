@@ -403,15 +403,20 @@ fn IntervalText(
     // Said to everyone when the range cut the interval, with the model's own estimate when
     // that lay beyond the range too.
     let cut = move || {
-        bounds.get().filter(|b| b.cut).map(|_| {
-            let beyond = outputs
-                .with(|o| o.beyond)
-                .and_then(format_score)
-                .map(|raw| format!("; the model's own estimate was {raw}"))
-                .unwrap_or_default();
+        let beyond = outputs.with(|o| o.beyond).and_then(format_score);
+        bounds.get().filter(|b| b.cut || beyond.is_some()).map(|_| {
+            let beyond = beyond.map(|raw| {
+                view! {
+                    <span data-testid="beyond-range">
+                        {format!("; the model's own estimate was {raw}; the prediction shows the nearest value")}
+                    </span>
+                }
+            });
             view! {
                 <span class="interval-limited" data-testid="interval-cut">
-                    {format!(" (cut at the {lo}–{hi} range{beyond})")}
+                    {format!(" (cut at the {lo}–{hi} range")}
+                    {beyond}
+                    ")"
                 </span>
             }
         })
