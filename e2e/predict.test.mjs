@@ -172,12 +172,14 @@ describe('the predictor in Chromium', () => {
     for (const h of heights) assert.ok(h <= 0.15 * 844, `the card is ${h.toFixed(0)} px, more than 15 % of 844 px`);
     // The details open on demand, and close again.
     const toggle = tab.getByRole('checkbox', { name: 'Details' });
+    const coverage = tab.locator('.result .coverage');
     assert.equal(await toggle.isChecked(), false);
-    assert.equal(await tab.locator('[data-testid="model-info"]').isVisible(), false);
+    assert.equal(await coverage.isVisible(), false);
+    assert.equal(await tab.locator('[data-testid="model-info"]').isVisible(), true, 'the model is always named');
     await toggle.check();
-    assert.equal(await tab.locator('[data-testid="model-info"]').isVisible(), true);
+    assert.equal(await coverage.isVisible(), true);
     await toggle.uncheck();
-    assert.equal(await tab.locator('[data-testid="model-info"]').isVisible(), false);
+    assert.equal(await coverage.isVisible(), false);
 
     await tab.locator('#goal-input').focus();
     await tab.keyboard.type('90');

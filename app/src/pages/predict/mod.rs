@@ -370,11 +370,9 @@ fn ResultCard(
             </label>
             {interval
                 .map(|interval| view! { <IntervalText interval outputs range=(lo, hi) unit=unit.clone() /> })}
-            <div class="result-details">
-                <p class="model-info" data-testid="model-info">
-                    {model_info}
-                </p>
-            </div>
+            <p class="model-info" data-testid="model-info">
+                {model_info}
+            </p>
         </aside>
     }
 }
