@@ -245,13 +245,14 @@ describe('the pages in Chromium', () => {
     await field.fill('63');
     assert.equal(await slider.inputValue(), '63');
 
-    // A chip sets the select, and the select moves the chip.
-    await page.getByRole('radio', { name: /^Male/ }).check();
-    assert.equal(await page.getByLabel('Gender', { exact: true }).inputValue(), 'male');
-    await page.getByLabel('Gender', { exact: true }).selectOption('female');
-    assert.equal(await page.getByRole('radio', { name: /^Female/ }).isChecked(), true);
+    // A chip sets the select, and the select moves the chip. Chips are for the actionable
+    // fields only (issue 22: a what-if never varies gender), so the course's.
+    await page.getByRole('radio', { name: /^Completed/ }).check();
+    assert.equal(await page.getByLabel('Test preparation course', { exact: true }).inputValue(), 'completed');
+    await page.getByLabel('Test preparation course', { exact: true }).selectOption('none');
+    assert.equal(await page.getByRole('radio', { name: /^None/ }).isChecked(), true);
     // Every other chip says how far it would move the prediction.
-    assert.match(await page.getByRole('radio', { name: /^Male/ }).locator('..').textContent(), /Male[+\u2212]\d+\.\d/);
+    assert.match(await page.getByRole('radio', { name: /^Completed/ }).locator('..').textContent(), /Completed[+\u2212]\d+\.\d/);
   });
 
   test('models: every family, the winner marked, the chart and how it was chosen', async () => {

@@ -126,6 +126,74 @@ describe('the predictor in Chromium', () => {
     });
   }
 
+  test('the form follows the dataset file: its groups, in its order', async () => {
+    await page.reload();
+    await page.locator(PREDICTION).waitFor();
+    const legends = await page.locator('form.form legend').allTextContents();
+    assert.deepEqual(legends, ['Student', 'Family', 'School', 'Scores']);
+    const hint = await page.locator('#hint-reading-score').textContent();
+    assert.equal(hint.trim(), '0 to 100 points');
+  });
+
+  test('the result names its scale, says what the model is and is not, and shows a cut interval to everyone', async () => {
+    await page.reload();
+    await page.locator(PREDICTION).waitFor();
+    assert.equal((await page.locator('[data-testid="status-note"]').textContent()).trim(), 'out of 100 points');
+    const honest = page.locator('[data-testid="honest"]');
+    assert.ok(await honest.isVisible(), 'the honest line is visible');
+    const said = await honest.textContent();
+    assert.match(said, /associations in its training data, not causes/);
+    assert.match(said, /generated/);
+    // A very strong student: the upper bound is cut at 100, and the page says so visibly.
+    await page.getByLabel(LABELS.reading_score, { exact: true }).fill('100');
+    await page.getByLabel(LABELS.writing_score, { exact: true }).fill('100');
+    await page.getByLabel(LABELS.gender, { exact: true }).selectOption('male');
+    const cut = page.locator('[data-testid="interval-cut"]');
+    await cut.waitFor();
+    assert.ok(await cut.isVisible(), 'the cut is visible, not for screen readers only');
+    assert.match(await cut.textContent(), /cut at the 0–100 range/);
+    await page.getByLabel(LABELS.reading_score, { exact: true }).fill('50');
+    await page.getByLabel(LABELS.writing_score, { exact: true }).fill('50');
+    await page.locator('[data-testid="interval-cut"]').waitFor({ state: 'detached' });
+  });
+
+  test('on a phone the result is a compact bar that expands, and never covers the goal answer', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const tab = await phone.newPage();
+    const tabErrors = collectErrors(tab);
+    await tab.goto(server.url);
+    await tab.locator(PREDICTION).waitFor();
+    const card = tab.locator('.result');
+    const heights = [];
+    for (const y of [0, 300, 700, 1100]) {
+      await tab.evaluate((to) => window.scrollTo(0, to), y);
+      heights.push((await card.boundingBox()).height);
+    }
+    for (const h of heights) assert.ok(h <= 0.15 * 844, `the card is ${h.toFixed(0)} px, more than 15 % of 844 px`);
+    // The details open on demand, and close again.
+    const toggle = tab.getByRole('checkbox', { name: 'Details' });
+    const coverage = tab.locator('.result .coverage');
+    assert.equal(await toggle.isChecked(), false);
+    assert.equal(await coverage.isVisible(), false);
+    assert.equal(await tab.locator('[data-testid="model-info"]').isVisible(), true, 'the model is always named');
+    await toggle.check();
+    assert.equal(await coverage.isVisible(), true);
+    await toggle.uncheck();
+    assert.equal(await coverage.isVisible(), false);
+
+    await tab.locator('#goal-input').focus();
+    await tab.keyboard.type('90');
+    const summary = tab.locator('[data-testid="goal-summary"]');
+    await tab.waitForFunction(() => /\S/.test(document.querySelector('[data-testid="goal-summary"]')?.textContent ?? ''));
+    await summary.scrollIntoViewIfNeeded();
+    const a = await summary.boundingBox();
+    const b = await card.boundingBox();
+    const overlap = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+    assert.ok(overlap <= 0, `the card covers ${overlap.toFixed(0)} px of the goal's answer`);
+    await phone.close();
+    assert.deepEqual(tabErrors, []);
+  });
+
   test('screenshots: desktop and phone', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.reload();

@@ -76,6 +76,28 @@ describe('every score and the switch in Chromium', () => {
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: path, exact: true }).click();
   }
 
+  test('switching the score never invents a value: the new field is empty, marked, and the prediction waits for it', async () => {
+    // Its own context: a fresh visit, whatever the other tests selected.
+    const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const tab = await context.newPage();
+    await tab.goto(app.server.url);
+    await tab.locator(PREDICTION).waitFor();
+    assert.equal(await tab.getByRole('switch', { name: "Don't use gender or race/ethnicity" }).count(), 1);
+    const other = SET.bundles.find((b) => b.target !== SET.default_target).target;
+    await tab.getByLabel('Score to predict', { exact: true }).selectOption(other);
+    const field = tab.getByLabel(LABELS[SET.default_target], { exact: true });
+    await field.waitFor();
+    assert.equal(await field.inputValue(), '', 'no value the visitor never typed');
+    assert.equal(await field.getAttribute('aria-invalid'), 'true');
+    assert.equal(await tab.locator('.field.waiting').count(), 1);
+    assert.equal((await tab.locator(PREDICTION).textContent()).trim(), '—');
+    assert.equal((await tab.locator('[data-testid="status-note"]').textContent()).trim(), `Waiting for a value of ${LABELS[SET.default_target]}`);
+    await field.fill('66');
+    await tab.locator(`${PREDICTION}:not(.empty)`).waitFor();
+    assert.equal(await tab.locator('.field.waiting').count(), 0);
+    await context.close();
+  });
+
   test('the set has every score, each with a model without gender and race/ethnicity', () => {
     const targets = [...new Set(MODELS.map((m) => m.target))];
     assert.deepEqual(targets.sort(), ['math_score', 'reading_score', 'writing_score']);

@@ -107,17 +107,24 @@ describe('what-if curves and the goal box', () => {
     await tabTo(page, '#goal-input');
     await page.keyboard.type(goal);
     const summary = page.locator(SUMMARY);
-    await page.waitForFunction((sel) => /^Smallest change: /.test(document.querySelector(sel)?.textContent ?? ''), SUMMARY);
+    // Issue 22: worded as what other students were predicted, never as advice.
+    await page.waitForFunction((sel) => /^Smallest difference: /.test(document.querySelector(sel)?.textContent ?? ''), SUMMARY);
     const text = await summary.textContent();
-    assert.match(text, /^Smallest change: raise (writing|reading) score by \d+ points? \(\d+ → \d+\), for a prediction of \d+\.\d\.$/, text);
+    assert.match(text, /^Smallest difference: students like this who had (writing|reading) score \d+ \(not \d+\) were predicted \d+\.\d\.$/, text);
     assert.doesNotMatch(text, /gender|race|lunch|parental|NaN/i);
     const items = page.locator('[data-testid="goal-suggestions"] li');
     assert.ok((await items.count()) >= 1);
-    for (const li of await items.all()) assert.doesNotMatch(await li.textContent(), /gender|group|lunch|parent|NaN/i);
+    for (const li of await items.all()) {
+      const said = await li.textContent();
+      assert.doesNotMatch(said, /gender|group|lunch|parent|NaN|raise|complete the/i);
+      assert.match(said, /^Students like this who had .+ were predicted \d+\.\d/, said);
+    }
     // Tab to the first Apply button and press Enter: the prediction reaches the goal.
     await tabTo(page, '[data-testid="goal-suggestions"] li:first-child button');
     await page.keyboard.press('Enter');
     await page.waitForFunction((sel) => /^Already there/.test(document.querySelector(sel)?.textContent ?? ''), SUMMARY);
+    // Focus stays in the goal box (the Apply button is gone with its list), not the page's top.
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'goal-input');
     const after = Number((await page.locator(PREDICTION).textContent()).trim());
     assert.ok(after >= Number(goal), `${after} ≥ ${goal}`);
 
@@ -142,20 +149,37 @@ describe('what-if curves and the goal box', () => {
     assert.ok(best < 100, `${best}`);
     await tabTo(page, '#goal-input');
     await page.keyboard.type('100');
-    await page.waitForFunction((sel) => /^No change/.test(document.querySelector(sel)?.textContent ?? ''), SUMMARY);
+    await page.waitForFunction((sel) => /^No difference/.test(document.querySelector(sel)?.textContent ?? ''), SUMMARY);
     const text = await page.locator(SUMMARY).textContent();
     assert.ok(
-      text.startsWith(`No change to the test preparation course or the known scores reaches 100: the most this model predicts with them is ${rustFixed1(best)} (`),
+      text.startsWith(
+        `No difference in test preparation course, reading score or writing score reaches 100: the highest, ${rustFixed1(best)}, was predicted for students like this who had `,
+      ),
       text,
     );
     assert.equal(await page.locator('[data-testid="goal-suggestions"]').count(), 0);
+  });
+
+  test('only the actionable fields vary: no gender or race chip, and a typed 105 leaves the slider at 100 with its head saying why', async () => {
+    await page.reload();
+    await page.locator(PREDICTION).waitFor();
+    const whatIf = page.locator('.whatif');
+    assert.equal(await whatIf.locator('[name="whatif-gender"], [name="whatif-race-ethnicity"], [name="whatif-lunch"]').count(), 0);
+    assert.equal(await whatIf.locator('[name="whatif-test-preparation-course"]').count(), 2);
+    await page.getByLabel(LABELS.reading_score, { exact: true }).fill('105');
+    const head = page.locator('#shown-reading-score');
+    await page.waitForFunction(() => /105 is above 100/.test(document.querySelector('#shown-reading-score')?.textContent ?? ''));
+    assert.equal(await page.locator('#slider-reading-score').inputValue(), '100');
+    assert.doesNotMatch(await head.textContent(), /^105$/);
+    await page.getByLabel(LABELS.reading_score, { exact: true }).fill('70');
+    await page.waitForFunction(() => document.querySelector('#shown-reading-score')?.textContent.trim() === '70');
   });
 
   test('the time each answer takes in the page', async () => {
     await page.reload();
     await page.locator(PREDICTION).waitFor();
     await page.locator('#goal-input').fill('90');
-    await page.waitForFunction((sel) => /^Smallest change/.test(document.querySelector(sel)?.textContent ?? ''), SUMMARY);
+    await page.waitForFunction((sel) => /^Smallest difference/.test(document.querySelector(sel)?.textContent ?? ''), SUMMARY);
     console.log(`typical student, math goal 90: ${await page.locator(SUMMARY).textContent()}`);
     // From an input event to the page's DOM updated (the reactive updates run before the next
     // task), median of 25; the summary must have changed each time.

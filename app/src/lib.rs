@@ -4,8 +4,8 @@
 //!   interval, the reasons for it and what-if controls.
 //! - **Models** (`/models`): every model family the trainer compared.
 //! - **Insights** (`/insights`): charts of the training data's aggregates.
-//! - **Fairness** (`/fairness`): how the model errs for each group, with and without gender
-//!   and race/ethnicity.
+//! - **Fairness** (`/fairness`): how the model errs for each group, with and without the
+//!   sensitive features.
 //! - **Batch** (`/batch`): predictions for a whole CSV file, downloadable.
 //! - **About** (`/about`): the model card.
 //!
@@ -13,7 +13,7 @@
 //! crate's reader, with the validation the trainer runs before writing it ([`parse_models`]);
 //! an unreadable model is an error card naming the problem. The training reports are fetched
 //! when a page first needs them ([`reports`]). The header holds the visitor's selection — the
-//! score to predict (math by default) and a switch that leaves gender and race/ethnicity out —
+//! score to predict (the set's default first) and a switch that leaves the sensitive features out —
 //! and every page follows it, because it reads the model or report inside a reactive closure.
 
 use leptos::prelude::*;
@@ -27,7 +27,6 @@ pub mod chunked;
 pub mod glossary;
 mod pages;
 pub mod reports;
-pub mod seed;
 pub mod state;
 
 pub use pages::about::AboutPage;
@@ -299,7 +298,7 @@ pub fn PageTitle(route: Route, children: Children) -> impl IntoView {
     }
 }
 
-/// The score to predict and the switch that leaves gender and race/ethnicity out: every page
+/// The score to predict and the switch that leaves the sensitive features out: every page
 /// follows them. Absent when the model set is unreadable (the pages say why).
 #[component]
 fn SelectionBar() -> impl IntoView {
@@ -318,19 +317,13 @@ fn SelectionBar() -> impl IntoView {
             }
         })
         .collect_view();
-    let available = Memo::new(move |_| target.with(|t| models.has_unaware(t)));
-    Some(view! {
-        <div class="selection" data-testid="selection">
-            <div class="selection-target">
-                <label for="target-select">"Score to predict"</label>
-                <select
-                    id="target-select"
-                    prop:value=move || target.get()
-                    on:change:target=move |ev| target.set(ev.target().value())
-                >
-                    {options}
-                </select>
-            </div>
+    let available = {
+        let models = std::sync::Arc::clone(&models);
+        Memo::new(move |_| target.with(|t| models.has_unaware(t)))
+    };
+    // The switch names what it leaves out; a set without sensitive features has none.
+    let switch = models.left_out("or").map(|words| {
+        view! {
             <div class="selection-switch">
                 <input
                     id="unaware-switch"
@@ -342,7 +335,7 @@ fn SelectionBar() -> impl IntoView {
                     disabled=move || !unaware.get() && !available.get()
                     on:change:target=move |ev| unaware.set(ev.target().checked())
                 />
-                <label for="unaware-switch">"Don't use gender or race/ethnicity"</label>
+                <label for="unaware-switch">{format!("Don't use {words}")}</label>
                 <span id="unaware-hint" class="hint">
                     {move || {
                         if !available.get() {
@@ -355,6 +348,21 @@ fn SelectionBar() -> impl IntoView {
                     }}
                 </span>
             </div>
+        }
+    });
+    Some(view! {
+        <div class="selection" data-testid="selection">
+            <div class="selection-target">
+                <label for="target-select">"Score to predict"</label>
+                <select
+                    id="target-select"
+                    prop:value=move || target.get()
+                    on:change:target=move |ev| target.set(ev.target().value())
+                >
+                    {options}
+                </select>
+            </div>
+            {switch}
         </div>
     })
 }
@@ -531,9 +539,13 @@ pub fn ServedModel() -> impl IntoView {
     move || {
         state.predictor().ok().map(|p| {
             let excluded = if p.bundle().excluded.is_empty() {
-                ""
+                String::new()
             } else {
-                ", trained without gender and race/ethnicity"
+                let words = state.models.as_ref().ok().and_then(|m| m.left_out("and"));
+                format!(
+                    ", trained without {}",
+                    words.unwrap_or_else(|| p.bundle().excluded.join(", "))
+                )
             };
             view! {
                 <p class="served-model muted" data-testid="served-model">

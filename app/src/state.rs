@@ -2,7 +2,7 @@
 //!
 //! - [`Catalog`]: the embedded model set, read once at start-up by the model crate's reader
 //!   (the same validation the trainer runs before writing it), or why it is unusable.
-//! - [`Selection`]: the score to predict and whether gender and race/ethnicity are left out.
+//! - [`Selection`]: the score to predict and whether the sensitive features are left out.
 //!   Remembered on the device by one effect (local storage through gloo-storage).
 //! - [`FormValues`]: the form's text per field, one signal each, shared by every model's form,
 //!   so a score typed for one target is still there after switching to another.
@@ -33,6 +33,11 @@ pub struct Catalog {
     models: Vec<(String, bool, Arc<Predictor>)>,
     /// The label of every column a model names, as a feature or as its target.
     labels: BTreeMap<String, String>,
+    /// The labels of the sensitive features of the default target's full model, in feature
+    /// order: what the switch leaves out.
+    sensitive: Vec<String>,
+    /// What the data and its models are for, and not for (the dataset card's intended use).
+    intended_use: Option<String>,
 }
 
 impl Catalog {
@@ -73,16 +78,37 @@ impl Catalog {
                 .entry(t.clone())
                 .or_insert_with(|| p.target_label().to_owned());
         }
+        let sensitive = set
+            .full(set.default_target())
+            .into_iter()
+            .flat_map(|p| p.features())
+            .filter(|f| f.info().sensitive)
+            .map(|f| f.label().to_owned())
+            .collect();
         Self {
             default_target: set.default_target().to_owned(),
             targets,
             models,
             labels,
+            sensitive,
+            intended_use: set.dataset().and_then(|c| c.intended_use.clone()),
         }
     }
 
+    /// What the switch leaves out, in words: "age or home town" (`joiner` "or"), or
+    /// `None` when no feature is sensitive (and there is no switch).
+    pub fn left_out(&self, joiner: &str) -> Option<String> {
+        let words: Vec<String> = self.sensitive.iter().map(|l| lower_first(l)).collect();
+        (!words.is_empty()).then(|| join_words(&words, joiner))
+    }
+
+    /// The dataset card's intended use, when the set carries one.
+    pub fn intended_use(&self) -> Option<&str> {
+        self.intended_use.as_deref()
+    }
+
     /// The label people read for the column `name`, from the models' features and targets
-    /// ("Reading score"); the name itself for a column no model names.
+    /// ("Hours of sleep"); the name itself for a column no model names.
     pub fn label(&self, name: &str) -> String {
         self.labels
             .get(name)
@@ -112,8 +138,10 @@ impl Catalog {
         self.get(target, unaware).cloned().ok_or_else(|| {
             if unaware {
                 format!(
-                    "this build has no {} model trained without gender and race/ethnicity",
-                    self.label(target).to_ascii_lowercase()
+                    "this build has no {} model trained without {}",
+                    self.label(target).to_ascii_lowercase(),
+                    self.left_out("and")
+                        .unwrap_or_else(|| "its sensitive fields".to_owned())
                 )
             } else {
                 format!("this build has no model for {target}")
@@ -131,12 +159,13 @@ impl Catalog {
         self.models.iter().map(|(_, _, p)| p.as_ref())
     }
 
-    /// The text every field of every model starts with: the model's own imputation value (the
-    /// most frequent training category, the training median), so a prediction shows at once.
-    /// The first model naming a field decides.
-    pub fn initial_values(&self) -> BTreeMap<String, String> {
+    /// The text the fields of `target`'s full model start with: the model's own imputation
+    /// value (the most frequent training category, the training median), so a prediction shows
+    /// at once. A field of another model only starts empty: no value is invented for it when
+    /// the visitor switches to that model.
+    pub fn initial_values(&self, target: &str) -> BTreeMap<String, String> {
         let mut values = BTreeMap::new();
-        for predictor in self.all() {
+        if let Some(predictor) = self.get(target, false) {
             let steps = &predictor.bundle().preprocessor.steps;
             for (i, feature) in predictor.features().iter().enumerate() {
                 values
@@ -153,6 +182,29 @@ impl Catalog {
 pub fn parse_models(json: &str) -> Result<Catalog, String> {
     let set = Predictors::from_json(json).map_err(|e| error_chain(&e))?;
     Ok(Catalog::new(&set))
+}
+
+/// `a`, `a or b`, `a, b or c`.
+pub fn join_words(words: &[String], joiner: &str) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {joiner} {last}", rest.join(", ")),
+    }
+}
+
+/// A label inside a sentence: its first letter lowered unless the label is an abbreviation
+/// ("Home town" → "home town", "ID" stays).
+pub fn lower_first(label: &str) -> String {
+    let mut text = label.to_owned();
+    let keep = label
+        .chars()
+        .nth(1)
+        .is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if let Some(first) = text.get_mut(0..1).filter(|_| !keep) {
+        first.make_ascii_lowercase();
+    }
+    text
 }
 
 /// An error and each of its causes, as one line: "the model is not valid JSON for this format:
@@ -184,8 +236,8 @@ fn initial_value(feature: &Feature, step: Option<&Step>) -> String {
     }
 }
 
-/// The visitor's choice: which score to predict, and whether to leave out gender and
-/// race/ethnicity.
+/// The visitor's choice: which score to predict, and whether to leave out the sensitive
+/// features.
 #[derive(Debug, Clone, Copy)]
 pub struct Selection {
     pub target: RwSignal<String>,
@@ -224,32 +276,69 @@ impl Remembered {
     }
 }
 
+/// One field's text and whether it holds a value the visitor saw or gave (the starting
+/// model's own values, or anything typed, picked or applied since). A field first shown by
+/// another model starts empty and not given: the page marks it and waits for a value.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldValue {
+    pub text: RwSignal<String>,
+    pub given: RwSignal<bool>,
+}
+
+impl FieldValue {
+    /// The visitor's value: the text, and the field counts as given from now on.
+    pub fn set(&self, text: String) {
+        self.text.set(text);
+        if !self.given.get_untracked() {
+            self.given.set(true);
+        }
+    }
+}
+
 /// The form's text per field name, one signal per field of every model.
 #[derive(Debug, Clone, Copy)]
-pub struct FormValues(StoredValue<BTreeMap<String, RwSignal<String>>>);
+pub struct FormValues(StoredValue<BTreeMap<String, FieldValue>>);
 
 impl FormValues {
-    fn new(catalog: Option<&Catalog>) -> Self {
-        let values = catalog
-            .map(Catalog::initial_values)
-            .unwrap_or_default()
+    /// One value per field of every model, made here, with the app, so that a page showing
+    /// one model never owns (and, when it goes, disposes of) another's. The starting model's
+    /// fields hold its starting text; every other field starts empty and not given.
+    fn new(catalog: Option<&Catalog>, target: &str) -> Self {
+        let initial = catalog
+            .map(|c| c.initial_values(target))
+            .unwrap_or_default();
+        let mut values = BTreeMap::new();
+        for feature in catalog
             .into_iter()
-            .map(|(name, text)| (name, RwSignal::new(text)))
-            .collect();
+            .flat_map(|c| c.all())
+            .flat_map(|p| p.features())
+        {
+            let name = feature.name();
+            values.entry(name.to_owned()).or_insert_with(|| {
+                let text = initial.get(name).cloned();
+                FieldValue {
+                    given: RwSignal::new(text.is_some()),
+                    text: RwSignal::new(text.unwrap_or_default()),
+                }
+            });
+        }
         Self(StoredValue::new(values))
     }
 
-    /// The signal holding `name`'s text. Every feature of every model has one; an unknown
-    /// name gets a new, empty one (which the model then reports as missing).
-    pub fn field(&self, name: &str) -> RwSignal<String> {
-        if let Some(signal) = self.0.with_value(|v| v.get(name).copied()) {
-            return signal;
+    /// The value of the field `name` (every model's field has one; a name no model has gets a
+    /// new, empty one, not given, which the model reports as missing).
+    pub fn field(&self, name: &str) -> FieldValue {
+        if let Some(value) = self.0.with_value(|v| v.get(name).copied()) {
+            return value;
         }
-        let signal = RwSignal::new(String::new());
+        let value = FieldValue {
+            text: RwSignal::new(String::new()),
+            given: RwSignal::new(false),
+        };
         self.0.update_value(|v| {
-            v.insert(name.to_owned(), signal);
+            v.insert(name.to_owned(), value);
         });
-        signal
+        value
     }
 }
 
@@ -284,7 +373,7 @@ pub fn provide_app_state(models: Result<Catalog, String>) -> AppState {
     let models = models.map(Arc::new);
     let start = Remembered::restore(Remembered::load(), models.as_ref().ok().map(Arc::as_ref));
     let state = AppState {
-        form: FormValues::new(models.as_ref().ok().map(Arc::as_ref)),
+        form: FormValues::new(models.as_ref().ok().map(Arc::as_ref), &start.target),
         selection: Selection {
             target: RwSignal::new(start.target),
             unaware: RwSignal::new(start.unaware),
@@ -304,7 +393,7 @@ pub fn provide_app_state(models: Result<Catalog, String>) -> AppState {
     state
 }
 
-/// The label of the column `name` ("Reading score"), from the models of the state provided
+/// The label of the column `name` ("Hours of sleep"), from the models of the state provided
 /// above this component ([`AppState::label`]).
 pub fn column_label(name: &str) -> String {
     use_app_state().label(name)
@@ -349,20 +438,77 @@ mod tests {
     }
 
     #[test]
-    fn every_model_predicts_a_finite_score_from_the_starting_values() {
+    fn only_the_starting_model_s_fields_start_with_a_value() {
         let catalog = parse_models(MODEL_JSON).unwrap();
-        let values = catalog.initial_values();
-        for predictor in catalog.all() {
-            let student: model::Student = predictor
-                .features()
-                .iter()
-                .map(|f| (f.name().to_owned(), values[f.name()].clone()))
-                .collect();
-            let score = predictor
-                .predict_with(&student, model::Missing::Reject)
-                .expect("the starting values are valid");
-            assert!(score.is_finite(), "{}", predictor.bundle().target);
+        let start = catalog.default_target().to_owned();
+        let values = catalog.initial_values(&start);
+        let predictor = catalog.get(&start, false).unwrap();
+        let names: Vec<&str> = predictor.features().iter().map(|f| f.name()).collect();
+        assert_eq!(
+            values.keys().map(String::as_str).collect::<Vec<_>>().len(),
+            names.len()
+        );
+        let student: model::Student = names
+            .iter()
+            .map(|n| (n.to_string(), values[*n].clone()))
+            .collect();
+        let score = predictor
+            .predict_with(&student, model::Missing::Reject)
+            .expect("the starting values are valid");
+        assert!(score.is_finite());
+        // The starting target is never given a value, so another target's model lacks it.
+        assert!(!values.contains_key(&start));
+        let other = catalog.targets().iter().find(|t| **t != start).unwrap();
+        let other_model = catalog.get(other, false).unwrap();
+        assert!(other_model.features().iter().any(|f| f.name() == start));
+        assert_eq!(catalog.initial_values("no_such_target"), BTreeMap::new());
+    }
+
+    #[test]
+    fn the_switch_and_the_honest_line_come_from_the_dataset() {
+        let catalog = parse_models(MODEL_JSON).unwrap();
+        assert_eq!(
+            catalog.left_out("or").as_deref(),
+            Some("gender or race/ethnicity")
+        );
+        assert_eq!(
+            catalog.left_out("and").as_deref(),
+            Some("gender and race/ethnicity")
+        );
+        let use_ = catalog.intended_use().expect("the default set has a card");
+        assert!(
+            use_.contains("generated") && use_.contains("not causes"),
+            "{use_}"
+        );
+        // A set without sensitive features or card: no switch, no card text.
+        let mut doc: serde_json::Value = serde_json::from_str(MODEL_JSON).unwrap();
+        doc.as_object_mut().unwrap().remove("dataset");
+        let bundles = doc["bundles"].as_array_mut().unwrap();
+        bundles.retain(|b| b["excluded"].is_null());
+        for b in bundles.iter_mut() {
+            for f in b["features"].as_array_mut().unwrap() {
+                f.as_object_mut().unwrap().remove("sensitive");
+            }
         }
+        let bare = parse_models(&doc.to_string()).unwrap();
+        assert_eq!(bare.left_out("or"), None);
+        assert_eq!(bare.intended_use(), None);
+        assert!(!bare.has_unaware(bare.default_target()));
+    }
+
+    #[test]
+    fn words_are_joined_and_labels_lowered_as_in_a_sentence() {
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_words(&words(&[]), "or"), "");
+        assert_eq!(join_words(&words(&["sex"]), "or"), "sex");
+        assert_eq!(
+            join_words(&words(&["sex", "age", "home address"]), "or"),
+            "sex, age or home address"
+        );
+        assert_eq!(lower_first("Home address"), "home address");
+        assert_eq!(lower_first("G3"), "G3");
+        assert_eq!(lower_first("ID number"), "ID number");
+        assert_eq!(lower_first(""), "");
     }
 
     #[test]

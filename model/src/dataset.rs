@@ -856,6 +856,7 @@ impl Dataset {
             aliases: field.aliases.clone(),
             actionable: named(&self.roles.actionable),
             sensitive: named(&self.roles.sensitive),
+            audited: named(&self.roles.audited),
         }
     }
 }

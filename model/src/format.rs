@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 pub const FORMAT_NAME: &str = "student-score-model";
 
 /// The version this code writes. Readers accept any minor of the same major.
-pub const FORMAT_VERSION: FormatVersion = FormatVersion { major: 1, minor: 4 };
+pub const FORMAT_VERSION: FormatVersion = FormatVersion { major: 1, minor: 5 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -106,6 +106,10 @@ pub struct FieldInfo {
     /// Whether it is a sensitive attribute (the fairness variant leaves such features out).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub sensitive: bool,
+    /// Whether an audit groups by it beside the sensitive features (since 1.5), e.g. a column
+    /// that stands for family income; it stays a feature.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub audited: bool,
 }
 
 /// The meaning of one coded value of a numeric feature.
@@ -331,4 +335,43 @@ pub struct Metrics {
     pub test_rmse: f64,
     pub n_train: u32,
     pub n_test: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Predictor;
+
+    const V1_4: &str = include_str!("../tests/fixtures/linear.v1_4.json");
+
+    fn edited(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+        let mut doc: serde_json::Value = serde_json::from_str(V1_4).unwrap();
+        edit(&mut doc);
+        doc.to_string()
+    }
+
+    #[test]
+    fn a_1_4_document_reads_with_nothing_audited_and_1_5_marks_audited_categories() {
+        let old = Predictor::from_json(V1_4).unwrap();
+        assert!(old.features().iter().all(|f| !f.info().audited));
+        let new = Predictor::from_json(&edited(|d| {
+            d["format_version"]["minor"] = 5.into();
+            d["features"][0]["audited"] = true.into();
+        }))
+        .unwrap();
+        assert!(new.features()[0].info().audited);
+        assert!(!new.features()[1].info().audited);
+        // Written back only where true, so a 1.4 reader sees nothing new elsewhere.
+        let json = serde_json::to_string(new.bundle()).unwrap();
+        assert_eq!(json.matches("\"audited\":true").count(), 1, "{json}");
+        assert!(!json.contains("\"audited\":false"), "{json}");
+    }
+
+    #[test]
+    fn an_audited_number_is_refused_with_its_path() {
+        let error = Predictor::from_json(&edited(|d| d["features"][1]["audited"] = true.into()))
+            .unwrap_err();
+        let text = format!("{error:?}");
+        assert!(text.contains("features[1].audited"), "{text}");
+        assert!(text.contains("categorical"), "{text}");
+    }
 }

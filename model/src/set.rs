@@ -59,6 +59,7 @@ pub struct DatasetCard {
 pub struct Predictors {
     default_target: String,
     predictors: Vec<Predictor>,
+    dataset: Option<DatasetCard>,
 }
 
 impl Predictors {
@@ -77,6 +78,7 @@ impl Predictors {
             return Ok(Self {
                 default_target: predictor.bundle().target.clone(),
                 predictors: vec![predictor],
+                dataset: None,
             });
         }
         let set: ModelSet = serde_json::from_str(json)?;
@@ -125,11 +127,17 @@ impl Predictors {
         Ok(Self {
             default_target: set.default_target,
             predictors,
+            dataset: set.dataset,
         })
     }
 
     pub fn default_target(&self) -> &str {
         &self.default_target
+    }
+
+    /// The dataset card the set carries (set 1.1), if any.
+    pub fn dataset(&self) -> Option<&DatasetCard> {
+        self.dataset.as_ref()
     }
 
     /// The targets with a model, in set order, each once.

@@ -108,6 +108,8 @@ struct FeatureRecord {
     actionable: bool,
     #[serde(default)]
     sensitive: bool,
+    #[serde(default)]
+    audited: bool,
 }
 
 impl TryFrom<FeatureRecord> for Feature {
@@ -126,6 +128,7 @@ impl TryFrom<FeatureRecord> for Feature {
             aliases: r.aliases,
             actionable: r.actionable,
             sensitive: r.sensitive,
+            audited: r.audited,
         };
         Ok(match r.kind {
             FeatureKind::Categorical => Feature::Categorical {
@@ -419,6 +422,7 @@ mod tests {
                 aliases: vec!["code".into()],
                 actionable: true,
                 sensitive: true,
+                audited: false,
             }),
         ];
         let steps = [

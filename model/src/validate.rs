@@ -186,6 +186,12 @@ pub(crate) fn validate_features(features: &[Feature], target: Option<&str>) -> R
                         "are for categorical features; a numeric one labels its values (levels)",
                     ));
                 }
+                if info.audited {
+                    return Err(FormatError::invalid(
+                        format!("{path}.audited"),
+                        "is for categorical features: an audit groups rows by category",
+                    ));
+                }
                 for (j, level) in info.levels.iter().enumerate() {
                     let at = || format!("{path}.levels[{j}].value");
                     finite(at, level.value)?;

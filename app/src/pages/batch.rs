@@ -608,7 +608,14 @@ fn audited(predictor: &Predictor) -> Vec<Feature> {
         .ok()
         .and_then(|m| m.get(target, false).cloned());
     let features = full.as_deref().unwrap_or(predictor).features();
-    audited_features(features, &crate::seed::AUDITED_ALSO)
+    audited_features(
+        features,
+        &features
+            .iter()
+            .filter(|f| f.info().audited)
+            .map(Feature::name)
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// The summary, the download button and the results table of one file.
