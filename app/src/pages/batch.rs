@@ -582,7 +582,9 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
                     })
                     .collect_view()} ". Other columns are kept. With a "
                 <code>{predictor.bundle().target.clone()}</code>
-                " column, the page also scores the predictions against it. Empty cells take the model's typical value. Columns may be named as the form names them (\"Reading score\"), case does not matter; a header naming them otherwise gets a step to say which column is which. A file separated by semicolons or tabs (as some spreadsheets save it, with decimal commas) is read too."
+                " column, the page also scores the predictions against it. Empty cells take the model's typical value. Columns may be named as the form names them (\""
+                {predictor.features().last().map(|f| f.label().to_owned())}
+                "\"), case does not matter; a header naming them otherwise gets a step to say which column is which. A file separated by semicolons or tabs (as some spreadsheets save it, with decimal commas) is read too."
             </p>
             <p>
                 <button type="button" class="button" on:click=download_template>
@@ -598,9 +600,9 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
     }
 }
 
-/// The fields the file's audit groups by: the full model's sensitive features and the seed's
-/// extra ones ([`crate::seed::AUDITED_ALSO`]), whichever variant predicts (the one without the
-/// sensitive fields still has its rows grouped by them).
+/// The fields the file's audit groups by: the full model's sensitive features and those the
+/// dataset file marks audited, whichever variant predicts (the one without the sensitive fields
+/// still has its rows grouped by them).
 fn audited(predictor: &Predictor) -> Vec<Feature> {
     let target = &predictor.bundle().target;
     let full = use_app_state()
@@ -778,7 +780,19 @@ fn Results(
             format_count(s.n)
         ),
         None if target_column.is_none() => {
-            format!("Add a {target} column to see how close the predictions come, and how they err for each group of gender, race/ethnicity and lunch.")
+            let groups = audited(&predictor)
+                .iter()
+                .map(|f| f.label().to_lowercase())
+                .collect::<Vec<_>>();
+            let by_group = if groups.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", and how they err for each group of {}",
+                    crate::reports::and_list(&groups)
+                )
+            };
+            format!("Add a {target} column to see how close the predictions come{by_group}.")
         }
         None => match &scored_rows {
             Err(why) => format!("R² and MAE are not shown: {why}."),
