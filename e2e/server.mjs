@@ -197,8 +197,10 @@ export async function parityMismatches(page, features, cases, native, form = pag
       if (value === undefined) throw new Error(`row ${c.row}: no ${f.name} in the parity file`);
       if (current.get(f.name) === value) continue;
       const control = form.getByLabel(f.label, { exact: true });
-      if (f.kind === 'categorical') await control.selectOption(value);
-      else await control.fill(value);
+      // A list for categories and for numbers with coded levels; a text field otherwise.
+      if (f.kind === 'categorical' || (await control.evaluate((el) => el.tagName)) === 'SELECT') {
+        await control.selectOption(value);
+      } else await control.fill(value);
       current.set(f.name, value);
     }
     const want = native(c);
