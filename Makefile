@@ -129,6 +129,9 @@ parity-cases: data trainer-bin
 # The wasm lints run here: the parity test embeds the cases parity-cases writes.
 wasm-test: parity-cases
 	cargo clippy -p model -p app --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+	@# The trainer as a library for a browser's Web Worker: no rayon, no clap, no indicatif.
+	cargo clippy -p trainer --lib --test web --target wasm32-unknown-unknown --no-default-features --locked -- -D warnings
+	cargo test -p trainer --target wasm32-unknown-unknown --no-default-features --locked --test web
 	cargo test -p model -p app --target wasm32-unknown-unknown --locked
 
 build: tools-web

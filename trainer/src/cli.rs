@@ -243,6 +243,7 @@ impl TryFrom<TrainOpts> for train::Config {
             grids,
             interval_level: o.interval_level,
             quiet: o.quiet,
+            threads: crate::par::Threads::All,
         })
     }
 }

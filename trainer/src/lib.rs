@@ -2,8 +2,16 @@
 //! cross-validation on the training split, picks the winner on cross-validation only, and
 //! exports it with its preprocessing as one versioned JSON document (the `model` crate's
 //! format). `main.rs` is the command line around it.
+//!
+//! The library runs in two places: natively under the command line (feature `cli`, default),
+//! its fits on every core (feature `parallel`), and built for wasm32 without default features
+//! (a browser's Web Worker), one thread, with the same output. Progress and cancellation reach
+//! both through one callback, [`progress::Progress`].
 
+#[cfg(feature = "cli")]
+pub mod bars;
 pub mod bootstrap;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod data;
 pub mod describe;
@@ -11,6 +19,8 @@ pub mod export;
 pub mod families;
 pub mod interval;
 pub mod metrics;
+pub mod par;
+#[cfg(feature = "cli")]
 pub mod predict;
 pub mod prep;
 pub mod progress;

@@ -3,6 +3,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 use model::text::{fixed, signed};
+use trainer::bars::Bars;
 use trainer::cli::{Cli, Command, DescribeOpts, PredictOpts};
 use trainer::predict;
 use trainer::report::Report;
@@ -32,7 +33,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = train::Config::try_from(opts)?;
             let data = config.data.display().to_string();
             if check {
-                train::check(&config)
+                train::check(&config, &Bars::new(config.quiet))
                     .with_context(|| format!("checking {}", config.out.display()))?;
                 eprintln!(
                     "{} holds what a fresh training run on {data} produces",
@@ -40,7 +41,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 );
                 return Ok(ExitCode::SUCCESS);
             }
-            let outcome = train::run(&config).with_context(|| format!("training on {data}"))?;
+            let outcome = train::run(&config, &Bars::new(config.quiet))
+                .with_context(|| format!("training on {data}"))?;
             if !config.quiet {
                 for report in &outcome.reports.reports {
                     print_leaderboard(report);

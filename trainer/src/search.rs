@@ -1,16 +1,19 @@
 //! Seeded k-fold grid search on the training split. Every candidate sees the same folds; the
 //! preprocessing is refitted inside each fold so no validation row informs its own encoding.
 
-use std::time::Instant;
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use anyhow::Context;
 use ndarray::{Array1, Array2};
-use rayon::prelude::*;
+use web_time::Instant;
 
 use crate::data::Row;
 use crate::families::{Family, Params};
 use crate::metrics::{mean_std, Metric, Scores};
+use crate::par::{self, Threads};
 use crate::prep;
+use crate::progress::{Cancelled, Progress, SearchEvent};
 use model::report::SkippedPoint;
 
 /// One grid point's cross-validated scores.
@@ -120,6 +123,29 @@ pub struct Folds<'a> {
     pub per_run: usize,
 }
 
+impl Plan<'_> {
+    /// The search's events ([`SearchEvent`]) on `folds` folds: every grid point of every
+    /// family on every fold.
+    pub fn total(&self, folds: usize) -> usize {
+        self.families
+            .iter()
+            .map(|(_, grid)| grid.len() * folds)
+            .sum()
+    }
+}
+
+/// Who a search is for and how it runs.
+pub struct Settings<'a> {
+    /// The target and the variant, as the progress events name them.
+    pub target: &'a str,
+    pub variant: &'a str,
+    /// Drives every random choice of every fit.
+    pub seed: u64,
+    pub threads: Threads,
+    /// Told of every (grid point, fold); may cancel the search.
+    pub progress: &'a dyn Progress,
+}
+
 /// The families that were scored, and those that could not be fitted on this data.
 #[derive(Debug, Clone)]
 pub struct Searched {
@@ -129,9 +155,11 @@ pub struct Searched {
     pub skipped: Vec<model::report::Skipped>,
 }
 
-/// Scores every grid point of every family on the same folds, in parallel on all cores. Grid
-/// points a family can score from one fit (see [`Family::groups`]) share it. `tick` is called
-/// with the family's index and the number of grid points a finished fit scored.
+/// Scores every grid point of every family on the same folds, on every core or on one thread
+/// (`settings.threads`, with the same result). Grid points a family can score from one fit (see
+/// [`Family::groups`]) share it. `settings.progress` hears of every (grid point, fold) as it is
+/// scored or left out; when it answers `Break`, no further fit starts and the search fails with
+/// [`Cancelled`].
 ///
 /// A grid point that does not suit the data ([`Family::unsuited`]: k-NN's `k` above the rows
 /// a fold fits on, say), whose fit fails on some fold (smartcore refuses fewer rows than
@@ -142,11 +170,10 @@ pub fn run(
     plan: &Plan<'_>,
     train: &[&Row],
     features: &[model::Feature],
-    target: &str,
     folds: &Folds<'_>,
-    seed: u64,
-    tick: &(dyn Fn(usize, usize) + Sync),
+    settings: &Settings<'_>,
 ) -> anyhow::Result<Searched> {
+    let (seed, target) = (settings.seed, settings.target);
     let metric = plan.metric;
     let per_run = folds.per_run;
     let folds = folds.folds;
@@ -170,10 +197,41 @@ pub fn run(
                 .collect()
         })
         .collect();
+    let total = plan.total(folds.len());
+    let done = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    // Tells the callback of grid point `point` of family `f` on fold `fold`; false once the
+    // search is cancelled (and then it tells nothing more).
+    let tell = |f: usize, point: usize, fold: usize, skipped: bool| -> bool {
+        if stop.load(Ordering::Relaxed) {
+            return false;
+        }
+        let (family, grid) = &plan.families[f];
+        let event = SearchEvent {
+            target: settings.target,
+            variant: settings.variant,
+            family: family.name(),
+            point,
+            points: grid.len(),
+            fold,
+            folds: folds.len(),
+            skipped,
+            done: done.fetch_add(1, Ordering::Relaxed) + 1,
+            total,
+        };
+        if settings.progress.step(&event) == ControlFlow::Break(()) {
+            stop.store(true, Ordering::Relaxed);
+            return false;
+        }
+        true
+    };
     for (f, reasons) in left_out.iter().enumerate() {
-        let n = reasons.iter().filter(|r| r.is_some()).count();
-        if n > 0 {
-            tick(f, n * folds.len());
+        for (point, _) in reasons.iter().enumerate().filter(|(_, r)| r.is_some()) {
+            for fold in 0..folds.len() {
+                if !tell(f, point, fold, true) {
+                    return Err(Cancelled.into());
+                }
+            }
         }
     }
     let data = encode_folds(train, features, target, folds)?;
@@ -204,30 +262,37 @@ pub fn run(
         })
         .collect();
     jobs.sort_by_key(|&(f, g, _)| std::cmp::Reverse(groups[f][g].len()));
-    let results: Vec<JobOutcome> = jobs
-        .par_iter()
-        .map(|&(f, g, k)| {
-            let (family, grid) = &plan.families[f];
-            let members: Vec<&Params> = groups[f][g].iter().map(|&i| &grid[i]).collect();
-            let fold = &data[k];
-            let started = Instant::now();
-            let outcome = family
-                .fit_predict_group(&members, &fold.x_fit, &fold.y_fit, &fold.x_val, seed)
-                .with_context(|| format!("fold {k}"))
-                .and_then(|predictions| {
-                    anyhow::ensure!(
-                        predictions.len() == members.len(),
-                        "{} predictions for {} grid points",
-                        predictions.len(),
-                        members.len()
-                    );
-                    Ok(predictions)
-                });
-            let seconds = started.elapsed().as_secs_f64();
-            tick(f, members.len());
-            ((f, g, k), outcome.map(|p| (p, seconds)))
-        })
-        .collect();
+    let results: Vec<JobOutcome> = par::map(settings.threads, &jobs, |&(f, g, k)| {
+        if stop.load(Ordering::Relaxed) {
+            return ((f, g, k), Err(Cancelled.into()));
+        }
+        let (family, grid) = &plan.families[f];
+        let members: Vec<&Params> = groups[f][g].iter().map(|&i| &grid[i]).collect();
+        let fold = &data[k];
+        let started = Instant::now();
+        let outcome = family
+            .fit_predict_group(&members, &fold.x_fit, &fold.y_fit, &fold.x_val, seed)
+            .with_context(|| format!("fold {k}"))
+            .and_then(|predictions| {
+                anyhow::ensure!(
+                    predictions.len() == members.len(),
+                    "{} predictions for {} grid points",
+                    predictions.len(),
+                    members.len()
+                );
+                Ok(predictions)
+            });
+        let seconds = started.elapsed().as_secs_f64();
+        for &point in &groups[f][g] {
+            if !tell(f, point, k, false) {
+                break;
+            }
+        }
+        ((f, g, k), outcome.map(|p| (p, seconds)))
+    });
+    if stop.load(Ordering::Relaxed) {
+        return Err(Cancelled.into());
+    }
     let mut ok: Vec<JobResult> = Vec::new();
     // The first failure of each group, by fold.
     let mut failed: Vec<Vec<Option<(usize, String)>>> =

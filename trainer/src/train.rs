@@ -1,7 +1,6 @@
 //! `trainer train`: load, split, search, select on cross-validation, refit, export, report.
 
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use anyhow::{ensure, Context};
 use model::report::{FairnessAudit, GroupErrors, MondrianGroup, MondrianInterval, ReportSet};
@@ -9,14 +8,16 @@ use model::{
     Dataset, Feature, ModelBundle, ModelSet, Predictor, Predictors, FORMAT_NAME, FORMAT_VERSION,
     SET_FORMAT_NAME, SET_FORMAT_VERSION,
 };
-use rayon::prelude::*;
+use web_time::Instant;
 
 use crate::data::{self, Row};
 use crate::families::{self, GridSpec};
 use crate::metrics::{Metric, Scores};
+use crate::par::{self, Threads};
+use crate::progress::Progress;
 use crate::report::{CvInfo, DataInfo, FamilyReport, GridPoint, Report, SplitInfo};
 use crate::search::{self, Plan};
-use crate::{bootstrap, interval, prep, progress, split, BadInput};
+use crate::{bootstrap, interval, prep, split, BadInput};
 
 /// Everything `train` needs, already checked.
 #[derive(Debug, Clone)]
@@ -50,6 +51,8 @@ pub struct Config {
     /// Coverage of the prediction interval (split-conformal on out-of-fold residuals).
     pub interval_level: f64,
     pub quiet: bool,
+    /// Every core (the `parallel` feature) or one thread: the same output either way.
+    pub threads: Threads,
 }
 
 impl Config {
@@ -73,6 +76,7 @@ impl Config {
             grids: families::parse_grids(families::DEFAULT_GRIDS).expect("the default grids parse"),
             interval_level: 0.9,
             quiet: true,
+            threads: Threads::default(),
         }
     }
 
@@ -222,19 +226,19 @@ impl Outcome {
 }
 
 /// Trains from the configured CSV and writes `model.json` and `report.json` into `out` only
-/// when everything succeeded.
-pub fn run(config: &Config) -> anyhow::Result<Outcome> {
+/// when everything succeeded; `progress` hears of every step and may cancel.
+pub fn run(config: &Config, progress: &dyn Progress) -> anyhow::Result<Outcome> {
     let (dataset, rows, bytes) = load(config)?;
-    let outcome = train(config, &dataset, &rows, sha256_hex(&bytes))?;
+    let outcome = train(config, &dataset, &rows, sha256_hex(&bytes), progress)?;
     write(&config.out, &outcome)?;
     Ok(outcome)
 }
 
 /// Trains as [`run`] does but writes nothing: fails unless `model.json` in `config.out` is
 /// byte-identical to this run's and `report.json` differs at most in its measured timings.
-pub fn check(config: &Config) -> anyhow::Result<Outcome> {
+pub fn check(config: &Config, progress: &dyn Progress) -> anyhow::Result<Outcome> {
     let (dataset, rows, bytes) = load(config)?;
-    let outcome = train(config, &dataset, &rows, sha256_hex(&bytes))?;
+    let outcome = train(config, &dataset, &rows, sha256_hex(&bytes), progress)?;
     let read = |name: &str| {
         let path = config.out.join(name);
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))
@@ -384,12 +388,15 @@ struct Served {
 }
 
 /// The whole pipeline on checked rows, without touching the disk: for every configured target
-/// the full model and, when asked, the variant without the sensitive columns.
+/// the full model and, when asked, the variant without the sensitive columns. `progress` hears
+/// of every (grid point, fold) of every search; when it answers `Break` the run stops before
+/// its next fit with [`crate::progress::Cancelled`].
 pub fn train(
     config: &Config,
     dataset: &Dataset,
     rows: &[Row],
     data_sha256: String,
+    progress: &dyn Progress,
 ) -> anyhow::Result<Outcome> {
     let bad = |message: String| BadInput(message);
     let targets = config.targets(dataset)?;
@@ -488,7 +495,7 @@ pub fn train(
     let mut reports = Vec::new();
     for target in &targets {
         let target = target.as_str();
-        let full = serve(config, &shared, target, &[])?;
+        let full = search_refit_export(config, &shared, target, &[], progress)?;
         let mut fairness = Vec::new();
         let mut variant = None;
         if config.fairness {
@@ -515,7 +522,7 @@ pub fn train(
                 )?);
             }
             if !excluded.is_empty() {
-                let unaware = serve(config, &shared, target, &excluded)?;
+                let unaware = search_refit_export(config, &shared, target, &excluded, progress)?;
                 fairness.push(audit(
                     &shared,
                     target,
@@ -593,13 +600,15 @@ pub fn train(
     })
 }
 
-/// Searches every family for `target` without the `excluded` columns, refits each family's
-/// best grid point on the whole training split, and exports the CV winner (or `--family`).
-fn serve(
+/// Searches every family for `target` without the `excluded` columns (one variant), refits
+/// each family's best grid point on the whole training split, and exports the CV winner (or
+/// `--family`) with its interval, checked by the reader and for parity.
+fn search_refit_export(
     config: &Config,
     shared: &Shared<'_>,
     target: &str,
     excluded: &[String],
+    progress: &dyn Progress,
 ) -> anyhow::Result<Served> {
     let (train, test) = (&shared.train, &shared.test);
     // The features are the dataset file's; every fitted preprocessing value comes from the
@@ -618,18 +627,11 @@ fn serve(
     } else {
         format!("{target} without {}", excluded.join(", "))
     };
-    let bars: Vec<_> = shared
-        .plan
-        .families
-        .iter()
-        .map(|(f, grid)| {
-            progress::bar(
-                (grid.len() * shared.folds.len()) as u64,
-                &format!("{label}: {}", f.name()),
-                config.quiet,
-            )
-        })
-        .collect();
+    let variant = if excluded.is_empty() {
+        "full".to_owned()
+    } else {
+        variant_name(shared.dataset, excluded)
+    };
     let search::Searched {
         families: searched,
         mut skipped,
@@ -637,15 +639,18 @@ fn serve(
         &shared.plan,
         train,
         &features,
-        target,
         &search::Folds {
             folds: &shared.folds,
             per_run: config.folds,
         },
-        config.seed,
-        &|f, n| bars[f].inc(n as u64),
+        &search::Settings {
+            target,
+            variant: &variant,
+            seed: config.seed,
+            threads: config.threads,
+            progress,
+        },
     )?;
-    bars.iter().for_each(|b| b.finish_and_clear());
 
     let preprocessor = prep::fit_preprocessor(&features, train);
     let encoder = model::Encoder::new(&features, &preprocessor)?;
@@ -654,28 +659,25 @@ fn serve(
     let x_test = prep::encode(&encoder, test)?;
     let y_test = prep::target(test, target).to_vec();
 
-    // Each family's best grid point refitted on the whole training split, on both cores.
-    let refits: Vec<anyhow::Result<_>> = searched
-        .par_iter()
-        .map(|s| {
-            let (family, _) = shared
-                .plan
-                .families
-                .iter()
-                .find(|(f, _)| f.name() == s.family)
-                .expect("a searched family is planned");
-            let best = s.best();
-            let started = Instant::now();
-            let fitted = family
-                .fit(&best.params, &x_train, &y_train, config.seed)
-                .context("refitting on the whole training split")?;
-            let fit_seconds = started.elapsed().as_secs_f64();
-            let predicted = fitted
-                .predict(&x_test)
-                .context("predicting the test split")?;
-            Ok((fitted, predicted, fit_seconds))
-        })
-        .collect();
+    // Each family's best grid point refitted on the whole training split, on every core.
+    let refits: Vec<anyhow::Result<_>> = par::map(config.threads, &searched, |s| {
+        let (family, _) = shared
+            .plan
+            .families
+            .iter()
+            .find(|(f, _)| f.name() == s.family)
+            .expect("a searched family is planned");
+        let best = s.best();
+        let started = Instant::now();
+        let fitted = family
+            .fit(&best.params, &x_train, &y_train, config.seed)
+            .context("refitting on the whole training split")?;
+        let fit_seconds = started.elapsed().as_secs_f64();
+        let predicted = fitted
+            .predict(&x_test)
+            .context("predicting the test split")?;
+        Ok((fitted, predicted, fit_seconds))
+    });
     // A family whose refit fails is skipped like one whose search failed.
     let mut kept = Vec::new();
     for (s, refit) in searched.iter().zip(refits) {

@@ -41,7 +41,7 @@ fn each_boosting_family_trains_exports_and_reads_back() {
     let csv = common::synthetic_csv(200, 11);
     for family in BOOSTING {
         let dir = tempfile::tempdir().unwrap();
-        let out = train::run(&forced(dir.path(), &csv, family))
+        let out = train::run(&forced(dir.path(), &csv, family), &())
             .unwrap_or_else(|e| panic!("{family}: {e:#}"));
         assert_eq!(out.bundle().metrics.family, family);
         let model = serde_json::to_value(&out.bundle().model).unwrap();
@@ -76,7 +76,7 @@ fn the_exported_bundle_predicts_what_the_fitted_model_does_on_every_test_row() {
     for family in BOOSTING {
         let dir = tempfile::tempdir().unwrap();
         let config = forced(dir.path(), &csv, family);
-        let out = train::run(&config).unwrap();
+        let out = train::run(&config, &()).unwrap();
         let text = std::fs::read_to_string(dir.path().join("out/model.json")).unwrap();
         let set = model::Predictors::from_json(&text).unwrap();
         let predictor = set.full("math_score").unwrap();

@@ -4,7 +4,7 @@ mod common;
 
 use model::Predictor;
 use trainer::data::Row;
-use trainer::families::{self, CatBoost, Family, Params};
+use trainer::families::{self, Params};
 use trainer::train;
 use trainer::{prep, split};
 
@@ -20,7 +20,7 @@ fn forced_catboost_trains_exports_and_reads_back() {
     config.grids = families::parse_grids(SMALL_GRID).unwrap();
     config.family = Some("catboost".into());
     // `train` itself refuses an export that predicts differently (> 1e-9) on any test row.
-    let out = train::run(&config).unwrap_or_else(|e| panic!("{e:#}"));
+    let out = train::run(&config, &()).unwrap_or_else(|e| panic!("{e:#}"));
     assert_eq!(out.bundle().metrics.family, "catboost");
     let kind = serde_json::to_value(&out.bundle().model).unwrap()["kind"].clone();
     assert_eq!(kind, "oblivious_ensemble");
@@ -50,10 +50,11 @@ fn the_default_grid_holds_the_original_catboost_grid() {
     let spec = families::parse_grids(families::DEFAULT_GRIDS).unwrap();
     let grid = families::expand(&spec["catboost"]);
     assert_eq!(grid.len(), 27);
+    let catboost = families::by_name("catboost").unwrap();
     for p in &grid {
-        CatBoost.check(p).unwrap();
+        catboost.check(p).unwrap();
     }
-    assert_eq!(CatBoost.groups(&grid).len(), 9);
+    assert_eq!(catboost.groups(&grid).len(), 9);
 }
 
 /// Every test row through the exported JSON, as the browser reads it, against the fitted model.
@@ -64,7 +65,7 @@ fn exported_json_predicts_every_test_row_like_the_fitted_model() {
     config.grids = families::parse_grids(SMALL_GRID).unwrap();
     // A trained bundle supplies the features and the preprocessing fitted on the training split;
     // its model is swapped for each fit below.
-    let trained = train::train(&config, &common::students(), &rows, String::new())
+    let trained = train::train(&config, &common::students(), &rows, String::new(), &())
         .unwrap()
         .bundle()
         .clone();
@@ -76,12 +77,13 @@ fn exported_json_predicts_every_test_row_like_the_fitted_model() {
     let x_test = prep::encode(&encoder, &test).unwrap();
     let y_train = prep::target(&train, &config.targets[0]);
 
+    let catboost = families::by_name("catboost").unwrap();
     for (depth, iterations) in [(1, 7), (6, 60), (10, 30)] {
         let params: Params = serde_json::from_value(serde_json::json!({
             "depth": depth, "iterations": iterations, "learning_rate": 0.1
         }))
         .unwrap();
-        let fitted = CatBoost.fit(&params, &x_train, &y_train, 42).unwrap();
+        let fitted = catboost.fit(&params, &x_train, &y_train, 42).unwrap();
         let in_memory = fitted.predict(&x_test).unwrap();
         let mut bundle = trained.clone();
         bundle.model = fitted.export().unwrap();

@@ -151,7 +151,7 @@ fn bad_arguments_files_grids_and_models_exit_2_and_say_each_cause_once() {
                 "train", "--quiet", "--data", "{}", "--out", "{}", "--grid", "{}",
             ],
             vec![&data, &out, &bad_grid],
-            "decision_tree: parameter \"max_depth\"",
+            "[decision_tree] max_depth:",
         ),
         (
             vec![

@@ -50,7 +50,7 @@ fn train_inferred(dir: &Path, csv: &str, targets: &[&str], grids: GridSpec) -> O
     c.targets = targets.iter().map(|t| (*t).to_owned()).collect();
     c.grids = grids;
     c.fairness = true;
-    train::run(&c).unwrap_or_else(|e| panic!("{e:#}"))
+    train::run(&c, &()).unwrap_or_else(|e| panic!("{e:#}"))
 }
 
 /// A deterministic stream of numbers in [0, 1).
@@ -81,7 +81,7 @@ fn the_uci_file_trains_every_family_with_its_dataset_file_and_both_variants() {
     // The file's first target; the earlier grades would make it easy: they are no feature.
     c.targets = vec!["G3".into()];
     c.drop = vec!["G1".into(), "G2".into()];
-    let out = train::run(&c).unwrap_or_else(|e| panic!("{e:#}"));
+    let out = train::run(&c, &()).unwrap_or_else(|e| panic!("{e:#}"));
     assert_every_family_accounted_for(&out);
 
     let set = model::Predictors::from_json(&out.model_json).unwrap();
@@ -258,7 +258,7 @@ fn fifteen_rows_skip_what_cannot_fit_with_reasons_and_never_panic() {
     let mut c = Config::new(&data, dir.path().join("out"));
     c.targets = vec!["y".into()];
     c.grids = grids;
-    let out = match std::panic::catch_unwind(|| train::run(&c)) {
+    let out = match std::panic::catch_unwind(|| train::run(&c, &())) {
         Ok(Ok(out)) => out,
         Ok(Err(e)) => panic!("a 15-row dataset must train some family: {e:#}"),
         Err(_) => panic!("training panicked"),
@@ -318,7 +318,7 @@ fn cv_rmse_and_mae_are_the_folds_own_over_every_run() {
         c.grids = common::small_grids();
         c.only = vec!["linear_regression".into()];
         c.repeats = repeats;
-        let out = train::run(&c).unwrap();
+        let out = train::run(&c, &()).unwrap();
         let report = out.report();
         assert_eq!(report.cv.repeats, repeats);
         let f = &report.families[0];
@@ -383,7 +383,7 @@ fn the_metric_picks_the_best_grid_point_and_the_winner() {
         c.grids = common::small_grids();
         c.only = vec!["ridge".into(), "lasso".into(), "decision_tree".into()];
         c.metric = metric;
-        let out = train::run(&c).unwrap();
+        let out = train::run(&c, &()).unwrap();
         let report = out.report();
         assert_eq!(report.cv.metric, metric.name());
         let mean = |rmse: f64, mae: f64| if metric == Metric::Rmse { rmse } else { mae };

@@ -28,8 +28,8 @@ fn same_seed_and_data_give_byte_identical_outputs() {
     let csv = common::synthetic_csv(300, 1);
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    let first = train::run(&config(a.path(), &csv)).unwrap();
-    let second = train::run(&config(b.path(), &csv)).unwrap();
+    let first = train::run(&config(a.path(), &csv), &()).unwrap();
+    let second = train::run(&config(b.path(), &csv), &()).unwrap();
     let read = |dir: &tempfile::TempDir, name: &str| {
         std::fs::read_to_string(dir.path().join("out").join(name)).unwrap()
     };
@@ -49,15 +49,15 @@ fn same_seed_and_data_give_byte_identical_outputs() {
 
     // --check accepts the written folder, and refuses it once a byte of model.json changes.
     let checked = config(a.path(), &csv);
-    train::check(&checked).unwrap();
+    train::check(&checked, &()).unwrap();
     let model_path = a.path().join("out/model.json");
     std::fs::write(&model_path, read(&a, "model.json").replacen("{", "{ ", 1)).unwrap();
-    assert!(train::check(&checked).is_err());
+    assert!(train::check(&checked, &()).is_err());
 
     // Another seed moves the split, so the report changes.
     let mut other = config(b.path(), &csv);
     other.seed = 7;
-    let third = train::run(&other).unwrap();
+    let third = train::run(&other, &()).unwrap();
     assert_ne!(
         report_text_without_timings(&third.report_json),
         report_text_without_timings(&first.report_json)
@@ -67,7 +67,7 @@ fn same_seed_and_data_give_byte_identical_outputs() {
 #[test]
 fn the_report_holds_every_family_the_split_and_a_cv_chosen_winner() {
     let dir = tempfile::tempdir().unwrap();
-    let out = train::run(&config(dir.path(), &common::synthetic_csv(300, 2))).unwrap();
+    let out = train::run(&config(dir.path(), &common::synthetic_csv(300, 2)), &()).unwrap();
     let all: serde_json::Value = serde_json::from_str(&out.report_json).unwrap();
     assert_eq!(all["default_target"], "math_score");
     let report = &all["reports"][0];
@@ -133,7 +133,7 @@ fn every_family_exports_a_model_that_predicts_like_the_fitted_one() {
         let dir = tempfile::tempdir().unwrap();
         let mut c = config(dir.path(), &csv);
         c.family = Some(family.into());
-        let out = train::run(&c).unwrap_or_else(|e| panic!("{family}: {e:#}"));
+        let out = train::run(&c, &()).unwrap_or_else(|e| panic!("{family}: {e:#}"));
         assert_eq!(out.bundle().metrics.family, family);
         let kind = serde_json::to_value(&out.bundle().model).unwrap()["kind"].clone();
         assert_eq!(kind, common::export_kind(family), "{family}");
@@ -216,7 +216,7 @@ fn bad_data_exits_2_naming_line_and_column_and_writes_nothing() {
 fn predict_prints_one_prediction_per_row_and_exits_2_on_bad_rows() {
     let dir = tempfile::tempdir().unwrap();
     let c = config(dir.path(), &common::synthetic_csv(120, 5));
-    train::run(&c).unwrap();
+    train::run(&c, &()).unwrap();
     let model = dir.path().join("out/model.json");
     let input = dir.path().join("students.csv");
     std::fs::write(
@@ -279,7 +279,7 @@ fn every_target_and_the_fairness_variant_are_trained_and_audited() {
     ];
     c.fairness = true;
     c.only = vec!["linear_regression".into(), "decision_tree".into()];
-    let out = train::run(&c).unwrap();
+    let out = train::run(&c, &()).unwrap();
 
     let text = std::fs::read_to_string(dir.path().join("out/model.json")).unwrap();
     let set = model::Predictors::from_json(&text).unwrap();
@@ -495,7 +495,7 @@ fn the_mondrian_interval_by_lunch_is_calibrated_on_each_groups_own_residuals() {
     let mut c = config(dir.path(), &csv);
     c.fairness = true;
     c.only = vec!["linear_regression".into()];
-    let out = train::run(&c).unwrap();
+    let out = train::run(&c, &()).unwrap();
     let report = out.report();
     assert_eq!(report.fairness.len(), 2);
 
@@ -531,13 +531,17 @@ fn the_mondrian_interval_by_lunch_is_calibrated_on_each_groups_own_residuals() {
             &plan,
             &train_rows,
             &features,
-            "math_score",
             &trainer::search::Folds {
                 folds: &folds,
                 per_run: c.folds,
             },
-            c.seed,
-            &|_, _| {},
+            &trainer::search::Settings {
+                target: "math_score",
+                variant: "full",
+                seed: c.seed,
+                threads: trainer::par::Threads::All,
+                progress: &(),
+            },
         )
         .unwrap();
         let residuals: Vec<f64> = searched.families[0]

@@ -20,7 +20,7 @@ fn every_family_s_curves_and_suggestions_hold() {
         let mut c = common::config(data, dir.path().join("out"));
         c.grids = common::small_grids();
         c.family = Some(family.into());
-        let out = train::run(&c).unwrap_or_else(|e| panic!("{family}: {e:#}"));
+        let out = train::run(&c, &()).unwrap_or_else(|e| panic!("{family}: {e:#}"));
         let predictor = Predictor::new(out.bundle().clone()).unwrap();
         let reference = predictor.reference_student();
         let mut students = vec![reference.clone()];

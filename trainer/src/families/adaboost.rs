@@ -1,4 +1,4 @@
-//! AdaBoost.R2 (Drucker, 1997) as scikit-learn's `AdaBoostRegressor` runs it around
+//! ADABOOST.R2 (Drucker, 1997) as scikit-learn's `AdaBoostRegressor` runs it around
 //! `DecisionTreeRegressor(max_depth=3)`: each stage draws a weighted bootstrap sample of the
 //! rows, fits a tree to it, scores the tree's loss on every row, weights the tree by
 //! `learning_rate · ln(1/β)` and shifts the row weights towards the rows it got wrong. The
@@ -9,12 +9,21 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::cart::{self, Binned, Builder, Shape, SquaredError, Stats};
-use super::{Fitted, ParamError, Params, Reader, Staged};
+use serde::Deserialize;
 
-pub struct AdaBoost;
+use super::{
+    number, positive, whole, BadValue, Fitted, HyperParams, Staged, StagedModel, StagedParams,
+};
+
+/// ADABOOST.R2 over depth-limited trees.
+pub(crate) const ADABOOST: Staged<Checked, Trees> = Staged {
+    name: "adaboost",
+    fit: boost,
+};
 
 /// How a row's error, scaled to `[0, 1]` by the largest, becomes its loss.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(rename_all = "snake_case")]
 enum Loss {
     Linear,
     Square,
@@ -31,86 +40,64 @@ impl Loss {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// A grid point (scikit-learn's defaults, over depth-3 trees).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct Checked {
     n_estimators: usize,
     learning_rate: f64,
     loss: Loss,
-    shape: Shape,
+    max_depth: usize,
+    min_samples_leaf: usize,
 }
 
-impl AdaBoost {
-    fn read(&self, p: &Params) -> Result<Checked, ParamError> {
-        let r = Reader {
-            family: Self::NAME,
-            params: p,
-        };
-        r.only(&[
-            "n_estimators",
-            "learning_rate",
-            "loss",
-            "max_depth",
-            "min_samples_leaf",
-        ])?;
-        let loss = match r.choice_or("loss", "linear", &["linear", "square", "exponential"])? {
-            "square" => Loss::Square,
-            "exponential" => Loss::Exponential,
-            _ => Loss::Linear,
-        };
-        Ok(Checked {
-            n_estimators: r.usize_or("n_estimators", 50, 1..=100_000)?,
-            learning_rate: r.f64_or(
-                "learning_rate",
-                1.0,
-                |v| v > 0.0 && v.is_finite(),
-                "a finite number above 0",
-            )?,
-            loss,
-            shape: Shape {
-                max_depth: r.usize_or("max_depth", 3, 1..=32)?,
-                min_samples_leaf: r.usize_or("min_samples_leaf", 1, 1..=100_000)?,
-            },
-        })
-    }
-}
-
-impl Staged for AdaBoost {
-    type Checked = Checked;
-    type Model = Trees;
-    const NAME: &'static str = "adaboost";
-    const STAGES: &'static str = "n_estimators";
-
-    fn checked(&self, params: &Params) -> Result<Checked, ParamError> {
-        self.read(params)
-    }
-
-    fn stages(c: &Checked) -> usize {
-        c.n_estimators
-    }
-
-    fn with_stages(c: &Checked, n_estimators: usize) -> Checked {
-        Checked {
-            n_estimators,
-            ..c.clone()
+impl Default for Checked {
+    fn default() -> Self {
+        Self {
+            n_estimators: 50,
+            learning_rate: 1.0,
+            loss: Loss::Linear,
+            max_depth: 3,
+            min_samples_leaf: 1,
         }
     }
+}
 
-    fn fit_model(
-        &self,
-        c: &Checked,
-        x: &Array2<f64>,
-        y: &Array1<f64>,
-        seed: u64,
-    ) -> anyhow::Result<Trees> {
-        boost(c, x, y, seed)
+impl HyperParams for Checked {
+    fn check(&self) -> Result<(), BadValue> {
+        whole("n_estimators", self.n_estimators, 1..=100_000)?;
+        number(
+            "learning_rate",
+            self.learning_rate,
+            positive,
+            "a finite number above 0",
+        )?;
+        whole("max_depth", self.max_depth, 1..=32)?;
+        whole("min_samples_leaf", self.min_samples_leaf, 1..=100_000)
+    }
+}
+
+impl StagedParams for Checked {
+    const STAGES: &'static str = "n_estimators";
+
+    fn stages(&self) -> usize {
+        self.n_estimators
     }
 
-    fn predict_stages(
-        model: &Trees,
-        x: &Array2<f64>,
-        stages: &[usize],
-    ) -> anyhow::Result<Vec<Vec<f64>>> {
-        model.staged(x, stages)
+    fn with_stages(&self, n_estimators: usize) -> Self {
+        Self {
+            n_estimators,
+            ..self.clone()
+        }
+    }
+}
+
+impl Checked {
+    fn shape(&self) -> Shape {
+        Shape {
+            max_depth: self.max_depth,
+            min_samples_leaf: self.min_samples_leaf,
+        }
     }
 }
 
@@ -160,7 +147,7 @@ fn boost(c: &Checked, x: &Array2<f64>, y: &Array1<f64>, seed: u64) -> anyhow::Re
                 rows.push(r as u32);
             }
         }
-        let tree = builder.fit(&SquaredError, c.shape, &rows, &stats);
+        let tree = builder.fit(&SquaredError, c.shape(), &rows, &stats);
         builder.outputs(&tree, &mut loss);
 
         // Errors on every row, scaled by the largest among rows that still carry weight.
@@ -250,6 +237,12 @@ impl Trees {
     }
 }
 
+impl StagedModel for Trees {
+    fn predict_stages(&self, x: &Array2<f64>, stages: &[usize]) -> anyhow::Result<Vec<Vec<f64>>> {
+        self.staged(x, stages)
+    }
+}
+
 impl Fitted for Trees {
     fn predict(&self, x: &Array2<f64>) -> anyhow::Result<Vec<f64>> {
         Ok(self
@@ -272,7 +265,7 @@ impl Fitted for Trees {
 mod tests {
     use super::*;
     use crate::families::cart::testing::{data, params};
-    use crate::families::Family;
+    use crate::families::{Family, Params};
     use crate::metrics::Scores;
 
     #[test]
@@ -283,10 +276,10 @@ mod tests {
             ("n_estimators", serde_json::json!(1.5)),
             ("base_estimator", serde_json::json!("tree")),
         ] {
-            let err = AdaBoost.check(&params(&[(name, bad)])).unwrap_err();
+            let err = ADABOOST.check(&params(&[(name, bad)])).unwrap_err();
             assert_eq!(err.param, name);
         }
-        assert!(AdaBoost
+        assert!(ADABOOST
             .check(&params(&[("loss", "square".into())]))
             .is_ok());
     }
@@ -315,11 +308,11 @@ mod tests {
         let point = |n: usize| params(&[("n_estimators", n.into()), ("learning_rate", 0.5.into())]);
         let grid = [point(2), point(25), point(7)];
         let group: Vec<&Params> = grid.iter().collect();
-        let staged = AdaBoost
+        let staged = ADABOOST
             .fit_predict_group(&group, &x_fit, &y_fit, &x_val, 3)
             .unwrap();
         for (p, s) in grid.iter().zip(&staged) {
-            let alone = AdaBoost.fit(p, &x_fit, &y_fit, 3).unwrap();
+            let alone = ADABOOST.fit(p, &x_fit, &y_fit, 3).unwrap();
             assert_eq!(&alone.predict(&x_val).unwrap(), s);
         }
         let y_val = y.slice(ndarray::s![240..]).to_vec();
@@ -332,7 +325,7 @@ mod tests {
         let x = Array2::from_shape_fn((40, 1), |(i, _)| (i % 2) as f64);
         let y: Array1<f64> = x.column(0).mapv(|v| 10.0 + 5.0 * v);
         let p = params(&[("n_estimators", 10.into())]);
-        let fitted = AdaBoost.fit(&p, &x, &y, 0).unwrap();
+        let fitted = ADABOOST.fit(&p, &x, &y, 0).unwrap();
         let model::Model::TreeEnsemble { trees, aggregation } = fitted.export().unwrap() else {
             panic!("not a tree ensemble");
         };
@@ -344,7 +337,7 @@ mod tests {
         assert_eq!(fitted.predict(&x).unwrap(), y.to_vec());
         // Stages past the stop predict like the last tree.
         let group = [&p, &params(&[("n_estimators", 3.into())])];
-        let staged = AdaBoost.fit_predict_group(&group, &x, &y, &x, 0).unwrap();
+        let staged = ADABOOST.fit_predict_group(&group, &x, &y, &x, 0).unwrap();
         assert_eq!(staged[0], staged[1]);
     }
 }

@@ -596,6 +596,12 @@ impl Additive {
     }
 }
 
+impl super::StagedModel for Additive {
+    fn predict_stages(&self, x: &Array2<f64>, stages: &[usize]) -> anyhow::Result<Vec<Vec<f64>>> {
+        self.staged(x, stages)
+    }
+}
+
 impl super::Fitted for Additive {
     fn predict(&self, x: &Array2<f64>) -> anyhow::Result<Vec<f64>> {
         Ok(self

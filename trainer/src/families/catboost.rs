@@ -26,15 +26,29 @@
 use anyhow::ensure;
 use ndarray::{Array1, Array2, ArrayView1};
 
-use super::{Fitted, ParamError, Params, Reader, Staged};
+use serde::Deserialize;
+
+use super::{
+    non_negative, number, share, whole, BadValue, Fitted, HyperParams, Staged, StagedModel,
+    StagedParams,
+};
 
 mod quantize;
 
 /// Gradient boosting of oblivious trees, as CatBoost grows them (see the module docs).
-pub struct CatBoost;
+pub(crate) const CATBOOST: Staged<Checked, Booster> = Staged {
+    name: "catboost",
+    fit,
+};
 
-/// A checked grid point.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Deterministic: ordered boosting here draws nothing at random, so `seed` is unused.
+fn fit(c: &Checked, x: &Array2<f64>, y: &Array1<f64>, _seed: u64) -> anyhow::Result<Booster> {
+    Booster::fit(c, x, y)
+}
+
+/// A grid point (CatBoost's defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct Checked {
     depth: usize,
     learning_rate: f64,
@@ -43,75 +57,57 @@ pub(crate) struct Checked {
     border_count: usize,
 }
 
-impl CatBoost {
-    fn read(&self, p: &Params) -> Result<Checked, ParamError> {
-        let r = Reader {
-            family: Self::NAME,
-            params: p,
-        };
-        r.only(&[
-            "depth",
-            "learning_rate",
-            "iterations",
-            "l2_leaf_reg",
-            "border_count",
-        ])?;
-        Ok(Checked {
-            depth: r.usize_or("depth", 6, 1..=10)?,
-            learning_rate: r.f64_or(
-                "learning_rate",
-                0.03,
-                |v| v > 0.0 && v <= 1.0,
-                "a number in (0, 1]",
-            )?,
-            iterations: r.usize_or("iterations", 1000, 1..=100_000)?,
-            l2_leaf_reg: r.f64_or(
-                "l2_leaf_reg",
-                3.0,
-                |v| v >= 0.0 && v.is_finite(),
-                "a finite number ≥ 0",
-            )?,
-            border_count: r.usize_or("border_count", 254, 1..=65_535)?,
-        })
+impl Default for Checked {
+    fn default() -> Self {
+        Self {
+            depth: 6,
+            learning_rate: 0.03,
+            iterations: 1000,
+            l2_leaf_reg: 3.0,
+            border_count: 254,
+        }
     }
 }
 
-impl Staged for CatBoost {
-    type Checked = Checked;
-    type Model = Booster;
-    const NAME: &'static str = "catboost";
+impl HyperParams for Checked {
+    fn check(&self) -> Result<(), BadValue> {
+        whole("depth", self.depth, 1..=10)?;
+        number(
+            "learning_rate",
+            self.learning_rate,
+            share,
+            "a number in (0, 1]",
+        )?;
+        whole("iterations", self.iterations, 1..=100_000)?;
+        number(
+            "l2_leaf_reg",
+            self.l2_leaf_reg,
+            non_negative,
+            "a finite number ≥ 0",
+        )?;
+        whole("border_count", self.border_count, 1..=65_535)
+    }
+}
+
+impl StagedParams for Checked {
     const STAGES: &'static str = "iterations";
 
-    fn checked(&self, params: &Params) -> Result<Checked, ParamError> {
-        self.read(params)
+    fn stages(&self) -> usize {
+        self.iterations
     }
 
-    fn stages(c: &Checked) -> usize {
-        c.iterations
+    fn with_stages(&self, iterations: usize) -> Self {
+        Self {
+            iterations,
+            ..*self
+        }
     }
+}
 
-    fn with_stages(c: &Checked, iterations: usize) -> Checked {
-        Checked { iterations, ..*c }
-    }
-
-    /// Deterministic: ordered boosting here draws nothing at random, so `seed` is unused.
-    fn fit_model(
-        &self,
-        c: &Checked,
-        x: &Array2<f64>,
-        y: &Array1<f64>,
-        _seed: u64,
-    ) -> anyhow::Result<Booster> {
-        Booster::fit(c, x, y)
-    }
-
-    /// Each stage count predicts with the booster's first trees.
-    fn predict_stages(
-        model: &Booster,
-        x: &Array2<f64>,
-        stages: &[usize],
-    ) -> anyhow::Result<Vec<Vec<f64>>> {
-        model.predict_staged(x, stages)
+/// Each stage count predicts with the booster's first trees.
+impl StagedModel for Booster {
+    fn predict_stages(&self, x: &Array2<f64>, stages: &[usize]) -> anyhow::Result<Vec<Vec<f64>>> {
+        self.predict_staged(x, stages)
     }
 }
 
@@ -468,7 +464,7 @@ impl Fitted for Booster {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::families::Family;
+    use crate::families::{Family, Params};
 
     /// A small design: two one-hot groups and two numeric columns, and a target from them.
     fn data(n: usize, seed: u64) -> (Array2<f64>, Array1<f64>) {
@@ -555,13 +551,13 @@ mod tests {
     }
 
     fn error(json: serde_json::Value) -> String {
-        CatBoost.check(&params(json)).unwrap_err().to_string()
+        CATBOOST.check(&params(json)).unwrap_err().to_string()
     }
 
     #[test]
     fn parameters_are_checked_and_named() {
         assert_eq!(
-            CatBoost.read(&Params::new()).unwrap(),
+            CATBOOST.checked(&Params::new()).unwrap(),
             Checked {
                 depth: 6,
                 learning_rate: 0.03,
@@ -570,7 +566,7 @@ mod tests {
                 border_count: 254,
             }
         );
-        CatBoost
+        CATBOOST
             .check(&params(serde_json::json!({
                 "depth": 10, "learning_rate": 1, "iterations": 1, "l2_leaf_reg": 0,
                 "border_count": 1
@@ -594,14 +590,14 @@ mod tests {
         ] {
             let message = error(bad.clone());
             assert!(
-                message.starts_with(&format!("catboost: parameter {name:?}")),
+                message.starts_with(&format!("[catboost] {name}: ")),
                 "{bad}: {message}"
             );
         }
     }
 
     fn fit(x: &Array2<f64>, y: &Array1<f64>, json: serde_json::Value) -> Booster {
-        Booster::fit(&CatBoost.read(&params(json)).unwrap(), x, y).unwrap()
+        Booster::fit(&CATBOOST.checked(&params(json)).unwrap(), x, y).unwrap()
     }
 
     #[test]
@@ -671,20 +667,20 @@ mod tests {
                 params(serde_json::json!({"depth": 4, "learning_rate": 0.2, "iterations": it}))
             })
             .collect();
-        assert_eq!(CatBoost.groups(&grid), [vec![0, 1, 2]]);
+        assert_eq!(CATBOOST.groups(&grid), [vec![0, 1, 2]]);
         let members: Vec<&Params> = grid.iter().collect();
-        let staged = CatBoost
+        let staged = CATBOOST
             .fit_predict_group(&members, &x, &y, &xv, 0)
             .unwrap();
         for (p, s) in grid.iter().zip(&staged) {
             assert_eq!(
-                &CatBoost.fit(p, &x, &y, 0).unwrap().predict(&xv).unwrap(),
+                &CATBOOST.fit(p, &x, &y, 0).unwrap().predict(&xv).unwrap(),
                 s
             );
         }
         // Points differing in more than iterations are never fitted together.
         let other = params(serde_json::json!({"depth": 5, "learning_rate": 0.2, "iterations": 3}));
-        assert!(CatBoost
+        assert!(CATBOOST
             .fit_predict_group(&[&grid[0], &other], &x, &y, &xv, 0)
             .is_err());
     }
@@ -764,7 +760,7 @@ mod tests {
     #[test]
     fn bad_inputs_are_errors_not_panics() {
         let (x, y) = data(20, 10);
-        let c = CatBoost.read(&Params::new()).unwrap();
+        let c = CATBOOST.checked(&Params::new()).unwrap();
         let mut nan = x.clone();
         nan[[3, 5]] = f64::NAN;
         assert!(Booster::fit(&c, &nan, &y).is_err());

@@ -6,29 +6,48 @@ use smartcore::tree::decision_tree_regressor::{
     DecisionTreeRegressor, DecisionTreeRegressorParameters,
 };
 
-use super::{Family, Fitted, ParamError, Params, Reader};
+use serde::Deserialize;
+
+use super::{
+    depth_or_none, read, whole, BadValue, Family, Fitted, HyperParams, ParamError, Params,
+};
 use crate::export::smartcore_trees;
 
 pub struct DecisionTree;
 
+/// A grid point (scikit-learn's defaults: no depth limit).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct Checked {
+    #[serde(deserialize_with = "depth_or_none")]
     max_depth: Option<usize>,
     min_samples_leaf: usize,
     min_samples_split: usize,
 }
 
+impl Default for Checked {
+    fn default() -> Self {
+        Self {
+            max_depth: None,
+            min_samples_leaf: 1,
+            min_samples_split: 2,
+        }
+    }
+}
+
+impl HyperParams for Checked {
+    fn check(&self) -> Result<(), BadValue> {
+        if let Some(d) = self.max_depth {
+            whole("max_depth", d, 1..=64)?;
+        }
+        whole("min_samples_leaf", self.min_samples_leaf, 1..=100_000)?;
+        whole("min_samples_split", self.min_samples_split, 2..=100_000)
+    }
+}
+
 impl DecisionTree {
     fn read(&self, p: &Params) -> Result<Checked, ParamError> {
-        let r = Reader {
-            family: self.name(),
-            params: p,
-        };
-        r.only(&["max_depth", "min_samples_leaf", "min_samples_split"])?;
-        Ok(Checked {
-            max_depth: r.opt_usize("max_depth", 1..=64)?,
-            min_samples_leaf: r.usize_or("min_samples_leaf", 1, 1..=100_000)?,
-            min_samples_split: r.usize_or("min_samples_split", 2, 2..=100_000)?,
-        })
+        read(self.name(), p)
     }
 }
 

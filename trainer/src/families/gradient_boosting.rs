@@ -8,90 +8,71 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::cart::{self, Additive, Binned, Builder, FriedmanMse, Shape, Stats};
-use super::{ParamError, Params, Reader, Staged};
+use serde::Deserialize;
 
-pub struct GradientBoosting;
+use super::{number, positive, share, whole, BadValue, HyperParams, Staged, StagedParams};
 
-#[derive(Debug, Clone, PartialEq)]
+/// scikit-learn's gradient boosting of squared error.
+pub(crate) const GRADIENT_BOOSTING: Staged<Checked, Additive> = Staged {
+    name: "gradient_boosting",
+    fit: boost,
+};
+
+/// A grid point (scikit-learn's defaults).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct Checked {
     n_estimators: usize,
     learning_rate: f64,
     subsample: f64,
-    shape: Shape,
+    max_depth: usize,
+    min_samples_leaf: usize,
 }
 
-impl GradientBoosting {
-    fn read(&self, p: &Params) -> Result<Checked, ParamError> {
-        let r = Reader {
-            family: Self::NAME,
-            params: p,
-        };
-        r.only(&[
-            "n_estimators",
-            "learning_rate",
-            "subsample",
-            "max_depth",
-            "min_samples_leaf",
-        ])?;
-        Ok(Checked {
-            n_estimators: r.usize_or("n_estimators", 100, 1..=100_000)?,
-            learning_rate: r.f64_or(
-                "learning_rate",
-                0.1,
-                |v| v > 0.0 && v.is_finite(),
-                "a finite number above 0",
-            )?,
-            subsample: r.f64_or(
-                "subsample",
-                1.0,
-                |v| v > 0.0 && v <= 1.0,
-                "a share above 0 and at most 1",
-            )?,
-            shape: Shape {
-                max_depth: r.usize_or("max_depth", 3, 1..=32)?,
-                min_samples_leaf: r.usize_or("min_samples_leaf", 1, 1..=100_000)?,
-            },
-        })
-    }
-}
-
-impl Staged for GradientBoosting {
-    type Checked = Checked;
-    type Model = Additive;
-    const NAME: &'static str = "gradient_boosting";
-    const STAGES: &'static str = "n_estimators";
-
-    fn checked(&self, params: &Params) -> Result<Checked, ParamError> {
-        self.read(params)
-    }
-
-    fn stages(c: &Checked) -> usize {
-        c.n_estimators
-    }
-
-    fn with_stages(c: &Checked, n_estimators: usize) -> Checked {
-        Checked {
-            n_estimators,
-            ..c.clone()
+impl Default for Checked {
+    fn default() -> Self {
+        Self {
+            n_estimators: 100,
+            learning_rate: 0.1,
+            subsample: 1.0,
+            max_depth: 3,
+            min_samples_leaf: 1,
         }
     }
+}
 
-    fn fit_model(
-        &self,
-        c: &Checked,
-        x: &Array2<f64>,
-        y: &Array1<f64>,
-        seed: u64,
-    ) -> anyhow::Result<Additive> {
-        boost(c, x, y, seed)
+impl HyperParams for Checked {
+    fn check(&self) -> Result<(), BadValue> {
+        whole("n_estimators", self.n_estimators, 1..=100_000)?;
+        number(
+            "learning_rate",
+            self.learning_rate,
+            positive,
+            "a finite number above 0",
+        )?;
+        number(
+            "subsample",
+            self.subsample,
+            share,
+            "a share above 0 and at most 1",
+        )?;
+        whole("max_depth", self.max_depth, 1..=32)?;
+        whole("min_samples_leaf", self.min_samples_leaf, 1..=100_000)
+    }
+}
+
+impl StagedParams for Checked {
+    const STAGES: &'static str = "n_estimators";
+
+    fn stages(&self) -> usize {
+        self.n_estimators
     }
 
-    fn predict_stages(
-        model: &Additive,
-        x: &Array2<f64>,
-        stages: &[usize],
-    ) -> anyhow::Result<Vec<Vec<f64>>> {
-        model.staged(x, stages)
+    fn with_stages(&self, n_estimators: usize) -> Self {
+        Self {
+            n_estimators,
+            ..self.clone()
+        }
     }
 }
 
@@ -130,7 +111,15 @@ fn boost(c: &Checked, x: &Array2<f64>, y: &Array1<f64>, seed: u64) -> anyhow::Re
                 b: 1.0,
             };
         }
-        let tree = builder.fit(&FriedmanMse, c.shape, rows, &stats);
+        let tree = builder.fit(
+            &FriedmanMse,
+            Shape {
+                max_depth: c.max_depth,
+                min_samples_leaf: c.min_samples_leaf,
+            },
+            rows,
+            &stats,
+        );
         builder.outputs(&tree, &mut out);
         for (p, o) in raw.iter_mut().zip(&out) {
             *p += c.learning_rate * o;
@@ -149,12 +138,12 @@ fn boost(c: &Checked, x: &Array2<f64>, y: &Array1<f64>, seed: u64) -> anyhow::Re
 mod tests {
     use super::*;
     use crate::families::cart::testing::{data, params};
-    use crate::families::Family;
+    use crate::families::{Family, Params};
     use crate::metrics::Scores;
 
     #[test]
     fn bad_parameters_are_named() {
-        let gb = GradientBoosting;
+        let gb = GRADIENT_BOOSTING;
         let err = gb.check(&params(&[("subsample", 1.5.into())])).unwrap_err();
         assert_eq!(err.param, "subsample");
         let err = gb
@@ -175,7 +164,7 @@ mod tests {
             ("learning_rate", 1.0.into()),
             ("max_depth", 1.into()),
         ]);
-        let fitted = GradientBoosting.fit(&p, &x, &y, 0).unwrap();
+        let fitted = GRADIENT_BOOSTING.fit(&p, &x, &y, 0).unwrap();
         let model::Model::TreeEnsemble { trees, aggregation } = fitted.export().unwrap() else {
             panic!("not a tree ensemble");
         };
@@ -211,22 +200,22 @@ mod tests {
         };
         let grid = [point(5), point(40), point(12)];
         let group: Vec<&Params> = grid.iter().collect();
-        let staged = GradientBoosting
+        let staged = GRADIENT_BOOSTING
             .fit_predict_group(&group, &x_fit, &y_fit, &x_val, 9)
             .unwrap();
         for (p, s) in grid.iter().zip(&staged) {
-            let alone = GradientBoosting
+            let alone = GRADIENT_BOOSTING
                 .fit(p, &x_fit, &y_fit, 9)
                 .unwrap()
                 .predict(&x_val)
                 .unwrap();
             assert_eq!(&alone, s);
         }
-        let again = GradientBoosting
+        let again = GRADIENT_BOOSTING
             .fit_predict_group(&group, &x_fit, &y_fit, &x_val, 9)
             .unwrap();
         assert_eq!(again, staged);
-        let other = GradientBoosting
+        let other = GRADIENT_BOOSTING
             .fit_predict_group(&group, &x_fit, &y_fit, &x_val, 10)
             .unwrap();
         assert_ne!(other, staged);
@@ -241,7 +230,7 @@ mod tests {
         let (x, y) = data(50);
         let a = params(&[("n_estimators", 5.into()), ("max_depth", 2.into())]);
         let b = params(&[("n_estimators", 8.into()), ("max_depth", 3.into())]);
-        assert!(GradientBoosting
+        assert!(GRADIENT_BOOSTING
             .fit_predict_group(&[&a, &b], &x, &y, &x, 0)
             .is_err());
     }

@@ -5,30 +5,40 @@
 
 use ndarray::{Array1, Array2};
 
-use super::{Family, Fitted, ParamError, Params, Reader};
+use serde::Deserialize;
+
+use super::{read, whole, BadValue, Family, Fitted, HyperParams, ParamError, Params};
 use model::KnnWeighting;
 
 pub struct Knn;
 
+/// A grid point (scikit-learn's defaults).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 struct Checked {
     k: usize,
+    #[serde(rename = "weights")]
     weighting: KnnWeighting,
+}
+
+impl Default for Checked {
+    fn default() -> Self {
+        Self {
+            k: 5,
+            weighting: KnnWeighting::Uniform,
+        }
+    }
+}
+
+impl HyperParams for Checked {
+    fn check(&self) -> Result<(), BadValue> {
+        whole("k", self.k, 1..=1000)
+    }
 }
 
 impl Knn {
     fn read(&self, p: &Params) -> Result<Checked, ParamError> {
-        let r = Reader {
-            family: self.name(),
-            params: p,
-        };
-        r.only(&["k", "weights"])?;
-        Ok(Checked {
-            k: r.usize_or("k", 5, 1..=1000)?,
-            weighting: match r.choice_or("weights", "uniform", &["uniform", "distance"])? {
-                "distance" => KnnWeighting::Distance,
-                _ => KnnWeighting::Uniform,
-            },
-        })
+        read(self.name(), p)
     }
 }
 
@@ -176,9 +186,30 @@ mod tests {
         let p: Params = [("weights".to_owned(), json!("cosine"))].into();
         assert_eq!(
             Knn.check(&p).unwrap_err().to_string(),
-            "knn: parameter \"weights\": \"cosine\" is not one of: uniform, distance"
+            "[knn] weights: unknown variant `cosine`, expected `uniform` or `distance`"
         );
         let p: Params = [("k".to_owned(), json!(0))].into();
-        assert!(Knn.check(&p).is_err());
+        assert_eq!(
+            Knn.check(&p).unwrap_err().to_string(),
+            "[knn] k: 0 is not a positive whole number"
+        );
+        let p: Params = [("k".to_owned(), json!(1001))].into();
+        assert_eq!(
+            Knn.check(&p).unwrap_err().to_string(),
+            "[knn] k: 1001 is more than 1000"
+        );
+        let p: Params = [("k".to_owned(), json!(2.5))].into();
+        assert_eq!(
+            Knn.check(&p).unwrap_err().to_string(),
+            "[knn] k: invalid type: floating point `2.5`, expected usize"
+        );
+        let p: Params = [("neighbours".to_owned(), json!(3))].into();
+        assert_eq!(
+            Knn.check(&p).unwrap_err().to_string(),
+            "[knn] neighbours: unknown parameter, expected `k` or `weights`"
+        );
+        // What the grid leaves out is scikit-learn's default.
+        let c = Knn.read(&Params::new()).unwrap();
+        assert_eq!((c.k, c.weighting), (5, KnnWeighting::Uniform));
     }
 }

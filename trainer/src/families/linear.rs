@@ -10,7 +10,9 @@ use smartcore::linear::ridge_regression::{
     RidgeRegression, RidgeRegressionParameters, RidgeRegressionSolverName,
 };
 
-use super::{Family, Fitted, ParamError, Params, Reader};
+use serde::Deserialize;
+
+use super::{number, positive, read, BadValue, Family, Fitted, HyperParams, ParamError, Params};
 
 /// A fitted linear model as intercept and coefficients, predicting exactly as it exports.
 struct Linear {
@@ -62,11 +64,7 @@ impl Family for LinearRegression {
     }
 
     fn check(&self, params: &Params) -> Result<(), ParamError> {
-        Reader {
-            family: self.name(),
-            params,
-        }
-        .only(&[])
+        read::<NoParams>(self.name(), params).map(|_| ())
     }
 
     fn fit(
@@ -168,16 +166,39 @@ impl Family for Lasso {
     }
 }
 
-/// The one parameter of ridge and lasso: a positive penalty `alpha` (default 1.0).
+/// Ordinary least squares has no hyper-parameters.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoParams {}
+
+impl HyperParams for NoParams {
+    fn check(&self) -> Result<(), BadValue> {
+        Ok(())
+    }
+}
+
+/// The one parameter of ridge and lasso: the penalty (scikit-learn's default 1.0).
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct Penalty {
+    alpha: f64,
+}
+
+impl Default for Penalty {
+    fn default() -> Self {
+        Self { alpha: 1.0 }
+    }
+}
+
+impl HyperParams for Penalty {
+    fn check(&self) -> Result<(), BadValue> {
+        number("alpha", self.alpha, positive, "a positive number")
+    }
+}
+
+/// The penalty `alpha` of ridge or lasso, checked.
 fn alpha(family: &'static str, params: &Params) -> Result<f64, ParamError> {
-    let r = Reader { family, params };
-    r.only(&["alpha"])?;
-    r.f64_or(
-        "alpha",
-        1.0,
-        |a| a > 0.0 && a.is_finite(),
-        "a positive number",
-    )
+    read::<Penalty>(family, params).map(|p| p.alpha)
 }
 
 #[cfg(test)]
@@ -228,15 +249,18 @@ mod tests {
     fn a_bad_alpha_is_named() {
         let p: Params = [("alpha".to_owned(), serde_json::json!(-1.0))].into();
         let err = Ridge.check(&p).unwrap_err().to_string();
-        assert_eq!(
-            err,
-            "ridge: parameter \"alpha\": \u{2212}1.0 is not a positive number"
-        );
+        assert_eq!(err, "[ridge] alpha: \u{2212}1.0 is not a positive number");
         let p: Params = [("alpah".to_owned(), serde_json::json!(1.0))].into();
-        assert!(Lasso
-            .check(&p)
-            .unwrap_err()
-            .to_string()
-            .contains("\"alpah\": unknown"));
+        assert_eq!(
+            Lasso.check(&p).unwrap_err().to_string(),
+            "[lasso] alpah: unknown parameter, expected `alpha`"
+        );
+        assert_eq!(alpha("lasso", &Params::new()).unwrap(), 1.0);
+        // Ordinary least squares takes none.
+        let p: Params = [("fit_intercept".to_owned(), serde_json::json!(true))].into();
+        assert_eq!(
+            LinearRegression.check(&p).unwrap_err().to_string(),
+            "[linear_regression] fit_intercept: unknown parameter: the family takes none"
+        );
     }
 }

@@ -15,25 +15,139 @@ mod linear;
 mod random_forest;
 mod xgboost;
 
-pub use adaboost::AdaBoost;
-pub use catboost::CatBoost;
 pub use decision_tree::DecisionTree;
-pub use gradient_boosting::GradientBoosting;
 pub use knn::Knn;
 pub use linear::{Lasso, LinearRegression, Ridge};
-pub use random_forest::RandomForest;
-pub use xgboost::XGBoost;
 
 /// Hyper-parameters by name, as the grid file and the report write them.
 pub use model::report::Params;
 
-/// A hyper-parameter that cannot be used, named.
+/// A hyper-parameter that cannot be used, named by the grid file's table and key:
+/// `[knn] k: 0 is not a positive whole number`.
 #[derive(Debug, thiserror::Error)]
-#[error("{family}: parameter {param:?}: {problem}")]
+#[error("[{family}] {param}: {problem}")]
 pub struct ParamError {
     pub family: &'static str,
     pub param: String,
     pub problem: String,
+}
+
+/// A family's hyper-parameters at one grid point, typed (linfa's checked parameters): serde
+/// reads the grid point (`deny_unknown_fields`; `Default` fills in what the grid leaves out),
+/// then [`HyperParams::check`] refuses the values a fit cannot use, before anything is fitted.
+pub(crate) trait HyperParams: serde::de::DeserializeOwned {
+    /// The first rule the values break (k ≥ 1, a share in (0, 1], …), with its key.
+    fn check(&self) -> Result<(), BadValue>;
+}
+
+/// A value a fit cannot use: its key and what is wrong with it.
+#[derive(Debug)]
+pub(crate) struct BadValue {
+    pub key: &'static str,
+    pub problem: String,
+}
+
+/// The grid point `params` of `family` read as `P` and checked.
+pub(crate) fn read<P: HyperParams>(family: &'static str, params: &Params) -> Result<P, ParamError> {
+    let value =
+        serde_json::Value::Object(params.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+    let typed: P = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let problem = e.into_inner().to_string();
+        // serde names an unknown key in its message, not in the path.
+        match problem
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split_once('`'))
+        {
+            Some((key, expected)) => ParamError {
+                family,
+                param: key.into(),
+                problem: match expected {
+                    ", there are no fields" => "unknown parameter: the family takes none".into(),
+                    _ => format!("unknown parameter{expected}"),
+                },
+            },
+            None => ParamError {
+                family,
+                param: path,
+                problem,
+            },
+        }
+    })?;
+    typed.check().map_err(|bad| ParamError {
+        family,
+        param: bad.key.into(),
+        problem: bad.problem,
+    })?;
+    Ok(typed)
+}
+
+/// `value` of `key` must be a whole number in `range`.
+pub(crate) fn whole(
+    key: &'static str,
+    value: usize,
+    range: std::ops::RangeInclusive<usize>,
+) -> Result<(), BadValue> {
+    let problem = if range.contains(&value) {
+        return Ok(());
+    } else if value < *range.start() && *range.start() == 1 {
+        format!("{value} is not a positive whole number")
+    } else if value < *range.start() {
+        format!("{value} is less than {}", range.start())
+    } else {
+        format!("{value} is more than {}", range.end())
+    };
+    Err(BadValue { key, problem })
+}
+
+/// `value` of `key` must pass `ok`, described as `what`.
+pub(crate) fn number(
+    key: &'static str,
+    value: f64,
+    ok: impl Fn(f64) -> bool,
+    what: &str,
+) -> Result<(), BadValue> {
+    if ok(value) {
+        return Ok(());
+    }
+    Err(BadValue {
+        key,
+        problem: format!("{} is not {what}", shown(&serde_json::Value::from(value))),
+    })
+}
+
+/// A share in (0, 1].
+pub(crate) fn share(v: f64) -> bool {
+    v > 0.0 && v <= 1.0
+}
+
+/// A finite number above 0.
+pub(crate) fn positive(v: f64) -> bool {
+    v > 0.0 && v.is_finite()
+}
+
+/// A finite number of at least 0.
+pub(crate) fn non_negative(v: f64) -> bool {
+    v >= 0.0 && v.is_finite()
+}
+
+/// An optional depth limit: a whole number, or `"none"` (or null) for no limit.
+pub(crate) fn depth_or_none<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<usize>, D::Error> {
+    use serde::Deserialize;
+    let v = serde_json::Value::deserialize(d)?;
+    match &v {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::String(s) if s == "none" => Ok(None),
+        _ => match v.as_u64().map(usize::try_from) {
+            Some(Ok(n)) => Ok(Some(n)),
+            _ => Err(serde::de::Error::custom(format!(
+                "{} is not a whole number or \"none\"",
+                shown(&v)
+            ))),
+        },
+    }
 }
 
 pub trait Family: Sync {
@@ -83,38 +197,38 @@ pub trait Family: Sync {
     ) -> anyhow::Result<Box<dyn Fitted>>;
 }
 
-/// A family whose fit of n stages (boosting rounds, forest trees) also predicts with each
-/// smaller number of stages: grid points that differ only in that number share one fit. Its
-/// [`Family`] implementation comes from here.
-pub(crate) trait Staged: Sync {
-    /// The family's checked hyper-parameters.
-    type Checked: Clone + PartialEq;
-    type Model: Fitted + 'static;
-    const NAME: &'static str;
-    /// The hyper-parameter that counts the stages, e.g. `"n_estimators"`.
+/// The hyper-parameters of a family whose fit of n stages (boosting rounds, forest trees) also
+/// predicts with each smaller number of stages.
+pub(crate) trait StagedParams: HyperParams + Clone + PartialEq + Sync {
+    /// The key that counts the stages, e.g. `"n_estimators"`.
     const STAGES: &'static str;
-
-    fn checked(&self, params: &Params) -> Result<Self::Checked, ParamError>;
-    fn stages(c: &Self::Checked) -> usize;
-    fn with_stages(c: &Self::Checked, n: usize) -> Self::Checked;
-    fn fit_model(
-        &self,
-        c: &Self::Checked,
-        x: &Array2<f64>,
-        y: &Array1<f64>,
-        seed: u64,
-    ) -> anyhow::Result<Self::Model>;
-    /// `model`'s predictions for `x` with its first `n` stages, for each `n` of `stages`.
-    fn predict_stages(
-        model: &Self::Model,
-        x: &Array2<f64>,
-        stages: &[usize],
-    ) -> anyhow::Result<Vec<Vec<f64>>>;
+    fn stages(&self) -> usize;
+    fn with_stages(&self, n: usize) -> Self;
 }
 
-impl<T: Staged> Family for T {
+/// A fitted model of n stages that also predicts with its first m ≤ n.
+pub(crate) trait StagedModel: Fitted + 'static {
+    /// The predictions for `x` with the first `n` stages, for each `n` of `stages`.
+    fn predict_stages(&self, x: &Array2<f64>, stages: &[usize]) -> anyhow::Result<Vec<Vec<f64>>>;
+}
+
+/// A family of staged models, all of it but its name and its fit shared: grid points that
+/// differ only in their stage count share one fit of the largest count.
+pub(crate) struct Staged<P, M> {
+    pub name: &'static str,
+    /// Fits with the given parameters; the seed drives every random choice.
+    pub fit: fn(&P, &Array2<f64>, &Array1<f64>, u64) -> anyhow::Result<M>,
+}
+
+impl<P: StagedParams, M: StagedModel> Staged<P, M> {
+    fn checked(&self, params: &Params) -> Result<P, ParamError> {
+        read(self.name, params)
+    }
+}
+
+impl<P: StagedParams, M: StagedModel> Family for Staged<P, M> {
     fn name(&self) -> &'static str {
-        T::NAME
+        self.name
     }
 
     fn check(&self, params: &Params) -> Result<(), ParamError> {
@@ -122,7 +236,7 @@ impl<T: Staged> Family for T {
     }
 
     fn groups(&self, grid: &[Params]) -> Vec<Vec<usize>> {
-        group_by_all_but(grid, T::STAGES)
+        group_by_all_but(grid, P::STAGES)
     }
 
     /// One fit of the group's largest stage count; each point predicts with its first stages.
@@ -138,8 +252,8 @@ impl<T: Staged> Family for T {
             .iter()
             .map(|p| self.checked(p))
             .collect::<Result<Vec<_>, _>>()?;
-        let (c, stages) = one_fit_for(T::NAME, points, T::stages, T::with_stages)?;
-        T::predict_stages(&self.fit_model(&c, x_fit, y_fit, seed)?, x_val, &stages)
+        let (c, stages) = one_fit_for(self.name, points, P::stages, P::with_stages)?;
+        (self.fit)(&c, x_fit, y_fit, seed)?.predict_stages(x_val, &stages)
     }
 
     fn fit(
@@ -149,12 +263,7 @@ impl<T: Staged> Family for T {
         y: &Array1<f64>,
         seed: u64,
     ) -> anyhow::Result<Box<dyn Fitted>> {
-        Ok(Box::new(self.fit_model(
-            &self.checked(params)?,
-            x,
-            y,
-            seed,
-        )?))
+        Ok(Box::new((self.fit)(&self.checked(params)?, x, y, seed)?))
     }
 }
 
@@ -171,13 +280,18 @@ pub fn all() -> Vec<Box<dyn Family>> {
         Box::new(Ridge),
         Box::new(Lasso),
         Box::new(DecisionTree),
-        Box::new(RandomForest),
+        Box::new(random_forest::RANDOM_FOREST),
         Box::new(Knn),
-        Box::new(GradientBoosting),
-        Box::new(XGBoost),
-        Box::new(AdaBoost),
-        Box::new(CatBoost),
+        Box::new(gradient_boosting::GRADIENT_BOOSTING),
+        Box::new(xgboost::XGBOOST),
+        Box::new(adaboost::ADABOOST),
+        Box::new(catboost::CATBOOST),
     ]
+}
+
+/// The family called `name` in grids and reports, if there is one.
+pub fn by_name(name: &str) -> Option<Box<dyn Family>> {
+    all().into_iter().find(|f| f.name() == name)
 }
 
 /// Groups grid points that differ only in `stages` (e.g. `"n_estimators"`): each group lists
@@ -276,7 +390,7 @@ pub fn plan<'a>(
         };
         if let Some((name, _)) = params.iter().find(|(_, v)| v.is_empty()) {
             anyhow::bail!(crate::BadInput(format!(
-                "grid: {}: parameter {name:?} has no values",
+                "[{}] {name}: the list of values to try is empty",
                 family.name()
             )));
         }
@@ -314,97 +428,70 @@ fn shown(v: &serde_json::Value) -> String {
     }
 }
 
-/// Reads helpers for grid points: each names the parameter and the family on error.
-pub(crate) struct Reader<'a> {
-    pub family: &'static str,
-    pub params: &'a Params,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
 
-impl Reader<'_> {
-    fn error(&self, param: &str, problem: impl Into<String>) -> ParamError {
-        ParamError {
-            family: self.family,
-            param: param.into(),
-            problem: problem.into(),
+    /// The message `family` gives for the grid point `point`.
+    fn refused(family: &str, point: serde_json::Value) -> String {
+        let p: Params = serde_json::from_value(point).unwrap();
+        by_name(family).unwrap().check(&p).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn every_rule_names_the_table_and_the_key() {
+        let minus = model::text::MINUS;
+        for (family, point, message) in [
+            ("knn", json!({"k": 0}), "[knn] k: 0 is not a positive whole number".to_owned()),
+            ("knn", json!({"k": -3}), "[knn] k: invalid value: integer `-3`, expected usize".into()),
+            ("decision_tree", json!({"max_depth": 0}), "[decision_tree] max_depth: 0 is not a positive whole number".into()),
+            ("decision_tree", json!({"max_depth": 65}), "[decision_tree] max_depth: 65 is more than 64".into()),
+            ("decision_tree", json!({"max_depth": 2.5}), "[decision_tree] max_depth: 2.5 is not a whole number or \"none\"".into()),
+            ("decision_tree", json!({"max_depth": "all"}), "[decision_tree] max_depth: \"all\" is not a whole number or \"none\"".into()),
+            ("decision_tree", json!({"min_samples_split": 1}), "[decision_tree] min_samples_split: 1 is less than 2".into()),
+            ("random_forest", json!({"max_features": 0.0}), "[random_forest] max_features: 0.0 is not a share of the columns in (0, 1]".into()),
+            ("random_forest", json!({"n_estimators": 5001}), "[random_forest] n_estimators: 5001 is more than 5000".into()),
+            ("random_forest", json!({"max_depth": 99_999_999_999u64}), "[random_forest] max_depth: 99999999999 is more than 64".into()),
+            ("gradient_boosting", json!({"subsample": 1.5}), "[gradient_boosting] subsample: 1.5 is not a share above 0 and at most 1".into()),
+            ("gradient_boosting", json!({"learning_rate": 0}), "[gradient_boosting] learning_rate: 0.0 is not a finite number above 0".into()),
+            ("xgboost", json!({"gamma": -1.0}), format!("[xgboost] gamma: {minus}1.0 is not a finite number of at least 0")),
+            ("xgboost", json!({"learning_rate": 2.0}), "[xgboost] learning_rate: 2.0 is not a number above 0 and at most 1".into()),
+            ("adaboost", json!({"loss": "huber"}), "[adaboost] loss: unknown variant `huber`, expected one of `linear`, `square`, `exponential`".into()),
+            ("adaboost", json!({"max_depth": 33}), "[adaboost] max_depth: 33 is more than 32".into()),
+            ("catboost", json!({"depth": 11}), "[catboost] depth: 11 is more than 10".into()),
+            ("catboost", json!({"border_count": 0}), "[catboost] border_count: 0 is not a positive whole number".into()),
+            ("ridge", json!({"alpha": 0.0}), "[ridge] alpha: 0.0 is not a positive number".into()),
+            ("lasso", json!({"alpha": "big"}), "[lasso] alpha: invalid type: string \"big\", expected f64".into()),
+            ("lasso", json!({"alpha": null}), "[lasso] alpha: invalid type: null, expected f64".into()),
+            ("ridge", json!({"alpha": 1.0, "l1_ratio": 0.5}), "[ridge] l1_ratio: unknown parameter, expected `alpha`".into()),
+            ("linear_regression", json!({"alpha": 1.0}), "[linear_regression] alpha: unknown parameter: the family takes none".into()),
+        ] {
+            assert_eq!(refused(family, point.clone()), message, "{family} {point}");
         }
     }
 
-    /// Refuses names the family does not know (a typo in a grid file must not pass silently).
-    pub fn only(&self, known: &[&str]) -> Result<(), ParamError> {
-        match self.params.keys().find(|k| !known.contains(&k.as_str())) {
-            Some(k) => Err(self.error(k, format!("unknown; known: {}", known.join(", ")))),
-            None => Ok(()),
+    #[test]
+    fn what_a_grid_point_leaves_out_is_the_default_and_none_lifts_a_depth_limit() {
+        for family in all() {
+            family.check(&Params::new()).unwrap();
         }
+        let tree = by_name("decision_tree").unwrap();
+        for depth in [json!("none"), json!(null), json!(1), json!(64)] {
+            tree.check(&[("max_depth".to_owned(), depth)].into())
+                .unwrap();
+        }
+        // Integers stand for whole-valued numbers where a number is wanted.
+        by_name("ridge")
+            .unwrap()
+            .check(&[("alpha".to_owned(), json!(3))].into())
+            .unwrap();
     }
 
-    /// An optional whole number within `range` (`"none"`, `null` or absent → `None`).
-    pub fn opt_usize(
-        &self,
-        name: &str,
-        range: std::ops::RangeInclusive<usize>,
-    ) -> Result<Option<usize>, ParamError> {
-        match self.params.get(name) {
-            None | Some(serde_json::Value::Null) => Ok(None),
-            Some(serde_json::Value::String(s)) if s == "none" => Ok(None),
-            Some(v) => match v.as_u64() {
-                Some(n) if range.contains(&(n as usize)) => Ok(Some(n as usize)),
-                _ => Err(self.error(
-                    name,
-                    format!(
-                        "{} is not a whole number from {} to {}",
-                        shown(v),
-                        range.start(),
-                        range.end()
-                    ),
-                )),
-            },
-        }
-    }
-
-    /// A number accepted by `ok` (described as `what` in the error), or `default`.
-    pub fn f64_or(
-        &self,
-        name: &str,
-        default: f64,
-        ok: impl Fn(f64) -> bool,
-        what: &str,
-    ) -> Result<f64, ParamError> {
-        match self.params.get(name) {
-            None => Ok(default),
-            Some(v) => match v.as_f64() {
-                Some(x) if ok(x) => Ok(x),
-                _ => Err(self.error(name, format!("{} is not {what}", shown(v)))),
-            },
-        }
-    }
-
-    /// A string among `allowed`, or `default`.
-    pub fn choice_or(
-        &self,
-        name: &str,
-        default: &'static str,
-        allowed: &[&'static str],
-    ) -> Result<&'static str, ParamError> {
-        match self.params.get(name) {
-            None => Ok(default),
-            Some(v) => v
-                .as_str()
-                .and_then(|s| allowed.iter().find(|a| **a == s).copied())
-                .ok_or_else(|| {
-                    self.error(
-                        name,
-                        format!("{} is not one of: {}", shown(v), allowed.join(", ")),
-                    )
-                }),
-        }
-    }
-
-    pub fn usize_or(
-        &self,
-        name: &str,
-        default: usize,
-        range: std::ops::RangeInclusive<usize>,
-    ) -> Result<usize, ParamError> {
-        Ok(self.opt_usize(name, range)?.unwrap_or(default))
+    #[test]
+    fn an_empty_list_in_the_grid_file_is_named() {
+        let spec = parse_grids("[knn]\nk = []\n").unwrap();
+        let err = plan(&all(), &spec).err().unwrap().to_string();
+        assert_eq!(err, "[knn] k: the list of values to try is empty");
     }
 }

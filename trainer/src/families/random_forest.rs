@@ -7,110 +7,97 @@ use smartcore::ensemble::random_forest_regressor::{
     RandomForestRegressor, RandomForestRegressorParameters,
 };
 
-use super::{Fitted, ParamError, Params, Reader, Staged};
+use serde::Deserialize;
+
+use super::{
+    depth_or_none, number, share, whole, BadValue, Fitted, HyperParams, Staged, StagedModel,
+    StagedParams,
+};
 use crate::export::smartcore_trees;
 
-pub struct RandomForest;
+/// smartcore's random forest regressor.
+pub(crate) const RANDOM_FOREST: Staged<Checked, Forest> = Staged {
+    name: "random_forest",
+    fit: fit_forest,
+};
 
-#[derive(Debug, Clone, PartialEq)]
+/// A grid point (scikit-learn's regressor defaults).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct Checked {
     n_estimators: usize,
+    #[serde(deserialize_with = "depth_or_none")]
     max_depth: Option<usize>,
     min_samples_leaf: usize,
     /// Share of the columns tried at each split (scikit-learn's regressor default: all).
     max_features: f64,
 }
 
-impl RandomForest {
-    fn read(&self, p: &Params) -> Result<Checked, ParamError> {
-        let r = Reader {
-            family: Self::NAME,
-            params: p,
-        };
-        r.only(&[
-            "n_estimators",
-            "max_depth",
-            "min_samples_leaf",
+impl Default for Checked {
+    fn default() -> Self {
+        Self {
+            n_estimators: 100,
+            max_depth: None,
+            min_samples_leaf: 1,
+            max_features: 1.0,
+        }
+    }
+}
+
+impl HyperParams for Checked {
+    fn check(&self) -> Result<(), BadValue> {
+        whole("n_estimators", self.n_estimators, 1..=5000)?;
+        if let Some(d) = self.max_depth {
+            whole("max_depth", d, 1..=64)?;
+        }
+        whole("min_samples_leaf", self.min_samples_leaf, 1..=100_000)?;
+        number(
             "max_features",
-        ])?;
-        Ok(Checked {
-            n_estimators: r.usize_or("n_estimators", 100, 1..=5000)?,
-            max_depth: r.opt_usize("max_depth", 1..=64)?,
-            min_samples_leaf: r.usize_or("min_samples_leaf", 1, 1..=100_000)?,
-            max_features: r.f64_or(
-                "max_features",
-                1.0,
-                |f| f > 0.0 && f <= 1.0,
-                "a share of the columns in (0, 1]",
-            )?,
-        })
+            self.max_features,
+            share,
+            "a share of the columns in (0, 1]",
+        )
+    }
+}
+
+impl StagedParams for Checked {
+    const STAGES: &'static str = "n_estimators";
+
+    fn stages(&self) -> usize {
+        self.n_estimators
     }
 
-    fn fit_forest(
-        &self,
-        c: &Checked,
-        x: &Array2<f64>,
-        y: &Array1<f64>,
-        seed: u64,
-    ) -> anyhow::Result<Forest> {
-        let columns = x.ncols();
-        let m = ((columns as f64 * c.max_features).round() as usize).clamp(1, columns);
-        let mut p = RandomForestRegressorParameters::default()
-            .with_n_trees(c.n_estimators)
-            .with_min_samples_leaf(c.min_samples_leaf)
-            .with_m(m)
-            .with_seed(seed);
-        if let Some(d) = c.max_depth {
-            p = p.with_max_depth(d as u16);
+    fn with_stages(&self, n_estimators: usize) -> Self {
+        Self {
+            n_estimators,
+            ..self.clone()
         }
-        let fitted: RandomForestRegressor<f64, f64, Array2<f64>, Array1<f64>> =
-            RandomForestRegressor::fit(x, y, p).context("fitting random forest")?;
-        let trees = smartcore_trees::forest_trees(&fitted)?;
-        Ok(Forest { fitted, trees })
     }
+}
+
+fn fit_forest(c: &Checked, x: &Array2<f64>, y: &Array1<f64>, seed: u64) -> anyhow::Result<Forest> {
+    let columns = x.ncols();
+    let m = ((columns as f64 * c.max_features).round() as usize).clamp(1, columns);
+    let mut p = RandomForestRegressorParameters::default()
+        .with_n_trees(c.n_estimators)
+        .with_min_samples_leaf(c.min_samples_leaf)
+        .with_m(m)
+        .with_seed(seed);
+    if let Some(d) = c.max_depth {
+        p = p.with_max_depth(d as u16);
+    }
+    let fitted: RandomForestRegressor<f64, f64, Array2<f64>, Array1<f64>> =
+        RandomForestRegressor::fit(x, y, p).context("fitting random forest")?;
+    let trees = smartcore_trees::forest_trees(&fitted)?;
+    Ok(Forest { fitted, trees })
 }
 
 /// Forests that differ only in size share one fit: smartcore draws each tree's bootstrap
 /// sample from one seeded stream, so the first n trees of a larger forest are the n-tree
-/// forest.
-impl Staged for RandomForest {
-    type Checked = Checked;
-    type Model = Forest;
-    const NAME: &'static str = "random_forest";
-    const STAGES: &'static str = "n_estimators";
-
-    fn checked(&self, params: &Params) -> Result<Checked, ParamError> {
-        self.read(params)
-    }
-
-    fn stages(c: &Checked) -> usize {
-        c.n_estimators
-    }
-
-    fn with_stages(c: &Checked, n_estimators: usize) -> Checked {
-        Checked {
-            n_estimators,
-            ..c.clone()
-        }
-    }
-
-    fn fit_model(
-        &self,
-        c: &Checked,
-        x: &Array2<f64>,
-        y: &Array1<f64>,
-        seed: u64,
-    ) -> anyhow::Result<Forest> {
-        self.fit_forest(c, x, y, seed)
-    }
-
-    /// The mean of the first n trees is the n-tree forest's prediction.
-    fn predict_stages(
-        forest: &Forest,
-        x: &Array2<f64>,
-        stages: &[usize],
-    ) -> anyhow::Result<Vec<Vec<f64>>> {
-        let outputs: Vec<Vec<f64>> = forest
+/// forest: the mean of the first n trees is its prediction.
+impl StagedModel for Forest {
+    fn predict_stages(&self, x: &Array2<f64>, stages: &[usize]) -> anyhow::Result<Vec<Vec<f64>>> {
+        let outputs: Vec<Vec<f64>> = self
             .trees
             .iter()
             .map(|t| x.rows().into_iter().map(|r| leaf_value(t, r)).collect())
@@ -163,7 +150,7 @@ impl Fitted for Forest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::families::Family;
+    use crate::families::{Family, Params};
     use serde_json::json;
 
     fn data() -> (Array2<f64>, Array1<f64>) {
@@ -181,11 +168,11 @@ mod tests {
         let (x, y) = data();
         let p = |n: u64| -> Params { [("n_estimators".to_owned(), json!(n))].into() };
         let (small, large) = (p(4), p(16));
-        let grouped = RandomForest
+        let grouped = RANDOM_FOREST
             .fit_predict_group(&[&small, &large], &x, &y, &x, 3)
             .unwrap();
         for (params, staged) in [(&small, &grouped[0]), (&large, &grouped[1])] {
-            let alone = RandomForest
+            let alone = RANDOM_FOREST
                 .fit(params, &x, &y, 3)
                 .unwrap()
                 .predict(&x)
@@ -194,14 +181,14 @@ mod tests {
                 assert!((a - b).abs() < 1e-9, "{a} vs {b}");
             }
         }
-        assert_eq!(RandomForest.groups(&[small, large, p(8)]), [vec![0, 1, 2]]);
+        assert_eq!(RANDOM_FOREST.groups(&[small, large, p(8)]), [vec![0, 1, 2]]);
     }
 
     #[test]
     fn the_exported_trees_predict_the_forest_mean() {
         let (x, y) = data();
         let p: Params = [("n_estimators".to_owned(), json!(8))].into();
-        let fitted = RandomForest.fit(&p, &x, &y, 5).unwrap();
+        let fitted = RANDOM_FOREST.fit(&p, &x, &y, 5).unwrap();
         let model::Model::TreeEnsemble { trees, aggregation } = fitted.export().unwrap() else {
             panic!("not a tree ensemble")
         };

@@ -8,11 +8,19 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::cart::{self, Additive, Binned, Builder, Newton, Shape, Stats};
-use super::{ParamError, Params, Reader, Staged};
+use serde::Deserialize;
 
-pub struct XGBoost;
+use super::{non_negative, number, share, whole, BadValue, HyperParams, Staged, StagedParams};
 
-#[derive(Debug, Clone, PartialEq)]
+/// XGBoost-style second-order boosting of squared error.
+pub(crate) const XGBOOST: Staged<Checked, Additive> = Staged {
+    name: "xgboost",
+    fit: boost,
+};
+
+/// A grid point (XGBoost's defaults).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub(crate) struct Checked {
     n_estimators: usize,
     learning_rate: f64,
@@ -23,85 +31,65 @@ pub(crate) struct Checked {
     subsample: f64,
 }
 
-fn non_negative(v: f64) -> bool {
-    v >= 0.0 && v.is_finite()
-}
-
-impl XGBoost {
-    fn read(&self, p: &Params) -> Result<Checked, ParamError> {
-        let r = Reader {
-            family: Self::NAME,
-            params: p,
-        };
-        r.only(&[
-            "n_estimators",
-            "learning_rate",
-            "max_depth",
-            "min_child_weight",
-            "reg_lambda",
-            "gamma",
-            "subsample",
-        ])?;
-        let number = "a finite number of at least 0";
-        Ok(Checked {
-            n_estimators: r.usize_or("n_estimators", 100, 1..=100_000)?,
-            learning_rate: r.f64_or(
-                "learning_rate",
-                0.3,
-                |v| v > 0.0 && v <= 1.0,
-                "a number above 0 and at most 1",
-            )?,
-            max_depth: r.usize_or("max_depth", 6, 1..=32)?,
-            min_child_weight: r.f64_or("min_child_weight", 1.0, non_negative, number)?,
-            reg_lambda: r.f64_or("reg_lambda", 1.0, non_negative, number)?,
-            gamma: r.f64_or("gamma", 0.0, non_negative, number)?,
-            subsample: r.f64_or(
-                "subsample",
-                1.0,
-                |v| v > 0.0 && v <= 1.0,
-                "a share above 0 and at most 1",
-            )?,
-        })
-    }
-}
-
-impl Staged for XGBoost {
-    type Checked = Checked;
-    type Model = Additive;
-    const NAME: &'static str = "xgboost";
-    const STAGES: &'static str = "n_estimators";
-
-    fn checked(&self, params: &Params) -> Result<Checked, ParamError> {
-        self.read(params)
-    }
-
-    fn stages(c: &Checked) -> usize {
-        c.n_estimators
-    }
-
-    fn with_stages(c: &Checked, n_estimators: usize) -> Checked {
-        Checked {
-            n_estimators,
-            ..c.clone()
+impl Default for Checked {
+    fn default() -> Self {
+        Self {
+            n_estimators: 100,
+            learning_rate: 0.3,
+            max_depth: 6,
+            min_child_weight: 1.0,
+            reg_lambda: 1.0,
+            gamma: 0.0,
+            subsample: 1.0,
         }
     }
+}
 
-    fn fit_model(
-        &self,
-        c: &Checked,
-        x: &Array2<f64>,
-        y: &Array1<f64>,
-        seed: u64,
-    ) -> anyhow::Result<Additive> {
-        boost(c, x, y, seed)
+impl HyperParams for Checked {
+    fn check(&self) -> Result<(), BadValue> {
+        let number_of_at_least_0 = "a finite number of at least 0";
+        whole("n_estimators", self.n_estimators, 1..=100_000)?;
+        number(
+            "learning_rate",
+            self.learning_rate,
+            share,
+            "a number above 0 and at most 1",
+        )?;
+        whole("max_depth", self.max_depth, 1..=32)?;
+        number(
+            "min_child_weight",
+            self.min_child_weight,
+            non_negative,
+            number_of_at_least_0,
+        )?;
+        number(
+            "reg_lambda",
+            self.reg_lambda,
+            non_negative,
+            number_of_at_least_0,
+        )?;
+        number("gamma", self.gamma, non_negative, number_of_at_least_0)?;
+        number(
+            "subsample",
+            self.subsample,
+            share,
+            "a share above 0 and at most 1",
+        )
+    }
+}
+
+impl StagedParams for Checked {
+    const STAGES: &'static str = "n_estimators";
+
+    fn stages(&self) -> usize {
+        self.n_estimators
     }
 
-    fn predict_stages(
-        model: &Additive,
-        x: &Array2<f64>,
-        stages: &[usize],
-    ) -> anyhow::Result<Vec<Vec<f64>>> {
-        model.staged(x, stages)
+    fn with_stages(&self, n_estimators: usize) -> Self {
+        Self {
+            n_estimators,
+            ..self.clone()
+        }
     }
 }
 
@@ -164,7 +152,7 @@ fn boost(c: &Checked, x: &Array2<f64>, y: &Array1<f64>, seed: u64) -> anyhow::Re
 mod tests {
     use super::*;
     use crate::families::cart::testing::{data, params};
-    use crate::families::Family;
+    use crate::families::{Family, Params};
     use crate::metrics::Scores;
 
     #[test]
@@ -176,11 +164,11 @@ mod tests {
             ("max_depth", serde_json::json!(0)),
             ("eta", serde_json::json!(0.3)),
         ] {
-            let err = XGBoost.check(&params(&[(name, bad)])).unwrap_err();
+            let err = XGBOOST.check(&params(&[(name, bad)])).unwrap_err();
             assert_eq!(err.param, name);
             assert!(err.to_string().contains("xgboost"), "{err}");
         }
-        assert!(XGBoost.check(&Params::new()).is_ok());
+        assert!(XGBOOST.check(&Params::new()).is_ok());
     }
 
     #[test]
@@ -189,7 +177,7 @@ mod tests {
         let x = Array2::from_shape_vec((4, 1), vec![0.0, 0.0, 1.0, 1.0]).unwrap();
         let y = Array1::from(vec![2.0, 2.0, 8.0, 8.0]);
         let p = params(&[("n_estimators", 1.into()), ("learning_rate", 0.5.into())]);
-        let fitted = XGBoost.fit(&p, &x, &y, 0).unwrap();
+        let fitted = XGBOOST.fit(&p, &x, &y, 0).unwrap();
         let model::Model::TreeEnsemble { trees, aggregation } = fitted.export().unwrap() else {
             panic!("not a tree ensemble");
         };
@@ -220,17 +208,17 @@ mod tests {
         };
         let grid = [point(30), point(3)];
         let group: Vec<&Params> = grid.iter().collect();
-        let staged = XGBoost
+        let staged = XGBOOST
             .fit_predict_group(&group, &x_fit, &y_fit, &x_val, 4)
             .unwrap();
         for (p, s) in grid.iter().zip(&staged) {
-            let alone = XGBoost.fit(p, &x_fit, &y_fit, 4).unwrap();
+            let alone = XGBOOST.fit(p, &x_fit, &y_fit, 4).unwrap();
             assert_eq!(&alone.predict(&x_val).unwrap(), s);
         }
         let y_val = y.slice(ndarray::s![240..]).to_vec();
         assert!(Scores::of(&y_val, &staged[0]).r2 > 0.9);
         assert_ne!(
-            XGBoost
+            XGBOOST
                 .fit_predict_group(&group, &x_fit, &y_fit, &x_val, 5)
                 .unwrap(),
             staged
