@@ -14,7 +14,6 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 
 DATA ?= data/stud.csv
 SCHEMA ?= data/students.schema.json
-SHARED_DATA := ../shared/data/stud.csv
 TRAINER := target/release/trainer
 PARITY := target/parity/test_split.json
 EXTREMES := e2e/fixtures/extremes.csv
@@ -53,10 +52,11 @@ tools-hosting:
 	@scripts/tools.sh hosting
 
 # The dataset is never committed: bring the shared copy in when it is beside the project.
+# Any data/NAME.csv comes from ../shared/data/NAME.csv (stud.csv, student-por.csv).
 data: $(DATA)
-$(DATA):
-	@if [ -f $(SHARED_DATA) ]; then mkdir -p $(dir $@) && cp $(SHARED_DATA) $@ && echo "copied $(SHARED_DATA) to $@"; \
-	else echo "$@ is missing and $(SHARED_DATA) is not there: see data/README.md" >&2; exit 1; fi
+data/%.csv:
+	@if [ -f ../shared/data/$*.csv ]; then mkdir -p $(dir $@) && cp ../shared/data/$*.csv $@ && echo "copied ../shared/data/$*.csv to $@"; \
+	else echo "$@ is missing and ../shared/data/$*.csv is not there: see data/README.md" >&2; exit 1; fi
 
 lint:
 	cargo fmt --all -- --check
@@ -106,9 +106,6 @@ site-uci: tools-web trainer-bin $(UCI_DATA)
 	scripts/site.sh $(UCI_DATA) data/uci-student.schema.json $(UCI_SITE)
 	@mkdir -p target/parity-uci
 	$(TRAINER) predict --model $(UCI_SITE)-models/model.json --input $(UCI_DATA) --rows-of $(UCI_SITE)-models/report.json --format json --all-models > target/parity-uci/test_split.json
-$(UCI_DATA):
-	@if [ -f ../shared/data/student-por.csv ]; then mkdir -p $(dir $@) && cp ../shared/data/student-por.csv $@ && echo "copied ../shared/data/student-por.csv to $@"; \
-	else echo "$@ is missing and ../shared/data/student-por.csv is not there: see data/README.md" >&2; exit 1; fi
 
 # The committed model is the one the trainer produces from the real data: model.json byte for
 # byte, report.json in everything but its measured timings.

@@ -10,11 +10,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, collectErrors, defaultModel, defaultReport, openApp, readParityCases } from './server.mjs';
+import { ROOT, axeViolations, collectErrors, defaultModel, defaultReport, openApp, readParityCases } from './server.mjs';
 import { parseCsv, toCsv } from './csv.mjs';
 
 const SCREENSHOTS = join(ROOT, 'e2e/screenshots');
-const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
 const model = defaultModel();
 const report = defaultReport();
 const FEATURES = model.features.map((f) => f.name);
@@ -94,13 +93,9 @@ function expectedAudit(csv) {
 }
 
 /** Runs axe-core on the page with every "what these numbers mean" box open. */
-async function axeViolations(page) {
+async function axeWithBoxesOpen(page) {
   await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return result.violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((node) => node.target.join(' ')).slice(0, 4).join(' | ')}`,
-  );
+  return axeViolations(page);
 }
 
 const reportShown = (page) => page.waitForFunction(() => !document.querySelector('[data-testid="report-loading"]'));
@@ -299,12 +294,12 @@ describe('the batch audit and the glossary in Chromium', () => {
           await tab.goto(`${server.url}batch`);
           await choose(tab, file);
           await tab.locator('[data-testid="batch-audit"]').waitFor();
-          found.push(...(await axeViolations(tab)).map((v) => `/batch: ${v}`));
+          found.push(...(await axeWithBoxesOpen(tab)).map((v) => `/batch: ${v}`));
           for (const path of ['', 'models', 'fairness', 'about']) {
             await tab.goto(`${server.url}${path}`);
             await reportShown(tab);
             await tab.locator('[data-testid="served-model"], [data-testid="model-info"]').first().waitFor();
-            found.push(...(await axeViolations(tab)).map((v) => `/${path}: ${v}`));
+            found.push(...(await axeWithBoxesOpen(tab)).map((v) => `/${path}: ${v}`));
           }
         } finally {
           await context.close();

@@ -7,10 +7,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PREDICTION, ROOT, collectErrors, defaultModel, defaultReport, openApp, readParityCases } from './server.mjs';
+import { PREDICTION, ROOT, axeViolations, collectErrors, defaultModel, defaultReport, openApp, readParityCases } from './server.mjs';
 
 const SCREENSHOTS = join(ROOT, 'e2e/screenshots');
-const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
 const model = defaultModel();
 const report = defaultReport();
 
@@ -33,17 +32,6 @@ function smallCsv() {
     columns.map((n) => (i === 4 && n === 'writing_score' ? 'n/a' : c.student[n])).join(','),
   );
   return [columns.join(','), ...lines].join('\n') + '\n';
-}
-
-/** Runs axe-core on the page; resolves to its violations, summarised. */
-async function axeViolations(page) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { resultTypes: ['violations'] }),
-  );
-  return result.violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`,
-  );
 }
 
 /** Waits until the page's training report has arrived (pages that need it fetch it once). */

@@ -11,10 +11,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LABELS, PREDICTION, ROOT, collectErrors, defaultModel, openApp, rustFixed1 } from './server.mjs';
+import { LABELS, PREDICTION, ROOT, axeViolations, collectErrors, defaultModel, openApp, rustFixed1 } from './server.mjs';
 
 const SCREENSHOTS = join(ROOT, 'e2e/screenshots');
-const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
 const TRAINER = join(ROOT, 'target/release/trainer');
 const model = defaultModel();
 
@@ -45,12 +44,6 @@ function native(students) {
   const at = header.split(',').indexOf('prediction');
   // The prediction column is a plain number: the quoted categories before it hold no commas.
   return rows.map((r) => Number(r.match(/("[^"]*"|[^,]*)(,|$)/g).map((c) => c.replace(/,$/, ''))[at]));
-}
-
-async function axeViolations(page) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`);
 }
 
 const MARKER = '#curve-reading-score .marker';

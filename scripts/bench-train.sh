@@ -25,7 +25,6 @@ VENV=target/bench-venv
 REQS=bench/requirements.txt
 OUT=target/bench
 DATA=data/stud.csv
-SHARED_DATA=../shared/data/stud.csv
 TRAINER=target/release/trainer
 GRID_SRC=trainer/grids.toml
 ONLY=()
@@ -58,13 +57,8 @@ cp "$GRID_SRC" "$GRID"
 say "cargo build --release --locked -p trainer"
 cargo build --release --locked -p trainer || die "the trainer does not build"
 
-# 3. The data.
-if [ ! -f "$DATA" ]; then
-    [ -f "$SHARED_DATA" ] || die "$DATA is missing and $SHARED_DATA is not there: see data/README.md"
-    mkdir -p "$(dirname "$DATA")"
-    cp "$SHARED_DATA" "$DATA"
-    say "copied $SHARED_DATA to $DATA"
-fi
+# 3. The data: make's rule copies it from ../shared/data/.
+[ -f "$DATA" ] || make --no-print-directory "$DATA" || die "no $DATA"
 
 # 4. The Rust run. A grid section the trainer has no code for yet ("unknown family") is left
 #    out of the Rust run only, with a note; the Python side still searches it. The trainer

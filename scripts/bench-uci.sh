@@ -32,7 +32,6 @@ VENV=target/bench-venv
 REQS=bench/requirements.txt
 OUT=target/bench-uci
 DATA=data/student-por.csv
-SHARED_DATA=../shared/data/student-por.csv
 SCHEMA=${BENCH_UCI_SCHEMA:-data/uci-student.schema.json}
 TRAINER=${BENCH_UCI_TRAINER:-target/release/trainer}
 REPEATS=${BENCH_UCI_REPEATS:-20}
@@ -92,13 +91,8 @@ else
     cargo build --release --locked -p trainer || die "the trainer does not build"
 fi
 
-# 3. The data (never committed).
-if [ ! -f "$DATA" ]; then
-    [ -f "$SHARED_DATA" ] || die "$DATA is missing and $SHARED_DATA is not there: see ../shared/data/README.md"
-    mkdir -p "$(dirname "$DATA")"
-    cp "$SHARED_DATA" "$DATA"
-    say "copied $SHARED_DATA to $DATA"
-fi
+# 3. The data (never committed): make's rule copies it from ../shared/data/.
+[ -f "$DATA" ] || make --no-print-directory "$DATA" || die "no $DATA"
 SCHEMA_ARGS=()
 if [ -f "$SCHEMA" ]; then
     SCHEMA_ARGS=(--schema "$SCHEMA")

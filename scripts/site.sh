@@ -27,7 +27,6 @@ if [ $# -lt 1 ] || [ $# -gt 3 ]; then die "usage: scripts/site.sh DATA [SCHEMA] 
 DATA=$1
 SCHEMA=${2:-}
 SITE=${3:-target/site}
-[ -n "$SITE" ] || SITE=target/site
 TRAINER=${SITE_TRAINER:-target/release/trainer}
 
 [ -f "$DATA" ] || die "no data file at $DATA (DATA=path/to/your.csv)"

@@ -38,7 +38,7 @@ fn every_family_s_curves_and_suggestions_hold() {
             // The goal search for two students of four (the typical one and the highest
             // scores, which between them meet every kind of answer): each goal is an
             // exhaustive search checked by another, and model/tests/whatif.rs covers the rest.
-            if i % 3 == 0 {
+            if i == 0 || i == students.len() - 1 {
                 check::check_goals(&predictor, student);
             }
         }

@@ -183,31 +183,28 @@ mod tests {
 
     #[test]
     fn bad_parameters_are_named() {
-        let p: Params = [("weights".to_owned(), json!("cosine"))].into();
-        assert_eq!(
-            Knn.check(&p).unwrap_err().to_string(),
-            "[knn] weights: unknown variant `cosine`, expected `uniform` or `distance`"
-        );
-        let p: Params = [("k".to_owned(), json!(0))].into();
-        assert_eq!(
-            Knn.check(&p).unwrap_err().to_string(),
-            "[knn] k: 0 is not a positive whole number"
-        );
-        let p: Params = [("k".to_owned(), json!(1001))].into();
-        assert_eq!(
-            Knn.check(&p).unwrap_err().to_string(),
-            "[knn] k: 1001 is more than 1000"
-        );
-        let p: Params = [("k".to_owned(), json!(2.5))].into();
-        assert_eq!(
-            Knn.check(&p).unwrap_err().to_string(),
-            "[knn] k: invalid type: floating point `2.5`, expected usize"
-        );
-        let p: Params = [("neighbours".to_owned(), json!(3))].into();
-        assert_eq!(
-            Knn.check(&p).unwrap_err().to_string(),
-            "[knn] neighbours: unknown parameter, expected `k` or `weights`"
-        );
+        for (key, value, message) in [
+            (
+                "weights",
+                json!("cosine"),
+                "[knn] weights: unknown variant `cosine`, expected `uniform` or `distance`",
+            ),
+            ("k", json!(0), "[knn] k: 0 is not a positive whole number"),
+            ("k", json!(1001), "[knn] k: 1001 is more than 1000"),
+            (
+                "k",
+                json!(2.5),
+                "[knn] k: invalid type: floating point `2.5`, expected usize",
+            ),
+            (
+                "neighbours",
+                json!(3),
+                "[knn] neighbours: unknown parameter, expected `k` or `weights`",
+            ),
+        ] {
+            let p: Params = [(key.to_owned(), value)].into();
+            assert_eq!(Knn.check(&p).unwrap_err().to_string(), message);
+        }
         // What the grid leaves out is scikit-learn's default.
         let c = Knn.read(&Params::new()).unwrap();
         assert_eq!((c.k, c.weighting), (5, KnnWeighting::Uniform));
