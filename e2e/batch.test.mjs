@@ -284,6 +284,9 @@ describe('the batch page in Chromium', () => {
     assert.equal(await chosen('reading_score'), 'Reading');
     assert.equal(await chosen('writing_score'), 'Writing');
     assert.match(await noteOf(mapping, 'gender'), /will be filled with the most frequent value/);
+    // The target's column too, under its close name: the predictions are compared with it.
+    assert.equal((await mapping.locator('#map-target option:checked').textContent()).trim(), 'Math');
+    assert.equal((await mapping.locator('#map-target-note').textContent()).trim(), 'read from "Math": compared with the predictions');
     // Two fields on one column: refused until fixed.
     await mapping.getByLabel(LABELS.gender, { exact: true }).selectOption({ label: 'Lunch' });
     assert.match(await mapping.locator('[data-testid="mapping-problem"]').textContent(), /Gender and Lunch both read the column "Lunch"|Lunch and Gender both read the column "Lunch"/);
@@ -298,6 +301,26 @@ describe('the batch page in Chromium', () => {
     assert.deepEqual(rows[0].slice(0, 8), header);
     const at = rows[0].indexOf(PREDICTED);
     cases.forEach((c, i) => assert.ok(Math.abs(Number(rows[i + 1][at]) - c.prediction) < 1e-9, `row ${i + 1}`));
+    assert.match(await summary('r2'), /^-?\d\.\d{3}$/, 'scored against the Math column');
+
+    // Another score: predicted again with the columns chosen (Sex is still gender, Math now a
+    // field, Reading the target), without asking again.
+    const targetSelect = page.getByLabel('Score to predict', { exact: true });
+    try {
+      await targetSelect.selectOption('reading_score');
+      await page.getByRole('button', { name: 'Predict again with Reading score' }).click();
+      await page.locator('[data-testid="batch-made-with"]').filter({ hasText: /^Made with Reading score, every field used\.$/ }).waitFor();
+      assert.equal(await page.locator('[data-testid="batch-mapping"]').count(), 0, 'no second mapping step');
+      assert.equal(await summary('predicted'), '20');
+      assert.match(await summary('r2'), /^-?\d\.\d{3}$/, 'scored against the Reading column');
+      const [again] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download results CSV' }).click()]);
+      const reading = parseCsv(readFileSync(await again.path(), 'utf8'));
+      const col = reading[0].indexOf('predicted_reading_score');
+      assert.ok(col >= 0, reading[0].join(','));
+      cases.forEach((c, i) => assert.ok(Math.abs(Number(reading[i + 1][col]) - c.all.reading_score) < 1e-9, `row ${i + 1}: ${reading[i + 1][col]} vs ${c.all.reading_score}`));
+    } finally {
+      await targetSelect.selectOption(TARGET);
+    }
   });
 
   test('a finished batch stays across a change of score and a visit to another page, marked with its model', async () => {

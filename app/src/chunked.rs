@@ -12,7 +12,7 @@
 
 use std::future::Future;
 
-use model::{csv_delimiter, Batch, BatchError, Missing, Predictor};
+use model::{csv_delimiter, Batch, BatchError, Columns, Missing, Predictor};
 
 /// How big the pieces of a file are: `first` rows, then as many as take about `budget_ms`
 /// at the pace of the last piece, within `[min, max]`.
@@ -173,6 +173,7 @@ pub fn append(whole: &mut Option<Batch>, part: Batch, first_row: usize) {
         None => {
             *whole = Some(Batch {
                 header: part.header,
+                columns: part.columns,
                 rows: rows.collect(),
             })
         }
@@ -182,13 +183,13 @@ pub fn append(whole: &mut Option<Batch>, part: Batch, first_row: usize) {
 /// Predicts the file a piece at a time, calling `pause` between pieces so the browser can
 /// handle input and paint; reports progress as (rows done, share of the file read) and stops
 /// early once `current` says a newer file replaced this one. `clock` reads milliseconds. Also returns the
-/// time spent working (pauses not counted). `columns` is each feature's header cell, as a
-/// [`model::ColumnPlan`] chose them (`None`: the header names every feature).
+/// time spent working (pauses not counted). `columns` is each feature's header cell and the
+/// target's, as a [`model::ColumnPlan`] chose them (`None`: the header names every feature).
 #[allow(clippy::too_many_arguments)]
 pub async fn predict_with_pauses<P, F>(
     predictor: &Predictor,
     bytes: &[u8],
-    columns: Option<&[Option<usize>]>,
+    columns: Option<&Columns>,
     sizes: PieceSizes,
     clock: impl Fn() -> f64,
     mut pause: P,
@@ -445,8 +446,12 @@ mod tests {
                 file.push('\n');
             }
         }
-        let mut columns: Vec<Option<usize>> = (0..names.len()).map(Some).collect();
-        *columns.last_mut().unwrap() = None;
+        let mut features: Vec<Option<usize>> = (0..names.len()).map(Some).collect();
+        *features.last_mut().unwrap() = None;
+        let columns = Columns {
+            features,
+            target: None,
+        };
         let whole = p
             .predict_csv_mapped(file.as_bytes(), Missing::Impute, Some(&columns))
             .expect("usable");

@@ -13,6 +13,7 @@
 //! and is counted. The figures are sums, so the audit can take the rows a piece at a time.
 
 use crate::batch::{Batch, BatchRow};
+use crate::columns::Columns;
 use crate::fields::{category_index, find_column, Column};
 use crate::format::Feature;
 use crate::predict::Predictor;
@@ -95,14 +96,30 @@ impl Audit {
     /// by each of the `audited` features (categorical ones; others are ignored): its column
     /// found as the batch finds columns, its groups its categories. A feature whose column the
     /// file lacks is listed in [`BatchAudit::absent`].
-    pub fn new(predictor: &Predictor, header: &[String], audited: &[Feature]) -> Self {
+    ///
+    /// A feature `predictor` reads is found in its cell of `columns` (as the batch read it);
+    /// another (an audited feature a model without it leaves out) by the header's rules.
+    pub fn new(
+        predictor: &Predictor,
+        header: &[String],
+        columns: &Columns,
+        audited: &[Feature],
+    ) -> Self {
         let mut fields = Vec::new();
         let mut absent = Vec::new();
         for feature in audited {
             let Feature::Categorical { categories, .. } = feature else {
                 continue;
             };
-            match find_column(header, Column::from(feature)).ok().flatten() {
+            let read = predictor
+                .features()
+                .iter()
+                .position(|f| f.name() == feature.name());
+            let column = match read {
+                Some(f) => columns.features.get(f).copied().flatten(),
+                None => find_column(header, Column::from(feature)).ok().flatten(),
+            };
+            match column {
                 Some(column) => fields.push(FieldTally {
                     feature: feature.name().to_owned(),
                     label: feature.label().to_owned(),
@@ -207,8 +224,8 @@ impl Batch {
     /// `predictor`'s target), grouped by each of `audited` ([`Audit::new`]), or `None` when
     /// the file has no target column.
     pub fn audit(&self, predictor: &Predictor, audited: &[Feature]) -> Option<BatchAudit> {
-        self.column(Column::target(predictor.bundle()))?;
-        let mut audit = Audit::new(predictor, &self.header, audited);
+        self.columns.target?;
+        let mut audit = Audit::new(predictor, &self.header, &self.columns, audited);
         for row in &self.rows {
             audit.add(row);
         }

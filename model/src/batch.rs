@@ -13,6 +13,7 @@
 //! and with what; [`Missing::Reject`] refuses such rows instead. A row whose feature cells are
 //! all empty is an error naming its line.
 
+use crate::columns::Columns;
 use crate::fields::{absent_column, find_column, AbsentColumn, AmbiguousColumn, Column};
 use crate::predict::{Estimate, Filled, Missing, Predictor};
 use crate::student::Student;
@@ -118,6 +119,9 @@ pub type Prediction = Estimate;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Batch {
     pub header: Vec<String>,
+    /// The cell each feature was read from and the target's (as the header named them or a
+    /// [`crate::ColumnPlan`] chose them).
+    pub columns: Columns,
     pub rows: Vec<BatchRow>,
 }
 
@@ -317,32 +321,35 @@ impl Predictor {
         self.predict_csv_mapped(bytes, missing, None)
     }
 
-    /// [`Predictor::predict_csv_with`] reading each feature from the header cell `columns`
-    /// gives it (one entry per feature, in the model's order; `None`: every row's value is
-    /// filled in, or refused with [`Missing::Reject`]), as a [`crate::ColumnPlan`] chose them.
-    /// Without `columns`, the header must name every feature itself.
+    /// [`Predictor::predict_csv_with`] reading each feature and the target from the header
+    /// cells `columns` gives them (as a [`crate::ColumnPlan`] chose them; a feature without a
+    /// cell is filled in on every row, or refused with [`Missing::Reject`]). Without
+    /// `columns`, the header must name every feature itself.
     pub fn predict_csv_mapped(
         &self,
         bytes: &[u8],
         missing: Missing,
-        columns: Option<&[Option<usize>]>,
+        columns: Option<&Columns>,
     ) -> Result<Batch, BatchError> {
         let bytes = text_of(bytes)?;
         let (mut reader, header) = open(&bytes)?;
         let columns = match columns {
-            Some(columns) => columns.to_vec(),
-            None => self.named_columns(&header)?,
+            Some(columns) => columns.clone(),
+            None => Columns {
+                features: self.named_columns(&header)?,
+                target: find_column(&header, Column::target(self.bundle()))
+                    .map_err(BatchError::AmbiguousColumn)?,
+            },
         };
         // Each row's student is keyed by the model's column names, whatever the file calls
         // them; a cell no feature reads is keyed by no name a feature has.
         let mut keys = vec![String::new(); header.len()];
-        for (feature, column) in self.features().iter().zip(&columns) {
+        for (feature, column) in self.features().iter().zip(&columns.features) {
             if let Some(key) = column.and_then(|i| keys.get_mut(i)) {
                 *key = feature.name().to_owned();
             }
         }
-        let target = find_column(&header, Column::target(self.bundle()))
-            .map_err(BatchError::AmbiguousColumn)?;
+        let target = columns.target;
 
         let mut rows = Vec::new();
         for (row, record) in reader.records().enumerate() {
@@ -425,7 +432,11 @@ impl Predictor {
         if rows.is_empty() {
             return Err(BatchError::NoRows);
         }
-        Ok(Batch { header, rows })
+        Ok(Batch {
+            header,
+            columns,
+            rows,
+        })
     }
 }
 

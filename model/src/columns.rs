@@ -1,13 +1,14 @@
 //! Which column of a batch file each feature reads, when the header does not name them all:
 //! the plan the batch page's mapping step shows and a person corrects.
 //!
-//! [`Predictor::plan_columns`] reads a file's header and gives each feature the cell the
-//! header's rules name ([`crate::fields::find_column`]); each feature still without one gets the
-//! free cell whose name is closest to its name, label or an alias ([`crate::closest`]: a few
-//! edits, or its words, `Reading` → `reading_score`), when that cell is closest to no other
-//! feature as much. A feature left without a column is filled in on every row (the training
-//! median or most frequent value, noted on the row). [`ColumnPlan::check`] says whether the
-//! plan can predict.
+//! [`Predictor::plan_columns`] reads a file's header and gives each feature (and the target,
+//! whose values the predictions are compared with) the cell the header's rules name
+//! ([`crate::fields::find_column`]); each one still without a cell gets the free cell whose
+//! name is closest to its name, label or an alias ([`crate::closest`]: a few edits, or its
+//! words, `Reading` → `reading_score`, `Math` → `math_score`), when that cell is closest to no
+//! other as much. A feature left without a column is filled in on every row (the training
+//! median or most frequent value, noted on the row); without a target column the file is only
+//! predicted. [`ColumnPlan::check`] says whether the plan can predict.
 
 use crate::batch::{open, text_of, BatchError};
 use crate::closest::closest;
@@ -18,15 +19,25 @@ use crate::student::Student;
 /// How much of a file's start [`Predictor::plan_columns`] reads for its header.
 const HEAD_BYTES: usize = 64 * 1024;
 
-/// Each feature's column in one file.
+/// The header cell each feature reads and the target's: positions in the file's header.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Columns {
+    /// Per feature, in the model's order: its cell, or `None` (filled in on every row).
+    pub features: Vec<Option<usize>>,
+    /// The cell with the target's actual values, or `None` (nothing to compare with).
+    pub target: Option<usize>,
+}
+
+/// Each feature's column in one file, and the target's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnPlan {
     /// The file's header cells, trimmed.
     pub header: Vec<String>,
-    /// Per feature, in the model's order: the header cell it reads, or `None` (filled in).
-    pub columns: Vec<Option<usize>>,
+    pub columns: Columns,
     /// Per feature: whether the header's own rules named its cell (no choice was needed).
     pub named: Vec<bool>,
+    /// Whether the header's own rules named the target's cell.
+    pub target_named: bool,
 }
 
 /// Why a plan cannot predict.
@@ -47,25 +58,82 @@ impl ColumnPlan {
     }
 
     /// Whether the plan can predict: at least one feature has a column, no column is read by
-    /// two features, every column is in the header. Features are named by their labels.
+    /// two fields (the target counting as one), every column is in the header. Fields are
+    /// named by their labels.
     pub fn check(&self, predictor: &Predictor) -> Result<(), PlanError> {
         let features = predictor.features();
+        let target = Column::target(predictor.bundle());
+        let label = |f: usize| match features.get(f) {
+            Some(feature) => feature.label().to_owned(),
+            None => target.label.unwrap_or(target.name).to_owned(),
+        };
+        let Columns {
+            features: columns,
+            target: target_column,
+        } = &self.columns;
         let mut seen: Vec<Option<usize>> = vec![None; self.header.len()];
-        for (f, column) in self.columns.iter().enumerate() {
+        let fields = columns.iter().chain([target_column]).enumerate();
+        for (f, column) in fields {
             let Some(c) = *column else { continue };
             let slot = seen.get_mut(c).ok_or(PlanError::OutOfRange(c))?;
             if let Some(other) = *slot {
                 return Err(PlanError::SharedColumn {
                     column: self.header[c].clone(),
-                    fields: [features[other].label(), features[f].label()].map(str::to_owned),
+                    fields: [label(other), label(f)],
                 });
             }
             *slot = Some(f);
         }
-        if self.columns.iter().all(Option::is_none) {
+        if columns.iter().all(Option::is_none) {
             return Err(PlanError::NoColumns);
         }
         Ok(())
+    }
+}
+
+/// A person's column choices by field name (the features', then the target's), to carry to the
+/// plan of another model (another target, the switch) for the same file: the fields the two
+/// models share keep their columns.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Choices(Vec<(String, Option<usize>)>);
+
+impl Choices {
+    /// The choices `columns` makes for `predictor`'s fields.
+    pub fn new(predictor: &Predictor, columns: &Columns) -> Self {
+        let features = predictor.features().iter().map(|f| f.name());
+        let names = features.chain([predictor.bundle().target.as_str()]);
+        let cells = columns.features.iter().chain([&columns.target]);
+        Self(names.zip(cells).map(|(n, &c)| (n.to_owned(), c)).collect())
+    }
+
+    /// The choice for the field `name`: `Some(None)` when it was left without a column.
+    fn get(&self, name: &str) -> Option<Option<usize>> {
+        self.0.iter().find(|(n, _)| n == name).map(|&(_, c)| c)
+    }
+}
+
+impl FromIterator<(String, Option<usize>)> for Choices {
+    fn from_iter<I: IntoIterator<Item = (String, Option<usize>)>>(choices: I) -> Self {
+        Self(choices.into_iter().collect())
+    }
+}
+
+impl ColumnPlan {
+    /// Takes `choices` for every field of this plan they name (over the header's names and
+    /// the closest cells); whether every feature is now named by the header or chosen, so the
+    /// file can be predicted without asking again.
+    pub fn reuse(&mut self, predictor: &Predictor, choices: &Choices) -> bool {
+        let mut covered = true;
+        for (f, feature) in predictor.features().iter().enumerate() {
+            match choices.get(feature.name()) {
+                Some(cell) => self.columns.features[f] = cell,
+                None => covered &= self.named[f],
+            }
+        }
+        if let Some(cell) = choices.get(&predictor.bundle().target) {
+            self.columns.target = cell;
+        }
+        covered
     }
 }
 
@@ -84,38 +152,28 @@ impl Predictor {
         };
         let bytes = text_of(head)?;
         let (_, header) = open(&bytes)?;
-        let mut columns = Vec::new();
-        for feature in self.features() {
-            columns.push(find_column(&header, feature).map_err(BatchError::AmbiguousColumn)?);
+        // The fields in the model's order, then the target.
+        let mut fields: Vec<Column> = self.features().iter().map(Column::from).collect();
+        fields.push(Column::target(self.bundle()));
+        let mut cells = Vec::new();
+        for &field in &fields {
+            cells.push(find_column(&header, field).map_err(BatchError::AmbiguousColumn)?);
         }
-        let named: Vec<bool> = columns.iter().map(Option::is_some).collect();
-        let target = find_column(&header, Column::target(self.bundle())).unwrap_or(None);
-        let wordings: Vec<Vec<&str>> = self
-            .features()
-            .iter()
-            .map(|f| {
-                let info = f.info();
-                [f.name()]
-                    .into_iter()
-                    .chain(info.label.as_deref())
-                    .chain(info.aliases.iter().map(String::as_str))
-                    .collect()
-            })
-            .collect();
-        let open_features: Vec<usize> = (0..columns.len()).filter(|&f| !named[f]).collect();
-        // Each free cell's likeliest feature among those still without a column; each feature
-        // then takes its likeliest cell, none on a tie.
-        let mut best: Vec<Option<(usize, f64)>> = vec![None; columns.len()];
-        let mut tied = vec![false; columns.len()];
+        let named: Vec<bool> = cells.iter().map(Option::is_some).collect();
+        let open_fields: Vec<usize> = (0..fields.len()).filter(|&f| !named[f]).collect();
+        // Each free cell's likeliest field among those still without a cell; each field then
+        // takes its likeliest cell, none on a tie.
+        let mut best: Vec<Option<(usize, f64)>> = vec![None; fields.len()];
+        let mut tied = vec![false; fields.len()];
         for (cell, text) in header.iter().enumerate() {
-            if text.is_empty() || Some(cell) == target || columns.contains(&Some(cell)) {
+            if text.is_empty() || cells.contains(&Some(cell)) {
                 continue;
             }
-            let candidates = open_features.iter().map(|&f| wordings[f].iter().copied());
+            let candidates = open_fields.iter().map(|&f| fields[f].wordings());
             let Some((k, score)) = closest(text, candidates, 3) else {
                 continue;
             };
-            let f = open_features[k];
+            let f = open_fields[k];
             match best[f] {
                 Some((_, b)) if b == score => tied[f] = true,
                 Some((_, b)) if b > score => {}
@@ -125,15 +183,23 @@ impl Predictor {
                 }
             }
         }
-        for f in open_features {
+        for f in open_fields {
             if !tied[f] {
-                columns[f] = best[f].map(|(cell, _)| cell);
+                cells[f] = best[f].map(|(cell, _)| cell);
             }
         }
+        let target = cells.pop().flatten();
+        let target_named = named[fields.len() - 1];
+        let mut named = named;
+        named.pop();
         Ok(ColumnPlan {
             header,
-            columns,
+            columns: Columns {
+                features: cells,
+                target,
+            },
             named,
+            target_named,
         })
     }
 
@@ -151,8 +217,18 @@ mod tests {
 
     /// The fixture with the seed's five categories and two scores (math is the target).
     fn predictor() -> Predictor {
+        predictor_of(
+            ("math_score", "Math score"),
+            ("reading_score", "Reading score"),
+        )
+    }
+
+    /// The fixture predicting `target` from the five categories, `score` and the writing score.
+    fn predictor_of(target: (&str, &str), score: (&str, &str)) -> Predictor {
         let mut doc: serde_json::Value =
             serde_json::from_str(include_str!("../tests/fixtures/linear.v1_4.json")).unwrap();
+        doc["target"] = serde_json::json!(target.0);
+        doc["target_info"]["label"] = serde_json::json!(target.1);
         let categorical = |name: &str, label: &str, categories: &[&str]| serde_json::json!({"kind": "categorical", "name": name, "label": label, "categories": categories});
         let numeric = |name: &str, label: &str| serde_json::json!({"kind": "numeric", "name": name, "label": label, "min": 0.0, "max": 100.0});
         doc["features"] = serde_json::json!([
@@ -169,7 +245,7 @@ mod tests {
                 "Test preparation course",
                 &["completed", "none"]
             ),
-            numeric("reading_score", "Reading score"),
+            numeric(score.0, score.1),
             numeric("writing_score", "Writing score"),
         ]);
         let hot = |impute: &str| serde_json::json!({"kind": "one_hot", "impute": impute});
@@ -193,6 +269,7 @@ mod tests {
 
     fn header(plan: &ColumnPlan) -> Vec<Option<&str>> {
         plan.columns
+            .features
             .iter()
             .map(|c| c.map(|i| plan.header[i].as_str()))
             .collect()
@@ -218,9 +295,12 @@ mod tests {
         );
         assert_eq!(plan.named, [false, false, false, true, false, false, false]);
         assert!(!plan.is_named());
+        // "Math" is the target's closest cell: the actual values the predictions meet.
+        assert_eq!(plan.columns.target, Some(7));
+        assert!(!plan.target_named);
         // Sex is not close to any name: a person picks it.
         let mut chosen = plan.clone();
-        chosen.columns[0] = Some(0);
+        chosen.columns.features[0] = Some(0);
         assert_eq!(chosen.check(&p), Ok(()));
         let batch = p
             .predict_csv_mapped(file, Missing::Impute, Some(&chosen.columns))
@@ -230,6 +310,28 @@ mod tests {
         let want = 60.0 + 10.0 + 20.0 / 14.0;
         assert!((row.outcome.as_ref().unwrap().value - want).abs() < 1e-9);
         assert!(row.notes.is_empty());
+        assert_eq!(row.actual, Some(60.0), "read from the Math column");
+        assert_eq!(batch.columns, chosen.columns);
+        // The audit groups by the column chosen for gender, though the header says "Sex".
+        let gender = p.features()[0].clone();
+        let audit = batch.audit(&p, &[gender]).expect("a target column");
+        assert!(audit.absent.is_empty(), "{:?}", audit.absent);
+        assert_eq!(audit.fields[0].groups[0].n, 1, "{:?}", audit.fields);
+        // The target's cell is one field's like any other: not to be shared.
+        let mut shared = chosen.clone();
+        shared.columns.target = Some(5);
+        assert_eq!(
+            shared.check(&p).unwrap_err().to_string(),
+            "Reading score and Math score both read the column \"Reading\": choose one column for each"
+        );
+        // Without a target column the file is predicted, and compared with nothing.
+        let mut unscored = chosen.clone();
+        unscored.columns.target = None;
+        let batch = p
+            .predict_csv_mapped(file, Missing::Impute, Some(&unscored.columns))
+            .unwrap();
+        assert_eq!(batch.rows[0].actual, None);
+        assert_eq!(batch.audit(&p, &[]), None);
         // Gender left unmapped: every row says it was filled in.
         let batch = p
             .predict_csv_mapped(file, Missing::Impute, Some(&plan.columns))
@@ -247,11 +349,11 @@ mod tests {
         let file = b"gender,race_ethnicity,parental_level_of_education,lunch,test_preparation_course,writing_score\n\
                      male,group A,high school,standard,none,80\n";
         let plan = p.plan_columns(file).unwrap();
-        assert_eq!(plan.columns[5], None, "no reading score column");
+        assert_eq!(plan.columns.features[5], None, "no reading score column");
         assert!(!plan.is_named());
         assert_eq!(plan.check(&p), Ok(()));
         let mut without_gender = plan.clone();
-        without_gender.columns[0] = None;
+        without_gender.columns.features[0] = None;
         let batch = p
             .predict_csv_mapped(file, Missing::Impute, Some(&without_gender.columns))
             .unwrap();
@@ -271,23 +373,62 @@ mod tests {
     }
 
     #[test]
+    fn a_persons_choices_carry_to_another_targets_plan_of_the_same_file() {
+        let math = predictor();
+        let file = b"Sex,Ethnicity,Parent Education,Lunch,Prep,Reading,Writing,Math\n";
+        let mut chosen = math.plan_columns(file).unwrap();
+        chosen.columns.features[0] = Some(0);
+        chosen.columns.features[4] = None;
+        let choices = Choices::new(&math, &chosen.columns);
+        // The same model: the plan becomes the choice, nothing left to ask.
+        let mut again = math.plan_columns(file).unwrap();
+        assert!(again.reuse(&math, &choices));
+        assert_eq!(again.columns, chosen.columns);
+        // Reading as the target: Math becomes a feature (it was the target), Reading the
+        // target, Sex stays gender's and Prep stays unread.
+        let reading = predictor_of(
+            ("reading_score", "Reading score"),
+            ("math_score", "Math score"),
+        );
+        let mut plan = reading.plan_columns(file).unwrap();
+        assert!(plan.reuse(&reading, &choices));
+        assert_eq!(
+            plan.columns.features,
+            [Some(0), Some(1), Some(2), Some(3), None, Some(7), Some(6)]
+        );
+        assert_eq!(plan.columns.target, Some(5));
+        assert_eq!(plan.check(&reading), Ok(()));
+        // Choices that never saw a field the header does not name: the person is asked.
+        let partial: Choices = [("gender".to_owned(), Some(0))].into_iter().collect();
+        let mut plan = reading.plan_columns(file).unwrap();
+        assert!(!plan.reuse(&reading, &partial));
+        assert_eq!(plan.columns.features[0], Some(0));
+    }
+
+    #[test]
     fn a_plan_is_refused_when_two_fields_share_a_column_or_none_has_one() {
         let p = predictor();
         let plan = p.plan_columns(b"Reading,Writing\n1,2\n").unwrap();
         let mut shared = plan.clone();
-        shared.columns[6] = Some(0);
+        shared.columns.features[6] = Some(0);
         assert_eq!(
             shared.check(&p).unwrap_err().to_string(),
             "Reading score and Writing score both read the column \"Reading\": choose one column for each"
         );
         let none = ColumnPlan {
-            columns: vec![None; 7],
+            columns: Columns {
+                features: vec![None; 7],
+                target: None,
+            },
             ..plan.clone()
         };
         assert_eq!(none.check(&p), Err(PlanError::NoColumns));
         let outside = ColumnPlan {
-            columns: vec![Some(9), None, None, None, None, None, None],
-            ..plan
+            columns: Columns {
+                features: vec![Some(9), None, None, None, None, None, None],
+                target: None,
+            },
+            ..plan.clone()
         };
         assert_eq!(outside.check(&p), Err(PlanError::OutOfRange(9)));
         // The file's own problems come first.
@@ -306,7 +447,7 @@ mod tests {
         let mut bad = long.into_bytes();
         bad.push(0xff);
         assert_eq!(
-            p.plan_columns(&bad).unwrap().columns[5],
+            p.plan_columns(&bad).unwrap().columns.features[5],
             Some(0),
             "the rest is the batch's to check"
         );
@@ -319,6 +460,6 @@ mod tests {
         );
         // Two cells equally close to one field: neither is guessed.
         let tie = p.plan_columns(b"Reading,READING\n1,2\n").unwrap();
-        assert_eq!(tie.columns[5], None);
+        assert_eq!(tie.columns.features[5], None);
     }
 }

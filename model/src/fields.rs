@@ -32,7 +32,7 @@ impl<'a> Column<'a> {
     }
 
     /// The name, the label and the aliases.
-    fn wordings(&self) -> impl Iterator<Item = &'a str> {
+    pub fn wordings(&self) -> impl Iterator<Item = &'a str> {
         [self.name]
             .into_iter()
             .chain(self.label)

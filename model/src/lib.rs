@@ -42,7 +42,7 @@ pub use batch::{
     BatchRow, BatchScores, NoScores, Prediction, MIN_SCORED_ROWS,
 };
 #[cfg(feature = "batch")]
-pub use columns::{ColumnPlan, PlanError};
+pub use columns::{Choices, ColumnPlan, Columns, PlanError};
 pub use dataset::Dataset;
 pub use error::{FieldError, FormatError, InputError, Problem};
 pub use explain::{Contribution, Explanation, EXACT_FEATURES, SAMPLED_PERMUTATIONS};

@@ -156,7 +156,7 @@ fn the_audit_can_take_the_rows_a_piece_at_a_time() {
     let p = predictor(true);
     let batch = p.predict_csv(FILE.as_bytes()).unwrap();
     let whole = batch.audit(&p, &audited()).unwrap();
-    let mut pieces = Audit::new(&p, &batch.header, &audited());
+    let mut pieces = Audit::new(&p, &batch.header, &batch.columns, &audited());
     assert_eq!(pieces.finish().n, 0);
     assert!(pieces.finish().fields.iter().all(|f| f.groups.is_empty()));
     for row in &batch.rows {

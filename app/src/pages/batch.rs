@@ -17,8 +17,8 @@ use leptos::task::spawn_local;
 use leptos::wasm_bindgen::{JsCast, JsValue};
 use leptos::web_sys;
 use model::{
-    audited_features, spreadsheet_name, Batch, BatchAudit, BatchError, BatchRow, ColumnPlan,
-    Feature, ModelBundle, Predictor,
+    audited_features, spreadsheet_name, Batch, BatchAudit, BatchError, BatchRow, Choices,
+    ColumnPlan, Columns, Feature, ModelBundle, Predictor,
 };
 use wasm_bindgen_futures::JsFuture;
 
@@ -218,6 +218,9 @@ struct Finished {
     made_with: Arc<Predictor>,
     /// The file, to predict it again with another selection (none for a refused file).
     bytes: Option<Arc<[u8]>>,
+    /// The columns the person chose in the mapping step, kept for predicting the file again
+    /// with another selection (none when the header named every field).
+    choices: Option<Choices>,
 }
 
 thread_local! {
@@ -273,6 +276,7 @@ impl Runner {
             millis: 0.0,
             made_with: Arc::clone(&self.predictor),
             bytes: None,
+            choices: None,
         });
     }
 
@@ -298,28 +302,35 @@ impl Runner {
         spawn_local(async move {
             let bytes = gloo_file::futures::read_as_bytes(&gloo_file::File::from(file)).await;
             match bytes {
-                Ok(bytes) if this.current(mine) => this.begin(name, bytes.into()),
+                Ok(bytes) if this.current(mine) => this.begin(name, bytes.into(), None),
                 Ok(_) => {}
                 Err(e) => this.refuse(name, format!("the file could not be read: {e}")),
             }
         });
     }
 
-    /// Plans the file's columns: predicts at once when its header names every feature, else
-    /// asks which column is which.
-    fn begin(&self, file: String, bytes: Arc<[u8]>) {
+    /// Plans the file's columns: predicts at once when its header names every feature (or
+    /// the person's earlier `choices` for this file cover the rest), else asks which column
+    /// is which, the earlier choices filled in.
+    fn begin(&self, file: String, bytes: Arc<[u8]>, choices: Option<&Choices>) {
         match self.predictor.plan_columns(&bytes) {
             Err(e) => self.refuse(file, e.to_string()),
-            Ok(plan) if plan.is_named() => self.start(file, bytes, None),
-            Ok(plan) => {
-                self.run.try_set(Run::Mapping { file, bytes, plan });
+            Ok(plan) if plan.is_named() && choices.is_none() => self.start(file, bytes, None),
+            Ok(mut plan) => {
+                let covered = choices.is_some_and(|c| plan.reuse(&self.predictor, c));
+                if covered && plan.check(&self.predictor).is_ok() {
+                    self.start(file, bytes, Some(plan.columns));
+                } else {
+                    self.run.try_set(Run::Mapping { file, bytes, plan });
+                }
             }
         }
     }
 
-    /// Predicts the file a piece at a time, each feature from its column in `columns` (as the
-    /// mapping step chose them; `None`: as the header names them), in a task of its own.
-    fn start(&self, file: String, bytes: Arc<[u8]>, columns: Option<Vec<Option<usize>>>) {
+    /// Predicts the file a piece at a time, each feature and the target from its column in
+    /// `columns` (as the mapping step chose them; `None`: as the header names them), in a task
+    /// of its own.
+    fn start(&self, file: String, bytes: Arc<[u8]>, columns: Option<Columns>) {
         let mine = self.next_ticket();
         self.run.set(Run::Working {
             file: file.clone(),
@@ -334,13 +345,7 @@ impl Runner {
         });
     }
 
-    async fn predict(
-        &self,
-        file: String,
-        bytes: Arc<[u8]>,
-        columns: Option<Vec<Option<usize>>>,
-        mine: u64,
-    ) {
+    async fn predict(&self, file: String, bytes: Arc<[u8]>, columns: Option<Columns>, mine: u64) {
         let progress = |done, share| {
             if self.current(mine) {
                 self.run.try_set(Run::Working {
@@ -353,7 +358,7 @@ impl Runner {
         let (outcome, millis) = predict_with_pauses(
             &self.predictor,
             &bytes,
-            columns.as_deref(),
+            columns.as_ref(),
             PieceSizes::PAGE,
             now,
             // A new task: the browser handles input and paints in between.
@@ -363,21 +368,23 @@ impl Runner {
         )
         .await;
         if self.current(mine) {
+            let choices = columns.map(|c| Choices::new(&self.predictor, &c));
             self.finish(Finished {
                 file,
                 outcome: outcome.map(Arc::new).map_err(|e| e.to_string()),
                 millis,
                 made_with: Arc::clone(&self.predictor),
                 bytes: Some(bytes),
+                choices,
             });
         }
     }
 
     /// A kept file predicted again with this page's model (its columns planned again: another
-    /// model reads other features).
-    fn again(&self, file: String, bytes: Arc<[u8]>) {
+    /// model reads other features; the person's choices kept for the fields both read).
+    fn again(&self, file: String, bytes: Arc<[u8]>, choices: Option<&Choices>) {
         self.next_ticket();
-        self.begin(file, bytes);
+        self.begin(file, bytes, choices);
     }
 }
 
@@ -468,7 +475,7 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
         Run::Idle | Run::Working { .. } => None,
         Run::Mapping { file, bytes, plan } => {
             let runner = runner.clone();
-            let on_predict = Callback::new(move |columns: Vec<Option<usize>>| {
+            let on_predict = Callback::new(move |columns: Columns| {
                 runner.start(file.clone(), Arc::clone(&bytes), Some(columns))
             });
             Some(
@@ -496,13 +503,16 @@ fn BatchView(predictor: Arc<Predictor>) -> impl IntoView {
             millis,
             made_with,
             bytes,
+            choices,
         }) => {
             let again = (!Arc::ptr_eq(&made_with, &for_results))
                 .then_some(bytes)
                 .flatten()
                 .map(|bytes| {
                     let (runner, file) = (again_runner.clone(), file.clone());
-                    Callback::new(move |()| runner.again(file.clone(), Arc::clone(&bytes)))
+                    Callback::new(move |()| {
+                        runner.again(file.clone(), Arc::clone(&bytes), choices.as_ref())
+                    })
                 });
             let current = Arc::clone(&for_results);
             // Results of another model stay, folded: their table holds the file's columns,
@@ -662,7 +672,7 @@ fn Results(
     };
     let pages = move || visible.with(|v| page_count(v.len()));
     // The target column as the file names it ("math score", "Math score", …).
-    let target_column = batch.column(model::fields::Column::target(predictor.bundle()));
+    let target_column = batch.columns.target;
 
     // The CSV is written a piece of rows at a time with a pause between pieces, so a long
     // batch never freezes the page; the button says so meanwhile.

@@ -1,12 +1,13 @@
 //! The mapping step: when a batch file's header does not name every field the model reads, each
 //! field gets a select of the file's columns, pre-filled by [`model::ColumnPlan`] (the header's
 //! rules, then the closest names), and says what happens to it: read from its column, or filled
-//! in on every row. The page predicts once the plan passes [`ColumnPlan::check`].
+//! in on every row. The target has a row too: the column of actual values the predictions are
+//! compared with, or none. The page predicts once the plan passes [`ColumnPlan::check`].
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use model::{ColumnPlan, Feature, Fill, Filled, Predictor};
+use model::{ColumnPlan, Columns, Feature, Fill, Filled, Predictor};
 
 /// What becomes of a field: its column, or what fills it in.
 pub fn field_note(column: Option<&str>, named: bool, fill: &Filled) -> String {
@@ -23,20 +24,36 @@ pub fn field_note(column: Option<&str>, named: bool, fill: &Filled) -> String {
     }
 }
 
+/// What becomes of the target's column: compared with the predictions, or nothing to compare.
+pub fn target_note(column: Option<&str>, named: bool) -> String {
+    match column {
+        Some(cell) if named => {
+            format!("read from {cell:?}, which the header names: compared with the predictions")
+        }
+        Some(cell) => format!("read from {cell:?}: compared with the predictions"),
+        None => "no column: the predictions are not compared with actual values".to_owned(),
+    }
+}
+
 /// The fields and their columns, and the button that predicts with them.
 #[component]
 pub fn ColumnMapping(
     plan: ColumnPlan,
     predictor: Arc<Predictor>,
-    on_predict: Callback<Vec<Option<usize>>>,
+    on_predict: Callback<Columns>,
 ) -> impl IntoView {
-    let columns = RwSignal::new(plan.columns.clone());
+    let columns = RwSignal::new(plan.columns.features.clone());
+    let target = RwSignal::new(plan.columns.target);
+    let chosen = move || Columns {
+        features: columns.get(),
+        target: target.get(),
+    };
     let header = Arc::new(plan.header.clone());
     let check = {
         let (plan, predictor) = (plan.clone(), Arc::clone(&predictor));
         move || {
             let chosen = ColumnPlan {
-                columns: columns.get(),
+                columns: chosen(),
                 ..plan.clone()
             };
             chosen.check(&predictor).err().map(|e| e.to_string())
@@ -62,6 +79,39 @@ pub fn ColumnMapping(
             )
         })
         .collect_view();
+    let target_label = predictor.target_label().to_owned();
+    let target_row = {
+        let header = Arc::clone(&header);
+        let original = plan.columns.target;
+        let options = column_options(&header, original);
+        let note = move || {
+            let column = target.get();
+            let cell = column.and_then(|c| header.get(c)).map(String::as_str);
+            target_note(cell, plan.target_named && column == original)
+        };
+        view! {
+            <tr>
+                <th scope="row">
+                    <label for="map-target">{format!("{target_label} (actual values)")}</label>
+                </th>
+                <td>
+                    <select
+                        id="map-target"
+                        aria-describedby="map-target-note"
+                        on:change:target=move |ev| target.set(ev.target().value().parse().ok())
+                    >
+                        <option value="" selected=original.is_none()>
+                            "(none: not in the file)"
+                        </option>
+                        {options}
+                    </select>
+                </td>
+                <td id="map-target-note" data-testid="mapping-note">
+                    {note}
+                </td>
+            </tr>
+        }
+    };
     view! {
         <section class="card panel" aria-labelledby="mapping-title" data-testid="batch-mapping">
             <h3 id="mapping-title">"Which column is which?"</h3>
@@ -76,7 +126,7 @@ pub fn ColumnMapping(
                         <th scope="col">"What the page does"</th>
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody>{rows} {target_row}</tbody>
             </table>
             <p class="error-detail" role="alert" data-testid="mapping-problem">
                 {check}
@@ -85,7 +135,7 @@ pub fn ColumnMapping(
                 type="button"
                 class="button primary"
                 disabled=blocked
-                on:click=move |_| on_predict.run(columns.get_untracked())
+                on:click=move |_| on_predict.run(chosen())
             >
                 "Predict with these columns"
             </button>
@@ -117,22 +167,7 @@ fn field_column(
             field_note(cell, named && column == original, &fill)
         }
     };
-    let options = header
-        .iter()
-        .enumerate()
-        .map(|(i, cell)| {
-            let text = if cell.is_empty() {
-                format!("(column {}, unnamed)", i + 1)
-            } else {
-                cell.clone()
-            };
-            view! {
-                <option value=i.to_string() selected=original == Some(i)>
-                    {text}
-                </option>
-            }
-        })
-        .collect_view();
+    let options = column_options(&header, original);
     view! {
         <tr>
             <th scope="row">
@@ -158,6 +193,26 @@ fn field_column(
             </td>
         </tr>
     }
+}
+
+/// One option per column of the file, `original` selected.
+fn column_options(header: &[String], original: Option<usize>) -> impl IntoView {
+    header
+        .iter()
+        .enumerate()
+        .map(|(i, cell)| {
+            let text = if cell.is_empty() {
+                format!("(column {}, unnamed)", i + 1)
+            } else {
+                cell.clone()
+            };
+            view! {
+                <option value=i.to_string() selected=original == Some(i)>
+                    {text}
+                </option>
+            }
+        })
+        .collect_view()
 }
 
 #[cfg(test)]
@@ -199,6 +254,7 @@ mod tests {
         let plan = math.plan_columns(file).expect("a header");
         let cells: Vec<Option<&str>> = plan
             .columns
+            .features
             .iter()
             .map(|c| c.map(|i| plan.header[i].as_str()))
             .collect();
@@ -212,5 +268,17 @@ mod tests {
         assert_eq!(at("reading_score"), Some("Reading"));
         assert_eq!(at("writing_score"), Some("Writing"));
         assert!(plan.check(math).is_ok(), "gender will be filled in");
+        assert_eq!(
+            plan.columns.target.map(|c| plan.header[c].as_str()),
+            Some("Math")
+        );
+        assert_eq!(
+            target_note(Some("Math"), false),
+            "read from \"Math\": compared with the predictions"
+        );
+        assert_eq!(
+            target_note(None, false),
+            "no column: the predictions are not compared with actual values"
+        );
     }
 }
