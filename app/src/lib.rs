@@ -305,6 +305,7 @@ fn SelectionBar() -> impl IntoView {
     let state = use_app_state();
     let models = state.models.clone().ok()?;
     let Selection { target, unaware } = state.selection;
+    let reports = use_reports();
     let options = models
         .targets()
         .iter()
@@ -329,7 +330,7 @@ fn SelectionBar() -> impl IntoView {
                     id="unaware-switch"
                     type="checkbox"
                     role="switch"
-                    aria-describedby="unaware-hint"
+                    aria-describedby="unaware-hint switch-cost"
                     prop:checked=move || unaware.get()
                     // Never stuck on: a switch that is on can always be turned off.
                     disabled=move || !unaware.get() && !available.get()
@@ -346,6 +347,12 @@ fn SelectionBar() -> impl IntoView {
                             "Off: every field is used."
                         }
                     }}
+                </span>
+                <span id="switch-cost" class="hint" data-testid="switch-cost">
+                    {
+                        let models = std::sync::Arc::clone(&models);
+                        move || cost_text(&models, reports, target, unaware, available.get())
+                    }
                 </span>
             </div>
         }
@@ -365,6 +372,29 @@ fn SelectionBar() -> impl IntoView {
             {switch}
         </div>
     })
+}
+
+/// What the switch costs for the selected score, while it is on (the training report's test R²
+/// and largest group shift, read when the switch is first turned on); empty while the report
+/// loads or when it has no such figures (the Fairness page says why).
+fn cost_text(
+    models: &Catalog,
+    reports: Reports,
+    target: RwSignal<String>,
+    unaware: RwSignal<bool>,
+    available: bool,
+) -> String {
+    if !(unaware.get() && available) {
+        return String::new();
+    }
+    let ReportFor::Ready(report) = target.with(|t| reports.for_target(t)) else {
+        return String::new();
+    };
+    let group =
+        |feature: &str, category: &str| reports::group_label(Some(models), feature, category);
+    reports::switch_cost(&report)
+        .map(|cost| format!("For this score it costs: {}.", cost.describe(group)))
+        .unwrap_or_default()
 }
 
 /// Shown for an address that is none of the pages.
