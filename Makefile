@@ -20,7 +20,7 @@ EXTREMES := e2e/fixtures/extremes.csv
 HOSTING_VENV := target/hosting-venv
 
 .PHONY: help serve test build train data tools-web tools-all lint native-test assets-current \
-        parity-cases wasm-test e2e deny trainer-bin bench-train bench-uci bench-web wasm-size route-cost tools-hosting lint-hosting fuzz site site-uci e2e-hosting
+        parity-cases wasm-test e2e deny trainer-bin bench-train bench-uci bench-web wasm-size route-cost tools-hosting lint-hosting fuzz site site-uci e2e-hosting screenshots
 
 help:
 	@echo "make serve   build and serve the app on http://127.0.0.1:8080"
@@ -33,6 +33,7 @@ help:
 	@echo "make wasm-size     the app's wasm by crate (twiggy), after make build"
 	@echo "make route-cost    what each page adds to the first load (builds a copy of HEAD per page)"
 	@echo "make e2e-hosting   the hosting suites alone (Static Web Apps CLI, S3 deploy on moto, offline)"
+	@echo "make screenshots   the README's screenshots (e2e/screenshots/), from a release build"
 	@echo "make fuzz    fuzz every reader of untrusted input (nightly; not part of make test)"
 	@echo "make deny    the dependency policy: licenses, bans, sources (deny.toml; offline)"
 
@@ -136,6 +137,11 @@ build: tools-web
 
 e2e: parity-cases site-uci
 	node --test e2e/
+
+# The README's screenshots (e2e/screenshots/, committed): the tests that lay the pages out at
+# 1280 and 390 px write them only here, so a test run leaves the work tree as it was.
+screenshots: build parity-cases
+	SCREENSHOTS=1 node --test --test-name-pattern='screenshots|accessibility violations with curves' e2e/pages.test.mjs e2e/predict.test.mjs e2e/audit.test.mjs e2e/whatif.test.mjs
 
 # The hosting suites alone (the clouds' own tools against the release build): the Static Web
 # Apps CLI, its config schema, the S3 deploy against moto, the service worker's faults and the

@@ -7,13 +7,12 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, axeViolations, collectErrors, defaultModel, defaultReport, openApp, readParityCases } from './server.mjs';
+import { ROOT, axeViolations, collectErrors, screenshot, defaultModel, defaultReport, openApp, readParityCases } from './server.mjs';
 import { parseCsv, toCsv } from './csv.mjs';
 
-const SCREENSHOTS = join(ROOT, 'e2e/screenshots');
 const model = defaultModel();
 const report = defaultReport();
 const FEATURES = model.features.map((f) => f.name);
@@ -310,7 +309,6 @@ describe('the batch audit and the glossary in Chromium', () => {
   }
 
   test('screenshots: the audit and the glossary, on a desktop and a phone', async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     for (const [kind, viewport] of [['desktop', { width: 1280, height: 800 }], ['mobile', { width: 390, height: 844 }]]) {
       const context = await browser.newContext({ viewport, isMobile: kind === 'mobile', hasTouch: kind === 'mobile' });
       const tab = await context.newPage();
@@ -322,12 +320,12 @@ describe('the batch audit and the glossary in Chromium', () => {
         await audit.evaluate((el) => el.scrollIntoView());
         const width = await tab.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(width <= viewport.width, `/batch on ${kind}: ${width} px wide`);
-        await tab.screenshot({ path: join(SCREENSHOTS, `batch-audit-${kind}.png`) });
+        await screenshot(tab, `batch-audit-${kind}`);
         await tab.goto(`${server.url}about#glossary`);
         await reportShown(tab);
         await tab.waitForFunction(() => document.activeElement?.id === 'glossary', null, { timeout: 5000 });
         await tab.evaluate(() => document.activeElement?.blur());
-        await tab.screenshot({ path: join(SCREENSHOTS, `about-glossary-${kind}.png`) });
+        await screenshot(tab, `about-glossary-${kind}`);
       } finally {
         await context.close();
       }

@@ -5,11 +5,8 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { PREDICTION, ROOT, axeViolations, collectErrors, defaultModel, defaultReport, openApp, readParityCases } from './server.mjs';
+import { PREDICTION, axeViolations, collectErrors, screenshot, defaultModel, defaultReport, openApp, readParityCases } from './server.mjs';
 
-const SCREENSHOTS = join(ROOT, 'e2e/screenshots');
 const model = defaultModel();
 const report = defaultReport();
 
@@ -464,7 +461,6 @@ describe('the pages in Chromium', () => {
   });
 
   test('screenshots: each page on a desktop and a phone, no sideways scrolling', async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const mobile = await phone.newPage();
     const mobileErrors = collectErrors(mobile);
@@ -476,7 +472,7 @@ describe('the pages in Chromium', () => {
         const width = await tab.evaluate(() => document.documentElement.scrollWidth);
         const viewport = tab.viewportSize().width;
         assert.ok(width <= viewport, `${p.path} on ${kind}: the page is ${width}px wide in a ${viewport}px window`);
-        await tab.screenshot({ path: join(SCREENSHOTS, `${p.name}-${kind}.png`) });
+        await screenshot(tab, `${p.name}-${kind}`);
       }
     }
     await phone.close();

@@ -4,12 +4,9 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   LABELS,
   PREDICTION,
-  ROOT,
   collectErrors,
   defaultModel,
   openApp,
@@ -17,9 +14,9 @@ import {
   predictionText,
   readParityCases,
   rustFixed1,
+  screenshot,
 } from './server.mjs';
 
-const SCREENSHOTS = join(ROOT, 'e2e/screenshots');
 
 const model = defaultModel();
 const features = model.features.map((f) => ({ ...f, label: LABELS[f.name] ?? f.name }));
@@ -195,11 +192,10 @@ describe('the predictor in Chromium', () => {
   });
 
   test('screenshots: desktop and phone', async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     await page.reload();
     await page.locator(PREDICTION).waitFor();
     await showReasons(page);
-    await page.screenshot({ path: join(SCREENSHOTS, 'predict-desktop.png') });
+    await screenshot(page, 'predict-desktop');
 
     const phone = await browser.newContext({
       viewport: { width: 390, height: 844 },
@@ -213,7 +209,7 @@ describe('the predictor in Chromium', () => {
     await showReasons(mobile);
     const width = await mobile.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `no sideways scrolling on a phone (page is ${width}px wide)`);
-    await mobile.screenshot({ path: join(SCREENSHOTS, 'predict-mobile.png') });
+    await screenshot(mobile, 'predict-mobile');
     await phone.close();
     assert.deepEqual(mobileErrors, []);
   });

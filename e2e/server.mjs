@@ -2,7 +2,7 @@
 // No npm dependencies beyond playwright-core (which drives Debian's /usr/bin/chromium).
 
 import { createServer } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -258,4 +258,16 @@ export async function axeViolations(page) {
   return result.violations.map(
     (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 4).join(' | ')}`,
   );
+}
+
+/**
+ * Writes the README's screenshot `name`.png of `target` (a page or a locator) into
+ * e2e/screenshots/ when `make screenshots` runs the suites (SCREENSHOTS=1). Other runs check the
+ * same layout and write nothing, so a test run leaves the work tree as it was.
+ */
+export async function screenshot(target, name) {
+  if (!process.env.SCREENSHOTS) return;
+  const dir = join(ROOT, 'e2e/screenshots');
+  mkdirSync(dir, { recursive: true });
+  await target.screenshot({ path: join(dir, `${name}.png`) });
 }

@@ -8,12 +8,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LABELS, PREDICTION, ROOT, axeViolations, collectErrors, defaultModel, openApp, rustFixed1 } from './server.mjs';
+import { LABELS, PREDICTION, ROOT, axeViolations, collectErrors, screenshot, defaultModel, openApp, rustFixed1 } from './server.mjs';
 
-const SCREENSHOTS = join(ROOT, 'e2e/screenshots');
 const TRAINER = join(ROOT, 'target/release/trainer');
 const model = defaultModel();
 
@@ -215,9 +214,8 @@ describe('what-if curves and the goal box', () => {
           assert.ok(w <= 390, `no sideways scrolling (${w}px)`);
         }
         if (scheme === 'light') {
-          mkdirSync(SCREENSHOTS, { recursive: true });
           await tab.locator('.whatif').scrollIntoViewIfNeeded();
-          await tab.locator('.whatif').screenshot({ path: join(SCREENSHOTS, `whatif-${width > 400 ? 'desktop' : 'mobile'}.png`) });
+          await screenshot(tab.locator('.whatif'), `whatif-${width > 400 ? 'desktop' : 'mobile'}`);
         }
         await context.close();
         assert.deepEqual(found, []);
