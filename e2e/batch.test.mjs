@@ -2,12 +2,12 @@
 // results downloadable, bad files explained, and 10,000 rows without freezing the page.
 //   trunk build --release && make parity-cases && node --test e2e/
 
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LABELS, defaultModel, openApp, readParityCases } from './server.mjs';
+import { LABELS, defaultModel, openApp, readParityCases, closeTab } from './server.mjs';
 import { parseCsv, toCsv } from './csv.mjs';
 
 const model = defaultModel();
@@ -37,10 +37,17 @@ describe('the batch page in Chromium', () => {
   let errors;
 
   before(async () => {
-    app = await openApp('batch', { acceptDownloads: true });
-    ({ page, errors } = app);
+    app = await openApp(null, { acceptDownloads: true });
+    errors = [];
+  });
+
+  // Each test on a page of its own (no order dependence); the errors of all collected.
+  beforeEach(async () => {
+    page = await app.tab('batch', errors);
     await page.getByLabel('CSV file').waitFor();
   });
+
+  afterEach(() => closeTab(page));
 
   after(() => app?.close());
 

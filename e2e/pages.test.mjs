@@ -3,9 +3,9 @@
 // (axe-core, light and dark) and screenshots of each page on a desktop and a phone.
 //   trunk build --release && make parity-cases && node --test e2e/
 
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PREDICTION, axeViolations, collectErrors, screenshot, defaultModel, defaultReport, openApp, readParityCases } from './server.mjs';
+import { PREDICTION, axeViolations, collectErrors, screenshot, defaultModel, defaultReport, openApp, readParityCases, closeTab } from './server.mjs';
 
 const model = defaultModel();
 const report = defaultReport();
@@ -72,8 +72,16 @@ describe('the pages in Chromium', () => {
 
   before(async () => {
     app = await openApp(null);
-    ({ server, browser, page, errors } = app);
+    ({ server, browser } = app);
+    errors = [];
   });
+
+  // Each test on a page of its own (no order dependence); the errors of all collected.
+  beforeEach(async () => {
+    page = await app.tab('', errors);
+  });
+
+  afterEach(() => closeTab(page));
 
   after(() => app?.close());
 

@@ -2,7 +2,7 @@
 // native trainer computed, bad input is explained next to its field, and nothing errors.
 //   trunk build --release && make parity-cases && node --test e2e/
 
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   LABELS,
@@ -15,6 +15,7 @@ import {
   readParityCases,
   rustFixed1,
   screenshot,
+  closeTab,
 } from './server.mjs';
 
 
@@ -53,10 +54,18 @@ describe('the predictor in Chromium', () => {
   let errors;
 
   before(async () => {
-    app = await openApp();
-    ({ server, browser, page, errors } = app);
+    app = await openApp(null);
+    ({ server, browser } = app);
+    errors = [];
+  });
+
+  // Each test on a page of its own (no order dependence); the errors of all collected.
+  beforeEach(async () => {
+    page = await app.tab('', errors);
     await page.locator(PREDICTION).waitFor();
   });
+
+  afterEach(() => closeTab(page));
 
   after(() => app?.close());
 

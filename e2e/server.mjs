@@ -50,7 +50,19 @@ export async function openApp(path = '', { acceptDownloads = false, dir = join(R
     await browser.close();
     await server.close();
   };
-  return { server, browser, context, page, errors, close };
+  /**
+   * A page at `at` in a browser context of its own (fresh storage, cache and service worker:
+   * no test depends on what another did), its console and page errors pushed to `into`. The
+   * suites open one in `beforeEach` and close its context in `afterEach`.
+   */
+  const tab = async (at = path ?? '', into = []) => {
+    const own = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads });
+    const fresh = await own.newPage();
+    collectErrors(fresh, into);
+    await fresh.goto(`${server.url}${at}`);
+    return fresh;
+  };
+  return { server, browser, context, page, errors, close, tab };
 }
 
 /**
@@ -122,11 +134,20 @@ export function launchChromium() {
 }
 
 /**
- * Records page errors and console errors of `page` into an array (for "no errors" checks).
+ * Closes a page from `tab` with its context. Its error listeners go first: a request still
+ * under way (the manifest's icon, say) is aborted by the close, which is no error of the app.
+ */
+export async function closeTab(page) {
+  page.removeAllListeners();
+  await page.context().close();
+}
+
+/**
+ * Records page errors, console errors and failed requests of `page` into `errors` (a new array
+ * unless given; for "no errors" checks).
  * Chromium's own complaint about a missing favicon is not an app error and is left out.
  */
-export function collectErrors(page) {
-  const errors = [];
+export function collectErrors(page, errors = []) {
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
@@ -134,7 +155,12 @@ export function collectErrors(page) {
     if (/\/favicon\.ico$/.test(where)) return;
     errors.push(`console.error: ${msg.text()}${where ? ` (${where})` : ''}`);
   });
-  page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()}`));
+  // A request the page's own navigation or closing aborted (a test opening another address
+  // while the icon still loads) is not the app's failure; every other one is.
+  page.on('requestfailed', (req) => {
+    if (req.failure()?.errorText === 'net::ERR_ABORTED') return;
+    errors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
+  });
   return errors;
 }
 

@@ -6,11 +6,11 @@
 // choice survives a change of page and a reload.
 //   trunk build --release && make parity-cases && node --test e2e/
 
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LABELS, PREDICTION, ROOT, openApp, parityMismatches, predictionText, readParityCases, rustFixed1 } from './server.mjs';
+import { LABELS, PREDICTION, ROOT, openApp, parityMismatches, predictionText, readParityCases, rustFixed1, closeTab } from './server.mjs';
 import { parseCsv, toCsv } from './csv.mjs';
 
 const SET = JSON.parse(readFileSync(join(ROOT, 'assets/model.json'), 'utf8'));
@@ -56,10 +56,17 @@ describe('every score and the switch in Chromium', () => {
   let errors;
 
   before(async () => {
-    app = await openApp('', { acceptDownloads: true });
-    ({ page, errors } = app);
+    app = await openApp(null, { acceptDownloads: true });
+    errors = [];
+  });
+
+  // Each test on a page of its own (no order dependence); the errors of all collected.
+  beforeEach(async () => {
+    page = await app.tab('', errors);
     await page.locator(PREDICTION).waitFor();
   });
+
+  afterEach(() => closeTab(page));
 
   after(() => app?.close());
 

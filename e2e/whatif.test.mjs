@@ -5,13 +5,13 @@
 // dark, at 1280 and 390 px; the time each answer takes in the page is printed.
 //   trunk build --release && node --test e2e/whatif.test.mjs
 
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LABELS, PREDICTION, ROOT, axeViolations, collectErrors, screenshot, defaultModel, openApp, rustFixed1 } from './server.mjs';
+import { LABELS, PREDICTION, ROOT, axeViolations, collectErrors, screenshot, defaultModel, openApp, rustFixed1, closeTab } from './server.mjs';
 
 const TRAINER = join(ROOT, 'target/release/trainer');
 const model = defaultModel();
@@ -56,10 +56,18 @@ describe('what-if curves and the goal box', () => {
   let errors;
 
   before(async () => {
-    app = await openApp();
-    ({ page, browser, server, errors } = app);
+    app = await openApp(null);
+    ({ browser, server } = app);
+    errors = [];
+  });
+
+  // Each test on a page of its own (no order dependence); the errors of all collected.
+  beforeEach(async () => {
+    page = await app.tab('', errors);
     await page.locator(PREDICTION).waitFor();
   });
+
+  afterEach(() => closeTab(page));
 
   after(() => app?.close());
 
