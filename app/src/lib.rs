@@ -35,7 +35,9 @@ pub use pages::fairness::FairnessPage;
 pub use pages::insights::InsightsPage;
 pub use pages::models::{format_duration, format_params, ModelsPage};
 pub use pages::predict::{describe_reference, slider_position, Outputs, PredictPage, TARGET_RANGE};
-pub use reports::{parse_reports, provide_reports, use_reports, ReportFor, Reports, REPORT_URL};
+pub use reports::{
+    parse_reports, provide_reports, use_reports, ReportError, ReportFor, Reports, REPORT_URL,
+};
 pub use state::{
     parse_models, provide_app_state, use_app_state, AppState, Catalog, FormValues, Loaded,
     Remembered, Selection,

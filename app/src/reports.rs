@@ -27,7 +27,24 @@ pub enum ReportState {
     Idle,
     Loading,
     Ready(ReportList),
-    Failed(String),
+    Failed(ReportError),
+}
+
+/// Why the reports are unusable, said on the pages' error card.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ReportError {
+    #[error("{url} could not be fetched: {detail}")]
+    Fetch { url: String, detail: String },
+    #[error("{url} could not be fetched: the server answered {status} {status_text}")]
+    Status {
+        url: String,
+        status: u16,
+        status_text: String,
+    },
+    #[error("the report is not valid JSON for this app: {0}")]
+    Invalid(String),
+    #[error("the report has no {0} section")]
+    NoSection(String),
 }
 
 /// What a page gets for its target.
@@ -35,15 +52,15 @@ pub enum ReportState {
 pub enum ReportFor {
     Loading,
     Ready(Arc<Report>),
-    Failed(String),
+    Failed(ReportError),
 }
 
 /// Reads a report document (a report per target).
-pub fn parse_reports(json: &str) -> Result<ReportSet, String> {
-    let set: ReportSet = serde_json::from_str(json)
-        .map_err(|e| format!("the report is not valid JSON for this app: {e}"))?;
+pub fn parse_reports(json: &str) -> Result<ReportSet, ReportError> {
+    let set: ReportSet =
+        serde_json::from_str(json).map_err(|e| ReportError::Invalid(e.to_string()))?;
     if set.get(&set.default_target).is_none() {
-        return Err(format!("the report has no {} section", set.default_target));
+        return Err(ReportError::NoSection(set.default_target));
     }
     Ok(set)
 }
@@ -65,7 +82,7 @@ impl Reports {
     }
 
     /// Reports already at hand (or known to be unusable): nothing is fetched.
-    pub fn with(reports: Result<ReportSet, String>) -> Self {
+    pub fn with(reports: Result<ReportSet, ReportError>) -> Self {
         let this = Self::new(REPORT_URL);
         this.state.set(state_of(reports));
         this
@@ -89,7 +106,7 @@ impl Reports {
                 .find(|r| r.target == target)
                 .cloned()
                 .map_or_else(
-                    || ReportFor::Failed(format!("the report has no {target} section")),
+                    || ReportFor::Failed(ReportError::NoSection(target.to_owned())),
                     ReportFor::Ready,
                 ),
         }
@@ -114,7 +131,7 @@ impl Reports {
     }
 }
 
-fn state_of(reports: Result<ReportSet, String>) -> ReportState {
+fn state_of(reports: Result<ReportSet, ReportError>) -> ReportState {
     match reports {
         Ok(set) => ReportState::Ready(set.reports.into_iter().map(Arc::new).collect()),
         Err(message) => ReportState::Failed(message),
@@ -123,20 +140,23 @@ fn state_of(reports: Result<ReportSet, String>) -> ReportState {
 
 /// The document at `url`, read as a report set. gloo-net rather than web-sys' fetch by hand:
 /// leptos already links gloo-net (through server_fn), so it adds a few hundred bytes of glue.
-async fn fetch_reports(url: &str) -> Result<ReportSet, String> {
-    let failed = |detail: String| format!("{url} could not be fetched: {detail}");
+async fn fetch_reports(url: &str) -> Result<ReportSet, ReportError> {
+    let failed = |e: gloo_net::Error| ReportError::Fetch {
+        url: url.to_owned(),
+        detail: e.to_string(),
+    };
     let response = gloo_net::http::Request::get(url)
         .send()
         .await
-        .map_err(|e| failed(e.to_string()))?;
+        .map_err(failed)?;
     if !response.ok() {
-        return Err(failed(format!(
-            "the server answered {} {}",
-            response.status(),
-            response.status_text()
-        )));
+        return Err(ReportError::Status {
+            url: url.to_owned(),
+            status: response.status(),
+            status_text: response.status_text(),
+        });
     }
-    let text = response.text().await.map_err(|e| failed(e.to_string()))?;
+    let text = response.text().await.map_err(failed)?;
     parse_reports(&text)
 }
 
@@ -310,7 +330,7 @@ pub fn use_reports() -> Reports {
 #[component]
 pub fn ReportStatus(
     /// `None` while loading, else why the report is unusable.
-    failure: Option<String>,
+    failure: Option<ReportError>,
 ) -> impl IntoView {
     let reports = use_reports();
     match failure {
@@ -329,7 +349,7 @@ pub fn ReportStatus(
                     ", or try again."
                 </p>
                 <p class="error-detail">
-                    <code>{message}</code>
+                    <code>{message.to_string()}</code>
                 </p>
                 <button type="button" class="button" on:click=move |_| reports.load()>
                     "Try again"
@@ -353,9 +373,16 @@ mod tests {
         assert!(set.reports.iter().all(|r| !r.families.is_empty()));
         let error =
             parse_reports(r#"{"report_version":2,"default_target":"x","reports":[]}"#).unwrap_err();
-        assert!(error.contains("no x section"), "{error}");
+        assert_eq!(error, ReportError::NoSection("x".into()));
+        assert_eq!(error.to_string(), "the report has no x section");
         let error = parse_reports("{ nope").unwrap_err();
-        assert!(error.starts_with("the report is not valid JSON"), "{error}");
+        assert!(matches!(error, ReportError::Invalid(_)));
+        assert!(
+            error
+                .to_string()
+                .starts_with("the report is not valid JSON"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -534,10 +561,11 @@ mod tests {
             ));
             assert!(matches!(
                 reports.for_target("art_score"),
-                ReportFor::Failed(m) if m.contains("no art_score section")
+                ReportFor::Failed(ReportError::NoSection(t)) if t == "art_score"
             ));
-            let broken = Reports::with(Err("bad".into()));
-            assert!(matches!(broken.for_target("math_score"), ReportFor::Failed(m) if m == "bad"));
+            let bad = ReportError::Invalid("bad".into());
+            let broken = Reports::with(Err(bad.clone()));
+            assert!(matches!(broken.for_target("math_score"), ReportFor::Failed(m) if m == bad));
         });
     }
 }

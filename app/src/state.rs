@@ -24,13 +24,21 @@ pub type Loaded<T> = Result<Arc<T>, String>;
 /// Where the selection is remembered between visits (a local storage key).
 const SELECTION_KEY: &str = "student-predictor.selection";
 
+/// One model the app offers: a target's, with or without the sensitive fields.
+#[derive(Debug)]
+struct Offered {
+    target: String,
+    /// Trained without the sensitive fields (what the switch selects).
+    unaware: bool,
+    predictor: Arc<Predictor>,
+}
+
 /// Every model of the set the app offers.
 #[derive(Debug)]
 pub struct Catalog {
     default_target: String,
     targets: Vec<String>,
-    /// (target, trained without the sensitive fields, model)
-    models: Vec<(String, bool, Arc<Predictor>)>,
+    models: Vec<Offered>,
     /// The label of every column a model names, as a feature or as its target.
     labels: BTreeMap<String, String>,
     /// The labels of the sensitive features of the default target's full model, in feature
@@ -46,7 +54,7 @@ impl Catalog {
     /// offered.
     pub fn new(set: &Predictors) -> Self {
         let targets: Vec<String> = set.targets().into_iter().map(str::to_owned).collect();
-        let models: Vec<(String, bool, Arc<Predictor>)> = targets
+        let models: Vec<Offered> = targets
             .iter()
             .flat_map(|t| {
                 let full = set.full(t).cloned();
@@ -62,21 +70,30 @@ impl Catalog {
                     .cloned();
                 [(false, full), (true, unaware)]
                     .into_iter()
-                    .filter_map(|(u, p)| Some((t.clone(), u, Arc::new(p?))))
+                    .filter_map(|(unaware, p)| {
+                        Some(Offered {
+                            target: t.clone(),
+                            unaware,
+                            predictor: Arc::new(p?),
+                        })
+                    })
             })
             .collect();
         let mut labels = BTreeMap::new();
-        for (_, _, p) in &models {
-            for f in p.features() {
+        for Offered { predictor, .. } in &models {
+            for f in predictor.features() {
                 labels
                     .entry(f.name().to_owned())
                     .or_insert_with(|| f.label().to_owned());
             }
         }
-        for (t, _, p) in &models {
+        for Offered {
+            target, predictor, ..
+        } in &models
+        {
             labels
-                .entry(t.clone())
-                .or_insert_with(|| p.target_label().to_owned());
+                .entry(target.clone())
+                .or_insert_with(|| predictor.target_label().to_owned());
         }
         let sensitive = set
             .full(set.default_target())
@@ -129,8 +146,8 @@ impl Catalog {
     pub fn get(&self, target: &str, unaware: bool) -> Option<&Arc<Predictor>> {
         self.models
             .iter()
-            .find(|(t, u, _)| t == target && *u == unaware)
-            .map(|(_, _, p)| p)
+            .find(|m| m.target == target && m.unaware == unaware)
+            .map(|m| &m.predictor)
     }
 
     /// The model for the selection, or why this build has none (for an error card).
@@ -156,7 +173,7 @@ impl Catalog {
 
     /// Every model offered.
     pub fn all(&self) -> impl Iterator<Item = &Predictor> {
-        self.models.iter().map(|(_, _, p)| p.as_ref())
+        self.models.iter().map(|m| m.predictor.as_ref())
     }
 
     /// The text the fields of `target`'s full model start with: the model's own imputation

@@ -192,7 +192,7 @@ pub struct Outputs {
     /// The prediction, when every field is valid (never a number that is not finite).
     pub prediction: Option<f64>,
     /// Each invalid field's name and what is wrong with it, in form order.
-    pub errors: Vec<(String, String)>,
+    pub errors: Vec<FieldProblem>,
     /// The interval's bounds, limited to the target's range.
     pub bounds: Option<Bounds>,
     /// The model's own estimate, when it lay beyond the target's range (and the prediction is
@@ -205,6 +205,14 @@ pub struct Outputs {
     pub deltas: Vec<Delta>,
 }
 
+/// An invalid field of the form: its name and what is wrong, for the person ("Writing score:
+/// 150 is not between 0 and 100").
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
+}
+
 impl Outputs {
     pub fn new(predictor: &Predictor, student: &Student) -> Self {
         // The model crate's one estimate for every surface: the value and both bounds within
@@ -215,7 +223,12 @@ impl Outputs {
             Err(e) => predictor
                 .features()
                 .iter()
-                .filter_map(|f| Some((f.name().to_owned(), e.for_field(f.name())?.to_string())))
+                .filter_map(|f| {
+                    Some(FieldProblem {
+                        field: f.name().to_owned(),
+                        message: e.for_field(f.name())?.to_string(),
+                    })
+                })
                 .collect(),
         };
         let estimate = result.ok().filter(|e| e.value.is_finite());
@@ -270,8 +283,8 @@ impl Outputs {
     pub fn error(&self, name: &str) -> Option<String> {
         self.errors
             .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, m)| m.clone())
+            .find(|p| p.field == name)
+            .map(|p| p.message.clone())
     }
 
     /// How far `category` of `field` would move the prediction (`None` for the current one).
@@ -613,10 +626,10 @@ mod tests {
         assert_eq!(bad.explanation, None);
         assert_eq!(
             bad.errors,
-            [(
-                "writing_score".to_owned(),
-                "Writing score: 150 is not between 0 and 100".to_owned()
-            )]
+            [FieldProblem {
+                field: "writing_score".to_owned(),
+                message: "Writing score: 150 is not between 0 and 100".to_owned()
+            }]
         );
         assert!(bad.deltas.is_empty());
     }
@@ -841,7 +854,7 @@ mod tests {
         let g1 = Arc::clone(catalog.get("G1", false).unwrap());
         let waiting = Outputs::new(&g1, &student);
         assert_eq!(waiting.prediction, None);
-        let missing: Vec<&str> = waiting.errors.iter().map(|(n, _)| n.as_str()).collect();
+        let missing: Vec<&str> = waiting.errors.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(
             missing,
             ["G3"],

@@ -330,7 +330,7 @@ fn ResultCard(
             let other = outputs.with(|o| {
                 o.errors
                     .iter()
-                    .any(|(n, _)| !waiting.iter().any(|f| f.name() == n))
+                    .any(|p| !waiting.iter().any(|f| f.name() == p.field))
             });
             if waiting.is_empty() || other {
                 "Fix the highlighted fields".to_owned()
