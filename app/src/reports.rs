@@ -7,6 +7,12 @@
 //! [`provide_reports`] puts one [`Reports`] in context; a page calls [`Reports::for_target`]
 //! inside a reactive closure, which starts the fetch on first use and re-renders the page
 //! when it lands. A failed fetch is an error card with a retry button ([`ReportStatus`]).
+//!
+//! Why not a Leptos `LocalResource` under `<Suspense>`: a resource starts its fetch when it is
+//! created, so one made at the app's root would download the reports on every first visit to
+//! Predict, which never shows them, and one made per page would fetch again on every visit.
+//! This one signal is shared by the pages, fetches once, on the first page that reads it, and
+//! keeps a failure until the visitor retries.
 
 use std::sync::Arc;
 
