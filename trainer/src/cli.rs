@@ -47,9 +47,13 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct DescribeOpts {
-    /// The CSV: a header plus one row per record; comma, semicolon or tab separated.
+    /// The CSV: a header plus one row per record; comma, semicolon or tab separated. Or a
+    /// spreadsheet (.xlsx, .xlsm, .xls, .xlsb, .ods): its first sheet, or --sheet.
     #[arg(long)]
     pub data: PathBuf,
+    /// The sheet to read when --data is a spreadsheet (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
     /// A column to predict (repeatable): written as the file's roles.targets.
     #[arg(long = "target")]
     pub targets: Vec<String>,
@@ -60,9 +64,13 @@ pub struct TrainOpts {
     /// The dataset CSV: a header plus one row per record; comma, semicolon or tab separated
     /// (read from the header line); a header cell names a column by its name, or in any case
     /// by its title or an alias the dataset file gives; categories in any case; numbers with
-    /// a decimal point or a decimal comma ("72,5").
+    /// a decimal point or a decimal comma ("72,5"). Or a spreadsheet (.xlsx, .xlsm, .xls,
+    /// .xlsb, .ods): its first sheet, or --sheet, read as that sheet saved as CSV.
     #[arg(long, default_value = "data/stud.csv")]
     pub data: PathBuf,
+    /// The sheet to read when --data is a spreadsheet (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
     /// The dataset file describing the CSV's columns and their roles (a Frictionless Data
     /// Resource or Table Schema, e.g. data/students.schema.json). Default: the *.schema.json
     /// beside the CSV whose "path" is the CSV's file name; without one the columns are
@@ -229,6 +237,7 @@ impl TryFrom<TrainOpts> for train::Config {
         Ok(train::Config {
             data: o.data,
             schema: o.schema,
+            sheet: o.sheet,
             out: o.out,
             targets,
             drop: o.drop,

@@ -26,6 +26,7 @@ pub mod prep;
 pub mod progress;
 pub mod report;
 pub mod search;
+pub mod sheet;
 pub mod split;
 pub mod train;
 

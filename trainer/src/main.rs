@@ -66,7 +66,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 fn describe_command(opts: DescribeOpts) -> anyhow::Result<ExitCode> {
     let bytes = trainer::read_bytes(&opts.data)?;
-    let dataset = trainer::describe::infer(&bytes, &opts.targets)
+    let (table, notes) = trainer::sheet::table(&bytes, opts.sheet.as_deref())
+        .with_context(|| format!("reading {}", opts.data.display()))?;
+    for note in &notes {
+        eprintln!("note: {}: {note}", opts.data.display());
+    }
+    let dataset = trainer::describe::infer(&table, &opts.targets)
         .with_context(|| format!("describing {}", opts.data.display()))?;
     print!("{}", dataset.to_json_pretty());
     Ok(ExitCode::SUCCESS)

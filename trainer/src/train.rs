@@ -26,6 +26,8 @@ pub struct Config {
     /// The dataset file (a Data Resource or Table Schema); `None`: inferred from the CSV
     /// ([`crate::describe::infer`]).
     pub schema: Option<PathBuf>,
+    /// The sheet to read when `data` is a spreadsheet ([`crate::sheet`]); `None`: the first.
+    pub sheet: Option<String>,
     pub out: PathBuf,
     /// The columns to predict, each from the others; the first is the app's default. Empty:
     /// the dataset file's `roles.targets`.
@@ -62,6 +64,7 @@ impl Config {
         Self {
             data: data.into(),
             schema: None,
+            sheet: None,
             out: out.into(),
             targets: Vec::new(),
             drop: Vec::new(),
@@ -257,14 +260,22 @@ pub fn check(config: &Config, progress: &dyn Progress) -> anyhow::Result<Outcome
     Ok(outcome)
 }
 
-/// The configured dataset file (or the inferred one), the checked rows and the CSV's bytes.
+/// The configured dataset file (or the inferred one), the checked rows and the file's bytes
+/// (a spreadsheet's sheet is read as CSV, [`crate::sheet`]; its notes are printed unless quiet).
 pub fn load(config: &Config) -> anyhow::Result<(Dataset, Vec<Row>, Vec<u8>)> {
     let bytes = std::fs::read(&config.data).map_err(|source| data::DataError::Io {
         path: config.data.display().to_string(),
         source,
     })?;
-    let dataset = dataset(config, &bytes)?;
-    let rows = data::parse(&bytes, &dataset)?;
+    let (table, notes) = crate::sheet::table(&bytes, config.sheet.as_deref())
+        .with_context(|| format!("reading {}", config.data.display()))?;
+    if !config.quiet {
+        for note in &notes {
+            eprintln!("note: {}: {note}", config.data.display());
+        }
+    }
+    let dataset = dataset(config, &table)?;
+    let rows = data::parse(&table, &dataset)?;
     Ok((dataset, rows, bytes))
 }
 
