@@ -20,7 +20,7 @@ EXTREMES := e2e/fixtures/extremes.csv
 HOSTING_VENV := target/hosting-venv
 
 .PHONY: help serve test build train data tools-web tools-all lint native-test assets-current \
-        parity-cases wasm-test e2e deny trainer-bin bench-train bench-uci bench-web wasm-size route-cost tools-hosting lint-hosting fuzz site site-uci e2e-hosting screenshots
+        parity-cases wasm-test e2e deny trainer-bin bench-train bench-uci bench-quick bench-web wasm-size route-cost tools-hosting lint-hosting fuzz site site-uci e2e-hosting screenshots
 
 help:
 	@echo "make serve   build and serve the app on http://127.0.0.1:8080"
@@ -160,6 +160,10 @@ bench-train: data
 # scikit-learn's random forest and gradient boosting on the same folds (bench/uci.py); venv in
 # target/bench-venv, results in target/bench-uci/summary.json. BENCH_UCI_REPEATS=2 for a quick
 # run (default 20: tens of minutes). Not part of `make test`.
+# The quick preset (trainer/grids-quick.toml) against the full grids: time and CV R² per target.
+bench-quick:
+	scripts/bench-quick.sh
+
 bench-uci:
 	scripts/bench-uci.sh
 
