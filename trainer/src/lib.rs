@@ -18,6 +18,7 @@ pub mod describe;
 pub mod export;
 pub mod families;
 pub mod interval;
+pub mod job;
 pub mod metrics;
 pub mod par;
 #[cfg(feature = "cli")]

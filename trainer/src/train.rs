@@ -279,7 +279,8 @@ pub fn load(config: &Config) -> anyhow::Result<(Dataset, Vec<Row>, Vec<u8>)> {
     Ok((dataset, rows, bytes))
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+/// The data's provenance in model.json: the sha256 of the file as given, in hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes)
         .iter()
@@ -436,6 +437,16 @@ pub fn train(
     ensure!(
         config.test_fraction > 0.0 && config.test_fraction < 1.0,
         bad("--test-fraction must be between 0 and 1".into())
+    );
+    ensure!(
+        rows.len() >= 2,
+        bad(format!(
+            "the dataset is too small: {} row(s); {} folds need at least {} training rows \
+             (and the test split at least one row)",
+            rows.len(),
+            config.folds,
+            2 * config.folds
+        ))
     );
     let split = split::train_test(rows.len(), config.test_fraction, config.seed);
     ensure!(

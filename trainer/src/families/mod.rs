@@ -337,6 +337,9 @@ pub type GridSpec = BTreeMap<String, BTreeMap<String, Vec<serde_json::Value>>>;
 /// The default grids (`trainer/grids.toml`), compiled in.
 pub const DEFAULT_GRIDS: &str = include_str!("../../grids.toml");
 
+/// The quick preset's grids (`trainer/grids-quick.toml`): a few points of each family's.
+pub const QUICK_GRIDS: &str = include_str!("../../grids-quick.toml");
+
 /// Reads a grid file (TOML, see `trainer/grids.toml`); the error is the TOML parser's message
 /// (line, column and what it expected).
 pub fn parse_grids(text: &str) -> Result<GridSpec, toml::de::Error> {
