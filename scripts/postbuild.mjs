@@ -21,16 +21,43 @@ if (reports) {
   console.log(`postbuild: report.json from ${reports}`);
 }
 
-// The wasm-bindgen glue (app-<hash>.js), minified with esbuild: about 5 KB gzip off the first
-// load (Trunk's own minifier fails on it). Its name keeps Trunk's hash, which is unique per
-// build either way. Done before the file list is hashed below.
-for (const name of readdirSync(staging)) {
-  if (/^app-[0-9a-f]+\.js$/.test(name)) {
+// The wasm-bindgen glue (app-<hash>.js) and the split modules' loader (split-<hash>.js, both
+// from scripts/build-wasm.mjs, the pre_build hook), minified with esbuild: about 5 KB gzip off
+// the first load (Trunk's own minifier fails on the glue). Their names keep the hash of the
+// unminified build, which is unique per build either way. Done before the file list is hashed
+// below.
+const names = readdirSync(staging);
+for (const name of names) {
+  if (/^(app|split)-[0-9a-f]+\.js$/.test(name)) {
     const path = join(staging, name);
     const { code } = transformSync(readFileSync(path, "utf8"), { minify: true, format: "esm", target: "es2022" });
     writeFileSync(path, code);
   }
 }
+
+// index.html names the main module's glue and wasm for boot.js (no inline script).
+const only = (pattern) => {
+  const found = names.filter((name) => pattern.test(name));
+  if (found.length !== 1) {
+    console.error(`postbuild: expected one file like ${pattern} in ${staging}, found ${found.length} (did scripts/build-wasm.mjs run?)`);
+    process.exit(1);
+  }
+  return found[0];
+};
+const indexPath = join(staging, "index.html");
+const page = readFileSync(indexPath, "utf8");
+if (!page.includes("/__APP_JS__") || !page.includes("/__APP_WASM__")) {
+  console.error("postbuild: index.html lacks the /__APP_JS__ and /__APP_WASM__ placeholders");
+  process.exit(1);
+}
+// Trunk leaves the skipped Rust link (index.html says why it is there) in the page: not served.
+writeFileSync(
+  indexPath,
+  page
+    .replace("/__APP_JS__", `/${only(/^app-[0-9a-f]+\.js$/)}`)
+    .replace("/__APP_WASM__", `/${only(/^app-[0-9a-f]+_bg\.wasm$/)}`)
+    .replace(/<link\b[^>]*\bdata-trunk-skip\b[^>]*>/, ""),
+);
 
 function files(dir) {
   return readdirSync(dir).flatMap((name) => {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, each step skipping itself when the right version
 # is already there. Versions that work together on these machines: ../shared/TOOLCHAIN.md.
-#   scripts/tools.sh web      wasm32 target, trunk, wasm-bindgen-cli, npm tools (wasm-opt)
+#   scripts/tools.sh web      wasm32 target, trunk, wasm-split-cli, wasm-bindgen-cli, npm tools
+#                             (wasm-opt)
 #   scripts/tools.sh browser  Debian chromium + chromedriver
 #   scripts/tools.sh hosting  the hosting tests' tools: Debian shellcheck, and a venv
 #                             (target/hosting-venv) with moto's S3 server, the AWS CLI, cfn-lint
@@ -15,6 +16,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
+# The splitter scripts/build-wasm.mjs runs between cargo and wasm-bindgen (crate
+# wasm_split_cli_support, the one cargo-leptos uses): it must understand what the
+# wasm_split_helpers in Cargo.lock (through leptos) puts in the wasm.
+WASM_SPLIT_VERSION=0.2.4
 CARGO_DENY_VERSION=0.20.2
 say() { printf '\033[1mtools:\033[0m %s\n' "$*" >&2; }
 
@@ -31,6 +36,17 @@ trunk_tool() {
   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
     cargo install --locked trunk --version "=$TRUNK_VERSION"
 }
+
+wasm_split_cli() {
+  # The binary has no --version: cargo's record of installed crates says which it is.
+  if command -v wasm-split-cli >/dev/null &&
+    grep -q "^\"wasm_split_cli_support $WASM_SPLIT_VERSION " "$(cargo_home)/.crates.toml" 2>/dev/null; then return; fi
+  say "installing wasm-split-cli $WASM_SPLIT_VERSION (about a minute)"
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install --locked wasm_split_cli_support --version "=$WASM_SPLIT_VERSION" --features build-binary
+}
+
+cargo_home() { echo "${CARGO_HOME:-$HOME/.cargo}"; }
 
 wasm_bindgen_cli() {
   # Trunk runs offline and stops unless wasm-bindgen-cli equals the crate in Cargo.lock.
@@ -138,12 +154,12 @@ deny_tool() {
 }
 
 case "${1:-all}" in
-  web) wasm_target; cargo_deps; npm_prereqs; npm_tools; trunk_tool; wasm_bindgen_cli ;;
+  web) wasm_target; cargo_deps; npm_prereqs; npm_tools; trunk_tool; wasm_split_cli; wasm_bindgen_cli ;;
   browser) browser ;;
   hosting) hosting_tools ;;
   bench) bench_tools ;;
   fuzz) fuzz_tools ;;
   deny) cargo_deps; deny_tool ;;
-  all) wasm_target; cargo_deps; npm_prereqs; npm_tools; browser; hosting_tools; deny_tool; trunk_tool; wasm_bindgen_cli ;;
+  all) wasm_target; cargo_deps; npm_prereqs; npm_tools; browser; hosting_tools; deny_tool; trunk_tool; wasm_split_cli; wasm_bindgen_cli ;;
   *) echo "usage: $0 [web|browser|hosting|bench|fuzz|deny|all]" >&2; exit 2 ;;
 esac
