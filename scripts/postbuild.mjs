@@ -1,5 +1,6 @@
-// Trunk post_build hook (Trunk.toml): writes sw.js into the staging folder with the list of
-// every file this build emits (hashed names) to precache, each file's SHA-256 (the worker's
+// Trunk post_build hook (Trunk.toml): names the app's main module in index.html, minifies the
+// app's JS, and writes sw.js into the staging folder with the list of every file this build
+// emits (hashed names; the page modules of scripts/build-wasm.mjs too) to precache, each file's SHA-256 (the worker's
 // precache checks it, so it never stores a mix of two deploys), and a cache version derived
 // from their contents, so a new deploy installs a new cache and removes the old one.
 import { createHash } from "node:crypto";
@@ -35,7 +36,8 @@ for (const name of names) {
   }
 }
 
-// index.html names the main module's glue and wasm for boot.js (no inline script).
+// index.html names the main module's glue and wasm for boot.js (no inline script). A second run
+// on a finished build (the tests make other deploys from dist/ that way) finds them named.
 const only = (pattern) => {
   const found = names.filter((name) => pattern.test(name));
   if (found.length !== 1) {
@@ -46,16 +48,18 @@ const only = (pattern) => {
 };
 const indexPath = join(staging, "index.html");
 const page = readFileSync(indexPath, "utf8");
-if (!page.includes("/__APP_JS__") || !page.includes("/__APP_WASM__")) {
-  console.error("postbuild: index.html lacks the /__APP_JS__ and /__APP_WASM__ placeholders");
+const placeholders = page.includes("/__APP_JS__") && page.includes("/__APP_WASM__");
+const named = /data-app-js=["']?\/app-[0-9a-f]+\.js/.test(page) && /data-app-wasm=["']?\/app-[0-9a-f]+_bg\.wasm/.test(page);
+if (!placeholders && !named) {
+  console.error("postbuild: index.html has neither the /__APP_JS__ and /__APP_WASM__ placeholders nor the app's names");
   process.exit(1);
 }
 // Trunk leaves the skipped Rust link (index.html says why it is there) in the page: not served.
 writeFileSync(
   indexPath,
   page
-    .replace("/__APP_JS__", `/${only(/^app-[0-9a-f]+\.js$/)}`)
-    .replace("/__APP_WASM__", `/${only(/^app-[0-9a-f]+_bg\.wasm$/)}`)
+    .replace("/__APP_JS__", () => `/${only(/^app-[0-9a-f]+\.js$/)}`)
+    .replace("/__APP_WASM__", () => `/${only(/^app-[0-9a-f]+_bg\.wasm$/)}`)
     .replace(/<link\b[^>]*\bdata-trunk-skip\b[^>]*>/, ""),
 );
 
