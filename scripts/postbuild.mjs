@@ -1,8 +1,9 @@
 // Trunk post_build hook (Trunk.toml): names the app's main module in index.html, minifies the
 // app's JS, and writes sw.js into the staging folder with the list of every file this build
-// emits (hashed names; the page modules of scripts/build-wasm.mjs too) to precache, each file's SHA-256 (the worker's
-// precache checks it, so it never stores a mix of two deploys), and a cache version derived
-// from their contents, so a new deploy installs a new cache and removes the old one.
+// emits (hashed names; the page modules of scripts/build-wasm.mjs too) to precache, each file's
+// SHA-256 (the worker's precache checks it, so it never stores a mix of two deploys), and a
+// cache version derived from their contents, so a new deploy installs a new cache and removes
+// the old one.
 import { createHash } from "node:crypto";
 import { transformSync } from "esbuild";
 import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
