@@ -57,6 +57,19 @@ test('the first prediction downloads no more than the byte ceiling, and says how
   console.log(`${'page modules (when a page is first opened)'.padEnd(40)}`);
   console.log(modules.join('\n'));
   console.log(row('all page modules', later, laterGzip));
+  // What the first visit to each page fetches: its module and the shared chunks the split
+  // loader lists for it (read from the minified loader: informational, so only printed).
+  const loader = files.find((f) => /^split-[0-9a-f]+\.js$/.test(f));
+  const js = loader ? readFileSync(join(DIST, loader), 'utf8') : '';
+  const fileOf = new Map(
+    [...js.matchAll(/([\w$]+)=[\w$]+\(\(\)=>\{const [\w$]+=fetch\(new URL\("\.\/(chunk_[^"]+\.wasm)"/g)].map((m) => [m[1], m[2]]),
+  );
+  for (const [, page, rest] of js.matchAll(/"\.\/(split_[a-z]+-[0-9a-f]+\.wasm)"([^\]]*\])/g)) {
+    const deps = (rest.match(/\[([^\]]*)\]$/)?.[1] ?? '').split(',').filter(Boolean).map((v) => fileOf.get(v.trim()));
+    if (deps.some((d) => !d)) continue;
+    const size = [page, ...deps].reduce((sum, f) => sum + gzipSync(readFileSync(join(DIST, f)), { level: 9 }).length, 0);
+    console.log(`${`first visit to ${page.replace(/^split_|-.*$/g, '')}: its module + ${deps.length} chunks`.padEnd(49)} ${String(size).padStart(8)}`);
+  }
   assert.ok(gzip <= CEILING_BYTES, `${gzip} bytes gzip is over the ${CEILING_BYTES}-byte ceiling (budget ${BUDGET_BYTES})`);
   assert.ok(gzip <= ISSUE_TARGET_BYTES, `${gzip} bytes gzip is over the issue's ${ISSUE_TARGET_BYTES} bytes`);
 });
