@@ -183,3 +183,28 @@ test('a new deploy replaces the old cache and shows after a reload', async (t) =
   assert.equal(await build(page), 'v2', 'offline, the new version is what is cached');
   await predicts(page);
 });
+
+test('a first visit to a page whose module is on its way says "Loading…", then shows the page', async (t) => {
+  const server = await serveLikeAzure(DIST);
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  t.after(() => Promise.all([context.close(), server.close()]));
+  const page = await context.newPage();
+  let release;
+  const released = new Promise((ok) => (release = ok));
+  const held = async (route) => {
+    await released;
+    return route.continue();
+  };
+  await context.route(/\/(split|chunk)_[^/]*\.wasm$/, held);
+  await page.goto(new URL('/models', server.url).href);
+  const loading = page.getByTestId('page-loading');
+  await loading.waitFor();
+  assert.equal((await loading.textContent()).trim(), 'Loading…');
+  release();
+  await page.locator('[data-testid="leaderboard"]').waitFor();
+  assert.ok(!(await loading.isVisible()), 'hidden once the page is drawn');
+  // On Predict (in the main module) it never shows.
+  await page.goto(server.url);
+  await predicts(page);
+  assert.ok(!(await loading.isVisible()));
+});

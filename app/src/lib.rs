@@ -179,6 +179,11 @@ pub fn AppWith(models: Result<Catalog, String>, reports: Reports) -> impl IntoVi
                 </div>
             </header>
             <main id="main" class="wrap" tabindex="-1">
+                // Shown (CSS) only while main has no page: on a first visit to a page whose
+                // module is still loading; the router keeps the old page on a change of page.
+                <p class="page-loading muted" data-testid="page-loading">
+                    "Loading…"
+                </p>
                 <Routes fallback=NotFound>
                     <RouteView path=StaticSegment(Route::Predict.segment()) view=PredictPage />
                     // The other pages load their code when first opened (lazy_pages.rs).
