@@ -38,15 +38,15 @@ trunk_tool() {
 }
 
 wasm_split_cli() {
-  # The binary has no --version: cargo's record of installed crates says which it is.
-  if command -v wasm-split-cli >/dev/null &&
-    grep -q "^\"wasm_split_cli_support $WASM_SPLIT_VERSION " "$(cargo_home)/.crates.toml" 2>/dev/null; then return; fi
+  # The binary has no --version, and CI caches cargo's bin folder without cargo's record of
+  # installed crates: the binary's own panic locations name the crate's source folder.
+  local bin
+  bin=$(command -v wasm-split-cli || true)
+  if [ -n "$bin" ] && grep -q -a "wasm_split_cli_support-$WASM_SPLIT_VERSION/" "$bin"; then return; fi
   say "installing wasm-split-cli $WASM_SPLIT_VERSION (about a minute)"
   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-    cargo install --locked wasm_split_cli_support --version "=$WASM_SPLIT_VERSION" --features build-binary
+    cargo install --locked --force wasm_split_cli_support --version "=$WASM_SPLIT_VERSION" --features build-binary
 }
-
-cargo_home() { echo "${CARGO_HOME:-$HOME/.cargo}"; }
 
 wasm_bindgen_cli() {
   # Trunk runs offline and stops unless wasm-bindgen-cli equals the crate in Cargo.lock.
