@@ -127,6 +127,9 @@ parity-cases: data trainer-bin
 # The wasm lints run here: the parity test embeds the cases parity-cases writes.
 wasm-test: parity-cases
 	cargo clippy -p model -p app --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
+	@# The release build's split points (app's `split` feature, which scripts/build-wasm.mjs
+	@# builds with; the tests run without it: a wasm that is not split cannot load them).
+	cargo clippy -p app --target wasm32-unknown-unknown --features split --locked -- -D warnings
 	@# The trainer as a library for a browser's Web Worker: no rayon, no clap, no indicatif.
 	cargo clippy -p trainer --lib --test web --target wasm32-unknown-unknown --no-default-features --locked -- -D warnings
 	cargo test -p trainer --target wasm32-unknown-unknown --no-default-features --locked --test web

@@ -97,7 +97,12 @@ async function axeWithBoxesOpen(page) {
   return axeViolations(page);
 }
 
-const reportShown = (page) => page.waitForFunction(() => !document.querySelector('[data-testid="report-loading"]'));
+/** Waits until the page is drawn (its title: a page's module may still be loading) and its
+ * training report has arrived. */
+async function reportShown(page) {
+  await page.locator('main .page-title').first().waitFor();
+  await page.waitForFunction(() => !document.querySelector('[data-testid="report-loading"]'));
+}
 
 describe('the batch audit and the glossary in Chromium', () => {
   let app;

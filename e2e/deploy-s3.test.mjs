@@ -300,7 +300,7 @@ async function watchBucket(running) {
 async function overlap(slow, fast, options) {
   const hold = join(work, `release-${basename(slow)}-${Date.now()}`);
   const first = deploy(slow, { ...options, holdIndex: hold });
-  const wasm = siteFiles(slow).find((f) => f.endsWith('.wasm'));
+  const wasm = siteFiles(slow).find((f) => /^app-[0-9a-f]+_bg\.wasm$/.test(f));
   for (let i = 0; i < 600 && !(await keys()).includes(wasm); i += 1) await sleep(100);
   await sleep(1100); // the second deploy begins a whole second after the first one's files
   const second = deploy(fast, options);

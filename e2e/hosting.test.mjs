@@ -189,7 +189,7 @@ test('our emulator (e2e/swa-server.mjs, for gzip and switched deploys) answers a
     assert.deepEqual(await answer(emulator.url, path, 'identity'), await answer(swa.url, path, 'identity'), path);
   }
   // What it is kept for: Azure compresses, the CLI does not.
-  const wasm = siteFiles(DIST).find((f) => f.endsWith('.wasm'));
+  const wasm = siteFiles(DIST).find((f) => /^app-[0-9a-f]+_bg\.wasm$/.test(f));
   const gz = await fetch(new URL(wasm, emulator.url), { headers: { 'accept-encoding': 'gzip' } });
   assert.equal(gz.headers.get('content-encoding'), 'gzip');
   const cli = await fetch(new URL(wasm, swa.url), { headers: { 'accept-encoding': 'gzip' } });

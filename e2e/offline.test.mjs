@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, launchChromium } from './server.mjs';
+import { ROOT, launchChromium, pageModules } from './server.mjs';
 import { serveLikeAzure } from './swa-server.mjs';
 
 const DIST = join(ROOT, 'dist');
@@ -73,17 +73,62 @@ test('after one visit the app loads, routes and predicts with no network', async
   );
   assert.ok(precached.some((u) => /^\/app-.*\.wasm$/.test(u)), 'the app wasm is precached');
   assert.ok(precached.includes('/report.json'), 'the training report is precached');
-  assert.equal(precached.filter((u) => u.endsWith('.wasm')).length, 1, 'one wasm module');
+  // Every page's module too (e2e/budget.test.mjs lists them), and the loader that fetches them.
+  const modules = pageModules().map((f) => `/${f}`);
+  assert.ok(modules.length >= 5, modules.join());
+  for (const module of modules) assert.ok(precached.includes(module), `${module} is precached`);
+  assert.ok(precached.some((u) => /^\/split-[0-9a-f]+\.js$/.test(u)), 'the split loader is precached');
 
   await context.setOffline(true);
   await page.reload();
   const offline = await predicts(page);
   assert.match(offline, /\d/);
-  // A page that needs the report, never opened online: the report comes from the worker's cache.
+  // A page that needs the report, never opened online: the report and the page's module come
+  // from the worker's cache, on a load and on a change of page.
   await page.goto(new URL('/models', server.url).href);
   await page.locator('[data-testid="leaderboard"]').waitFor();
-  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Fairness' }).click();
+  const nav = page.getByRole('navigation', { name: 'Pages' });
+  await nav.getByRole('link', { name: 'Fairness' }).click();
   await page.locator('[data-testid="fairness-table"]').first().waitFor();
+  await nav.getByRole('link', { name: 'Batch' }).click();
+  await page.getByRole('heading', { name: 'Predict a whole class' }).waitFor();
+});
+
+test('a page whose module cannot be downloaded says so, keeps the app working and loads on a retry', async (t) => {
+  // No service worker: the first visit's case, before the worker has precached the modules.
+  const server = await serveLikeAzure(DIST);
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  t.after(() => Promise.all([context.close(), server.close()]));
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  let blocked = 0;
+  const offline = (route) => {
+    blocked += 1;
+    return route.abort('internetdisconnected');
+  };
+  await context.route(/\/(split|chunk)_[^/]*\.wasm$/, offline);
+  await page.goto(server.url);
+  await predicts(page);
+  const nav = page.getByRole('navigation', { name: 'Pages' });
+  await nav.getByRole('link', { name: 'Models' }).click();
+  const card = page.getByTestId('page-load-error');
+  await card.waitFor();
+  assert.ok(blocked > 0, 'the page asked for its module');
+  const heading = card.getByRole('heading', { name: 'The Models page could not be loaded' });
+  await page.waitForFunction(() => document.activeElement?.textContent === 'The Models page could not be loaded');
+  assert.ok(await heading.isVisible());
+  assert.equal(await page.locator('.fatal').count(), 0, 'no panic: the app runs on');
+  // The app still works: back to Predict, which predicts.
+  await nav.getByRole('link', { name: 'Predict' }).click();
+  await predicts(page);
+  assert.deepEqual(errors, []);
+  // Online again: the button tries again and the page comes.
+  await context.unroute(/\/(split|chunk)_[^/]*\.wasm$/, offline);
+  await nav.getByRole('link', { name: 'Models' }).click();
+  await page.locator('[data-testid="leaderboard"]').or(card).first().waitFor();
+  if (await card.isVisible()) await card.getByRole('button', { name: 'Try again' }).click();
+  await page.locator('[data-testid="leaderboard"]').waitFor();
 });
 
 /** A copy of dist/ as a second deploy: a changed page, and sw.js rebuilt for it. */
@@ -137,4 +182,29 @@ test('a new deploy replaces the old cache and shows after a reload', async (t) =
   await page.reload();
   assert.equal(await build(page), 'v2', 'offline, the new version is what is cached');
   await predicts(page);
+});
+
+test('a first visit to a page whose module is on its way says "Loading…", then shows the page', async (t) => {
+  const server = await serveLikeAzure(DIST);
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  t.after(() => Promise.all([context.close(), server.close()]));
+  const page = await context.newPage();
+  let release;
+  const released = new Promise((ok) => (release = ok));
+  const held = async (route) => {
+    await released;
+    return route.continue();
+  };
+  await context.route(/\/(split|chunk)_[^/]*\.wasm$/, held);
+  await page.goto(new URL('/models', server.url).href);
+  const loading = page.getByTestId('page-loading');
+  await loading.waitFor();
+  assert.equal((await loading.textContent()).trim(), 'Loading…');
+  release();
+  await page.locator('[data-testid="leaderboard"]').waitFor();
+  assert.ok(!(await loading.isVisible()), 'hidden once the page is drawn');
+  // On Predict (in the main module) it never shows.
+  await page.goto(server.url);
+  await predicts(page);
+  assert.ok(!(await loading.isVisible()));
 });

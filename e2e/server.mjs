@@ -2,14 +2,40 @@
 // No npm dependencies beyond playwright-core (which drives Debian's /usr/bin/chromium).
 
 import { createServer } from 'node:http';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { dirname, extname, join, normalize, posix, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 /** The project root (the folder above e2e/). */
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+/** The files the first prediction needs: dist/index.html, what it names, and the modules those
+ * scripts import statically (the glue imports the split loader); `import()` and the page modules'
+ * wasm are fetched later. */
+export function criticalFiles(dist = join(ROOT, 'dist')) {
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const refs = [
+    ...html.matchAll(/\s(?:href|src|data-app-js|data-app-wasm)=["']?\/([^"'\s>]+\.(?:js|wasm|css))/g),
+  ].map((m) => m[1]);
+  const files = ['index.html', ...new Set(refs)];
+  for (let i = 0; i < files.length; i++) {
+    if (!files[i].endsWith('.js')) continue;
+    const js = readFileSync(join(dist, files[i]), 'utf8');
+    for (const [, spec] of js.matchAll(/(?:\bfrom|\bimport)\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+      const file = posix.normalize(posix.join(dirname(files[i]), spec));
+      if (!files.includes(file)) files.push(file);
+    }
+  }
+  return files;
+}
+
+/** The page modules: every wasm of the build the first load does not fetch. */
+export function pageModules(dist = join(ROOT, 'dist')) {
+  const first = new Set(criticalFiles(dist));
+  return readdirSync(dist).filter((f) => f.endsWith('.wasm') && !first.has(f)).sort();
+}
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',

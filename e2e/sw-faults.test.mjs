@@ -38,16 +38,23 @@ function deploy(name, { mark = 0, missing = [] } = {}) {
   const dir = join(work, `${name}-${mark}-${missing.length}`);
   rmSync(dir, { recursive: true, force: true });
   cpSync(DIST, dir, { recursive: true });
-  let index = readFileSync(join(dir, 'index.html'), 'utf8');
+  // Every hashed file gets a new name (the app's glue, main wasm, split loader and page
+  // modules, the stylesheet), and index.html and the JS that name them follow.
+  const renames = [];
   for (const file of readdirSync(dir)) {
-    const m = file.match(/^(app|style)-([0-9a-f]{16})(.*)$/);
+    const m = file.match(/^([a-z_0-9]+)-([0-9a-f]{16})(.*)$/);
     if (!m) continue;
     const hash = createHash('sha256').update(name + m[2]).digest('hex').slice(0, 16);
     const renamed = `${m[1]}-${hash}${m[3]}`;
     renameSync(join(dir, file), join(dir, renamed));
-    index = index.replaceAll(file, renamed);
+    renames.push([file, renamed]);
   }
-  writeFileSync(join(dir, 'index.html'), index.replace('</head>', `<meta name="build" content="${name}"></head>`));
+  for (const file of readdirSync(dir).filter((f) => f === 'index.html' || /-[0-9a-f]{16}\.js$/.test(f))) {
+    let text = readFileSync(join(dir, file), 'utf8');
+    for (const [from, to] of renames) text = text.replaceAll(from, to);
+    if (file === 'index.html') text = text.replace('</head>', `<meta name="build" content="${name}"></head>`);
+    writeFileSync(join(dir, file), text);
+  }
   const reports = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
   for (const report of reports.reports) for (const family of report.families) family.fit_seconds = mark;
   writeFileSync(join(dir, 'report.json'), JSON.stringify(reports));
@@ -272,7 +279,7 @@ test('a deploy whose install loses the network half way leaves the old build ser
     server.setRoot(v2.dir);
     // The worker's other downloads arrive, the wasm's connection drops (the largest file, the
     // one most likely cut): any request for it through the worker, precache or page.
-    const wasm = readdirSync(v2.dir).find((file) => file.endsWith('.wasm'));
+    const wasm = readdirSync(v2.dir).find((file) => /^app-[0-9a-f]+_bg\.wasm$/.test(file));
     let dropped = 0;
     const drop = (route) => {
       const request = route.request();

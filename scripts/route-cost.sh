@@ -2,7 +2,8 @@
 # make route-cost: what each page costs the first load. Builds the app's release wasm from a copy
 # of HEAD (the working tree is not touched) once as it is and once with each page's route, then
 # all the report pages, then every page but Predict, showing the not-found page instead (the
-# compiler then drops that page's code), and prints the shipped wasm's gzip -9 size and the
+# compiler then drops that page's code), and prints the shipped main module's gzip -9 size (what
+# the first load fetches; the pages other than Predict are modules of their own) and the
 # difference. Each build takes a minute or two; the copies share target/route-cost.
 set -euo pipefail
 
@@ -23,8 +24,8 @@ build() { # $1: label, $2..: pages to drop
   shift
   cp "$root/app/src/lib.rs" "$copy/app/src/lib.rs"
   for page in "$@"; do
-    sed -i "s/view=${page}Page /view=NotFound /" "$copy/app/src/lib.rs"
-    grep -q "view=${page}Page " "$copy/app/src/lib.rs" && { echo "could not drop $page" >&2; exit 1; }
+    sed -i "s/view={ Lazy::<${page}Route>::new() }/view=NotFound/" "$copy/app/src/lib.rs"
+    grep -q "Lazy::<${page}Route>" "$copy/app/src/lib.rs" && { echo "could not drop $page" >&2; exit 1; }
   done
   (cd "$copy" && trunk build --release --dist "$copy/dist" >"$copy/build.log" 2>&1) || {
     tail -20 "$copy/build.log" >&2

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, each step skipping itself when the right version
 # is already there. Versions that work together on these machines: ../shared/TOOLCHAIN.md.
-#   scripts/tools.sh web      wasm32 target, trunk, wasm-bindgen-cli, npm tools (wasm-opt)
+#   scripts/tools.sh web      wasm32 target, trunk, wasm-split-cli, wasm-bindgen-cli, npm tools
+#                             (wasm-opt)
 #   scripts/tools.sh browser  Debian chromium + chromedriver
 #   scripts/tools.sh hosting  the hosting tests' tools: Debian shellcheck, and a venv
 #                             (target/hosting-venv) with moto's S3 server, the AWS CLI, cfn-lint
@@ -15,6 +16,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
+# The splitter scripts/build-wasm.mjs runs between cargo and wasm-bindgen (crate
+# wasm_split_cli_support, the one cargo-leptos uses): it must understand what the
+# wasm_split_helpers in Cargo.lock (through leptos) puts in the wasm.
+WASM_SPLIT_VERSION=0.2.4
 CARGO_DENY_VERSION=0.20.2
 say() { printf '\033[1mtools:\033[0m %s\n' "$*" >&2; }
 
@@ -30,6 +35,17 @@ trunk_tool() {
   say "installing trunk $TRUNK_VERSION (about 8 minutes)"
   CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
     cargo install --locked trunk --version "=$TRUNK_VERSION"
+}
+
+wasm_split_cli() {
+  # The binary has no --version, and CI caches cargo's bin folder without cargo's record of
+  # installed crates: the binary's own panic locations name the crate's source folder.
+  local bin
+  bin=$(command -v wasm-split-cli || true)
+  if [ -n "$bin" ] && grep -q -a "wasm_split_cli_support-$WASM_SPLIT_VERSION/" "$bin"; then return; fi
+  say "installing wasm-split-cli $WASM_SPLIT_VERSION (about a minute)"
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install --locked --force wasm_split_cli_support --version "=$WASM_SPLIT_VERSION" --features build-binary
 }
 
 wasm_bindgen_cli() {
@@ -138,12 +154,12 @@ deny_tool() {
 }
 
 case "${1:-all}" in
-  web) wasm_target; cargo_deps; npm_prereqs; npm_tools; trunk_tool; wasm_bindgen_cli ;;
+  web) wasm_target; cargo_deps; npm_prereqs; npm_tools; trunk_tool; wasm_split_cli; wasm_bindgen_cli ;;
   browser) browser ;;
   hosting) hosting_tools ;;
   bench) bench_tools ;;
   fuzz) fuzz_tools ;;
   deny) cargo_deps; deny_tool ;;
-  all) wasm_target; cargo_deps; npm_prereqs; npm_tools; browser; hosting_tools; deny_tool; trunk_tool; wasm_bindgen_cli ;;
+  all) wasm_target; cargo_deps; npm_prereqs; npm_tools; browser; hosting_tools; deny_tool; trunk_tool; wasm_split_cli; wasm_bindgen_cli ;;
   *) echo "usage: $0 [web|browser|hosting|bench|fuzz|deny|all]" >&2; exit 2 ;;
 esac

@@ -1,8 +1,9 @@
 // make wasm-size: the app's wasm by crate. twiggy reads the release build as cargo wrote it
 // (target/wasm32-unknown-unknown/wasm-release/app.wasm, which still has its function names;
-// Trunk's wasm-bindgen and wasm-opt then strip them and shrink the code by about a third), and
-// each function's bytes are counted for the crate its name starts with. Prints the shares of
-// the code, and the size of the shipped wasm (dist/) raw and gzip -9.
+// wasm-bindgen and wasm-opt then strip them and shrink the code by about a third), and
+// each function's bytes are counted for the crate its name starts with; it is the whole app,
+// before scripts/build-wasm.mjs splits it). Prints the shares of the code, and the size of the
+// shipped main module (dist/, the Predict page and what every page shares) raw and gzip -9.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -19,16 +19,21 @@
 use leptos::prelude::*;
 use leptos_router::components::{Route as RouteView, Router, Routes, A};
 use leptos_router::hooks::use_location;
-use leptos_router::StaticSegment;
+use leptos_router::{Lazy, StaticSegment};
 use wasm_bindgen::JsCast;
 
 pub mod charts;
 pub mod chunked;
 pub mod glossary;
+pub mod lazy_pages;
 mod pages;
 pub mod reports;
 pub mod state;
 
+pub use lazy_pages::{
+    page_load_error, AboutRoute, BatchRoute, FairnessRoute, InsightsRoute, ModelsRoute,
+    PageLoadFailed,
+};
 pub use pages::about::AboutPage;
 pub use pages::batch::{page_count, page_range, BatchPage, PAGE_SIZE};
 pub use pages::fairness::FairnessPage;
@@ -176,13 +181,34 @@ pub fn AppWith(models: Result<Catalog, String>, reports: Reports) -> impl IntoVi
                 </div>
             </header>
             <main id="main" class="wrap" tabindex="-1">
+                // Shown (CSS) only while main has no page: on a first visit to a page whose
+                // module is still loading; the router keeps the old page on a change of page.
+                <p class="page-loading muted" data-testid="page-loading">
+                    "Loading…"
+                </p>
                 <Routes fallback=NotFound>
                     <RouteView path=StaticSegment(Route::Predict.segment()) view=PredictPage />
-                    <RouteView path=StaticSegment(Route::Models.segment()) view=ModelsPage />
-                    <RouteView path=StaticSegment(Route::Insights.segment()) view=InsightsPage />
-                    <RouteView path=StaticSegment(Route::Fairness.segment()) view=FairnessPage />
-                    <RouteView path=StaticSegment(Route::Batch.segment()) view=BatchPage />
-                    <RouteView path=StaticSegment(Route::About.segment()) view=AboutPage />
+                    // The other pages load their code when first opened (lazy_pages.rs).
+                    <RouteView
+                        path=StaticSegment(Route::Models.segment())
+                        view={ Lazy::<ModelsRoute>::new() }
+                    />
+                    <RouteView
+                        path=StaticSegment(Route::Insights.segment())
+                        view={ Lazy::<InsightsRoute>::new() }
+                    />
+                    <RouteView
+                        path=StaticSegment(Route::Fairness.segment())
+                        view={ Lazy::<FairnessRoute>::new() }
+                    />
+                    <RouteView
+                        path=StaticSegment(Route::Batch.segment())
+                        view={ Lazy::<BatchRoute>::new() }
+                    />
+                    <RouteView
+                        path=StaticSegment(Route::About.segment())
+                        view={ Lazy::<AboutRoute>::new() }
+                    />
                 </Routes>
             </main>
             <RouteChanges />
@@ -228,7 +254,9 @@ fn RouteChanges() -> impl IntoView {
         if !id.is_empty() && previous.as_ref() != Some(&(path.clone(), hash.clone())) {
             focus_id(id.to_owned(), 120);
         } else if previous.is_some_and(|(p, _)| p != path) {
-            focus_page_heading(Route::from_path(&path), 30);
+            // Long enough for a page's module to arrive (lazy_pages.rs); it stops when the
+            // visitor has gone on to another page.
+            focus_page_heading(location.pathname, Route::from_path(&path), 600);
         }
         (path, hash)
     });
@@ -259,18 +287,26 @@ fn focus_id(id: String, frames: u32) {
 }
 
 /// Moves focus to the heading of `route`'s page once it is drawn (the router draws the new
-/// page a little later), trying for `frames` animation frames; then to the page's first
-/// heading or the page itself (an unknown address, a page showing an error card).
-fn focus_page_heading(route: Option<Route>, frames: u32) {
+/// page a little later, after its module has loaded for a page not opened before), trying for
+/// `frames` animation frames while the router's `pathname` is still that page's (the address
+/// bar follows only once the page is drawn); then to the page's first heading or the page
+/// itself (an unknown address, a page showing an error card).
+fn focus_page_heading(pathname: Memo<String>, route: Option<Route>, frames: u32) {
     request_animation_frame(move || {
         let document = document();
+        // (None: the app is gone, as between the wasm tests.)
+        if route.is_some() && pathname.try_with_untracked(|p| Route::from_path(p)) != Some(route) {
+            return;
+        }
         let heading = route.and_then(|r| {
             let selector = format!("main h2[data-page=\"{}\"]", r.path());
             document.query_selector(&selector).ok().flatten()
         });
         let target = match heading {
             Some(heading) => heading,
-            None if frames > 0 && route.is_some() => return focus_page_heading(route, frames - 1),
+            None if frames > 0 && route.is_some() => {
+                return focus_page_heading(pathname, route, frames - 1)
+            }
             None => match document
                 .query_selector("main h2")
                 .ok()
