@@ -343,7 +343,6 @@ fn SelectionBar() -> impl IntoView {
     let state = use_app_state();
     let models = state.models.clone().ok()?;
     let Selection { target, unaware } = state.selection;
-    let reports = use_reports();
     let options = models
         .targets()
         .iter()
@@ -389,7 +388,9 @@ fn SelectionBar() -> impl IntoView {
                 <span id="switch-cost" class="hint" data-testid="switch-cost">
                     {
                         let models = std::sync::Arc::clone(&models);
-                        move || cost_text(&models, reports, target, unaware, available.get())
+                        move || {
+                            target.with(|t| cost_text(&models, t, unaware.get(), available.get()))
+                        }
                     }
                 </span>
             </div>
@@ -412,27 +413,22 @@ fn SelectionBar() -> impl IntoView {
     })
 }
 
-/// What the switch costs for the selected score, while it is on (the training report's test R²
-/// and largest group shift, read when the switch is first turned on); empty while the report
-/// loads or when it has no such figures (the Fairness page says why).
-fn cost_text(
-    models: &Catalog,
-    reports: Reports,
-    target: RwSignal<String>,
-    unaware: RwSignal<bool>,
-    available: bool,
-) -> String {
-    if !(unaware.get() && available) {
-        return String::new();
-    }
-    let ReportFor::Ready(report) = target.with(|t| reports.for_target(t)) else {
-        return String::new();
+/// What the switch costs for the selected score, while it is on: the two models' test R² from
+/// model.json (the largest group shift is on the Fairness page, which reads the report: reading
+/// it here would bring the report's whole reader into the first load, about 28 KB gzip,
+/// measured with `make build && node --test e2e/budget.test.mjs`).
+fn cost_text(models: &Catalog, target: &str, unaware: bool, available: bool) -> String {
+    let r2 = |unaware| {
+        models
+            .get(target, unaware)
+            .map(|p| p.bundle().metrics.test_r2)
     };
-    let group =
-        |feature: &str, category: &str| reports::group_label(Some(models), feature, category);
-    reports::switch_cost(&report)
-        .map(|cost| format!("For this score it costs: {}.", cost.describe(group)))
-        .unwrap_or_default()
+    match (unaware && available, r2(false), r2(true)) {
+        (true, Some(full), Some(without)) if full.is_finite() && without.is_finite() => format!(
+            "For this score it costs: test R² {full:.3} → {without:.3}; the Fairness page shows the groups it shifts."
+        ),
+        _ => String::new(),
+    }
 }
 
 /// Shown for an address that is none of the pages.

@@ -394,12 +394,11 @@ async fn the_switch_and_the_score_change_the_form_but_keep_what_was_typed() {
         text(&root, "#unaware-hint"),
         "On: predictions and reasons never use them."
     );
-    // What it costs, beside the switch (the report's figures for math).
+    // What it costs, beside the switch (the two math models' test R², from model.json).
     let cost = text(&root, "[data-testid=switch-cost]");
     assert!(
-        cost.starts_with("For this score it costs: test R² 0.")
-            && cost.contains("; largest group shift: ")
-            && cost.ends_with(" with every field)."),
+        cost.starts_with("For this score it costs: test R² 0.880 → 0.")
+            && cost.ends_with("; the Fairness page shows the groups it shifts."),
         "{cost}"
     );
     assert_eq!(input(&root, "#field-writing-score").value(), "81");
