@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ROOT, criticalFiles, pageModules } from './server.mjs';
@@ -26,6 +26,8 @@ export const CEILING_BYTES = 420 * 1024;
  * scripts/build-wasm.mjs), the first load is far below it. */
 export const ISSUE_TARGET_BYTES = 408_494 + 15_000;
 const DIST = join(ROOT, 'dist');
+/** The second site the e2e suite checks (`make site-uci`), when it has been built. */
+const SITE_UCI = process.env.E2E_SITE_UCI ?? join(ROOT, 'target/site-uci');
 
 const row = (name, bytes, gzip) => `${name.padEnd(40)} ${String(bytes).padStart(8)} ${String(gzip).padStart(8)}`;
 
@@ -80,4 +82,21 @@ test('every page but Predict is a module of its own, outside the first load', ()
     assert.ok(modules.some((f) => f.startsWith(`split_${page}-`)), `${page}: a module among ${modules.join()}`);
   }
   assert.ok(!modules.some((f) => f.startsWith('split_predict')), 'Predict stays in the main module');
+});
+
+test('the other site\'s first load, printed (make site-uci: the UCI Portuguese course\'s model set)', (t) => {
+  if (!existsSync(join(SITE_UCI, 'index.html'))) {
+    t.skip(`${SITE_UCI} is not built: make site-uci`);
+    return;
+  }
+  const files = criticalFiles(SITE_UCI);
+  let raw = 0;
+  let gzip = 0;
+  for (const name of files) {
+    const body = readFileSync(join(SITE_UCI, name));
+    raw += body.length;
+    gzip += gzipSync(body, { level: 9 }).length;
+  }
+  console.log(`${row('site-uci first load', raw, gzip)}  (${files.length} files; its model.json is embedded)`);
+  assert.ok(gzip > 0);
 });
