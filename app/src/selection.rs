@@ -36,7 +36,7 @@ pub(crate) fn SelectionBar() -> impl IntoView {
                     id="unaware-switch"
                     type="checkbox"
                     role="switch"
-                    aria-describedby="unaware-hint switch-cost"
+                    aria-describedby="unaware-hint selection-cost"
                     prop:checked=move || unaware.get()
                     // Never stuck on: a switch that is on can always be turned off.
                     disabled=move || !unaware.get() && !available.get()
@@ -54,7 +54,7 @@ pub(crate) fn SelectionBar() -> impl IntoView {
                         }
                     }}
                 </span>
-                <span id="switch-cost" class="hint" data-testid="switch-cost">
+                <span id="selection-cost" class="hint" data-testid="selection-cost">
                     {
                         let models = std::sync::Arc::clone(&models);
                         move || {

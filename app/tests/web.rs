@@ -395,7 +395,7 @@ async fn the_switch_and_the_score_change_the_form_but_keep_what_was_typed() {
         "On: predictions and reasons never use them."
     );
     // What it costs, beside the switch (the two math models' test R², from model.json).
-    let cost = text(&root, "[data-testid=switch-cost]");
+    let cost = text(&root, "[data-testid=selection-cost]");
     assert!(
         cost.starts_with("For this score it costs: test R² 0.880 → 0.")
             && cost.ends_with("; the Fairness page shows the groups it shifts."),
