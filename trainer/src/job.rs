@@ -111,8 +111,9 @@ pub fn run(job: &Job, progress: &dyn Progress) -> Result<Trained, JobError> {
     let input = |e: &dyn std::fmt::Display| JobError::Input(format!("{}: {e}", job.file_name));
     let (table, notes) = sheet::table(&job.bytes, job.sheet.as_deref()).map_err(|e| input(&e))?;
     let mut dataset = match &job.dataset {
-        Some(json) => model::Dataset::from_json(json)
-            .map_err(|e| JobError::Input(format!("the dataset file: {}", describe_chain(&e))))?,
+        Some(json) => model::Dataset::from_json(json).map_err(|e| {
+            JobError::Input(format!("the dataset file: {:#}", anyhow::Error::new(e)))
+        })?,
         None => describe::infer(&table, &job.targets).map_err(|e| input(&e))?,
     };
     let mut config = Config::new(&job.file_name, "");
@@ -123,7 +124,7 @@ pub fn run(job: &Job, progress: &dyn Progress) -> Result<Trained, JobError> {
     config.grids = families::parse_grids(job.preset.grids()).map_err(|e| input(&e))?;
     dataset.roles.targets = config
         .targets(&dataset)
-        .map_err(|e| input(&describe_chain(e.as_ref())))?;
+        .map_err(|e| input(&format!("{e:#}")))?;
     let rows = crate::data::parse(&table, &dataset).map_err(|e| input(&e))?;
     let outcome = train::train(
         &config,
@@ -136,7 +137,7 @@ pub fn run(job: &Job, progress: &dyn Progress) -> Result<Trained, JobError> {
         if e.is::<crate::progress::Cancelled>() {
             JobError::Cancelled
         } else {
-            input(&describe_chain(e.as_ref()))
+            input(&format!("{e:#}"))
         }
     })?;
     Ok(Trained {
@@ -145,16 +146,4 @@ pub fn run(job: &Job, progress: &dyn Progress) -> Result<Trained, JobError> {
         dataset_json: dataset.to_json_pretty(),
         notes,
     })
-}
-
-/// An error and its causes, in one line.
-fn describe_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
